@@ -1,0 +1,60 @@
+import type { ConnectRouter } from '@connectrpc/connect';
+import type { Hono } from 'hono';
+import type { Config } from '../platform/config.ts';
+import type { CloudEvent, EventHandlerDef, FunctionDef } from '../platform/define.ts';
+import { ShopError } from '../platform/errors.ts';
+import type { EventBus } from '../platform/events/bus.ts';
+import { createDelivery } from '../platform/events/subscribe.ts';
+import type { RequestVars } from '../platform/http/request-context.ts';
+import { createInvoker } from '../platform/invoke.ts';
+import type { Log } from '../platform/log.ts';
+import { mountRest } from '../platform/rest.ts';
+import { mountRpc } from '../platform/rpc.ts';
+import type { Deps } from './deps.ts';
+import { eventData, type Topic } from './events/topics.ts';
+import { registry } from './registry.ts';
+import { routes, type FunctionName } from './routes.ts';
+
+/** What serving some functions needs. */
+export interface ServeFunctions {
+  app: Hono<{ Variables: RequestVars }>;
+  names: readonly FunctionName[];
+  deps: Deps;
+  config: Pick<Config, 'adminToken'>;
+  log: Log;
+  /** When given, event handlers also consume from this bus (in process). */
+  bus?: EventBus;
+}
+
+/**
+ * Serves the named functions: request functions on their REST routes of `app` and as Connect
+ * methods (returned, for the server to mount); event handlers on their binding route
+ * (`POST /<binding>` with a CloudEvent) and, with a bus, as its subscribers.
+ */
+export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => void {
+  const rpcs: ((router: ConnectRouter) => void)[] = [];
+  for (const name of s.names) {
+    const route = routes[name];
+    if (route.kind === 'request') {
+      const def = registry[name] as FunctionDef<Deps>;
+      const invoke = createInvoker(def, s.deps, s.config.adminToken);
+      mountRest(s.app, route, def, invoke);
+      rpcs.push((router) => mountRpc(router, route.rpc as never, invoke, s.log));
+    } else {
+      const def = registry[name] as EventHandlerDef<Deps>;
+      const deliver = createDelivery(def, s.deps, (topic, event) => eventData(topic as Topic, event), s.log);
+      s.app.options(`/${route.binding}`, (c) => c.body(null, 200));
+      s.app.post(`/${route.binding}`, async (c) => {
+        const event = await c.req.json<CloudEvent>().catch(() => undefined);
+        if (!event || typeof event !== 'object' || typeof event.id !== 'string') {
+          throw new ShopError('invalid_argument', 'body must be a CloudEvent (JSON with "id" and "data")');
+        }
+        const outcome = await deliver(event);
+        if (outcome === 'invalid') throw new ShopError('invalid_argument', `event ${event.id} is not a valid ${route.topic} event`);
+        return c.json({ status: 'SUCCESS' });
+      });
+      s.bus?.subscribe(route.topic, name, async (event) => void (await deliver(event)));
+    }
+  }
+  return (router) => rpcs.forEach((r) => r(router));
+}

@@ -1,0 +1,27 @@
+import * as v from 'valibot';
+import { defineFunction } from '../../platform/define.ts';
+import { notFound, ShopError } from '../../platform/errors.ts';
+import { idSchema, intSchema } from '../../platform/validation.ts';
+import type { Deps } from '../deps.ts';
+import { loadBasket } from './load-basket.ts';
+
+/** Most units of one product a basket may hold. */
+export const MAX_LINE_QUANTITY = 999;
+
+/** Adds units of a product to a user's basket; never more than the stock. */
+export default defineFunction({
+  name: 'add-to-basket',
+  access: 'public',
+  input: v.object({ user_id: idSchema, product_id: idSchema, quantity: intSchema(1, MAX_LINE_QUANTITY) }),
+  handler: (d: Pick<Deps, 'baskets' | 'products' | 'currency'>) => async ({ user_id, product_id, quantity }) => {
+    const product = await d.products.get(product_id);
+    if (!product) throw notFound('product', product_id);
+    const inBasket = (await d.baskets.get(user_id)).find((l) => l.product_id === product_id)?.quantity ?? 0;
+    const wanted = inBasket + quantity;
+    if (wanted > product.stock) {
+      throw new ShopError('insufficient_stock', `only ${product.stock} of product ${product_id} in stock, the basket would hold ${wanted}`);
+    }
+    if (wanted > MAX_LINE_QUANTITY) throw new ShopError('conflict', `a basket holds at most ${MAX_LINE_QUANTITY} units of one product`);
+    return loadBasket(d, user_id, await d.baskets.add(user_id, product_id, quantity));
+  },
+});

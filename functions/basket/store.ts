@@ -1,0 +1,16 @@
+/** One product in a basket and how many units. */
+export interface BasketLine {
+  product_id: string;
+  quantity: number;
+}
+
+/** The basket store port: in memory by default, Redis for real. Every change is atomic. */
+export interface BasketStore {
+  /** The user's lines in the order they were first added; empty when there is no basket. */
+  get(userId: string): Promise<BasketLine[]>;
+  /** Adds units to a line (creating it); returns the new lines. */
+  add(userId: string, productId: string, quantity: number): Promise<BasketLine[]>;
+  /** Removes units from a line, or the whole line when `quantity` is undefined; returns the new lines. */
+  remove(userId: string, productId: string, quantity?: number): Promise<BasketLine[]>;
+  clear(userId: string): Promise<void>;
+}

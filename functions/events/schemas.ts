@@ -1,0 +1,27 @@
+import * as v from 'valibot';
+import { idSchema, intSchema, MAX_AMOUNT_MINOR } from '../../platform/validation.ts';
+
+/** Money as it arrives in an event. */
+export const eventMoney = v.object({ amount_minor: intSchema(0, MAX_AMOUNT_MINOR), currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)) });
+
+/** A line item as it arrives in an event. */
+export const eventLineItem = v.object({
+  product_id: idSchema,
+  name: v.string(),
+  unit_price: eventMoney,
+  quantity: intSchema(1, 1_000_000),
+  line_total: eventMoney,
+});
+
+/** The data of a `payment-completed` event. */
+export const paymentCompletedData = v.object({
+  payment_id: idSchema,
+  order_id: idSchema,
+  user_id: idSchema,
+  amount: eventMoney,
+  items: v.pipe(v.array(eventLineItem), v.minLength(1, 'must not be empty')),
+  completed_at: v.string(),
+});
+
+/** The data of a `payment-completed` event, validated. */
+export type PaymentCompletedData = v.InferOutput<typeof paymentCompletedData>;

@@ -1,0 +1,33 @@
+import { fromJson, toJson, type DescMessage } from '@bufbuild/protobuf';
+import { PaymentCompletedSchema, PaymentRefundedSchema } from '../../gen/shop/events/v1/events_pb.ts';
+import type { CloudEvent } from '../../platform/define.ts';
+
+/** Every topic and the protobuf message its CloudEvents carry as data. */
+export const topics = {
+  'payment-completed': PaymentCompletedSchema,
+  'payment-refunded': PaymentRefundedSchema,
+} as const satisfies Record<string, DescMessage>;
+
+/** A topic name. */
+export type Topic = keyof typeof topics;
+
+/** Builds a CloudEvent whose data is the canonical protobuf JSON of the topic's message. */
+export function cloudEvent(topic: Topic, init: { id: string; source: string; subject: string; time: string; data: object }): CloudEvent {
+  const schema = topics[topic];
+  return {
+    specversion: '1.0',
+    id: init.id,
+    source: init.source,
+    type: schema.typeName,
+    subject: init.subject,
+    time: init.time,
+    datacontenttype: 'application/json',
+    data: toJson(schema, fromJson(schema, init.data as never)),
+  };
+}
+
+/** Reads a CloudEvent's data as plain JSON with snake_case names; throws when it is not the topic's message. */
+export function eventData(topic: Topic, event: CloudEvent): unknown {
+  const schema = topics[topic];
+  return toJson(schema, fromJson(schema, event.data as never), { useProtoFieldName: true, alwaysEmitImplicit: true });
+}

@@ -1,0 +1,27 @@
+import * as v from 'valibot';
+import { defineFunction } from '../../platform/define.ts';
+import { notFound } from '../../platform/errors.ts';
+import { idSchema, intSchema, MAX_AMOUNT_MINOR, textSchema } from '../../platform/validation.ts';
+import type { Deps } from '../deps.ts';
+import { paymentRefundedEvent } from './events.ts';
+import { statusAfterRefund } from './refund-rules.ts';
+
+/** Refunds a completed payment, fully (no amount) or partly, and publishes `payment-refunded`. */
+export default defineFunction({
+  name: 'refund-payment',
+  access: 'public',
+  input: v.object({
+    id: idSchema,
+    amount_minor: v.optional(intSchema(1, MAX_AMOUNT_MINOR)),
+    reason: v.optional(textSchema(500, 0), ''),
+  }),
+  handler: (d: Pick<Deps, 'payments' | 'provider' | 'now' | 'newId'>) => async ({ id, amount_minor, reason }) => {
+    const payment = await d.payments.get(id);
+    if (!payment) throw notFound('payment', id);
+    const amount = amount_minor ?? payment.amount.amount_minor - payment.refunded.amount_minor;
+    statusAfterRefund(payment, amount);
+    await d.provider.refund({ reference: payment.id, amount: { amount_minor: amount, currency: payment.amount.currency } });
+    const now = d.now();
+    return d.payments.refund(id, amount, now, (p) => paymentRefundedEvent(p, amount, reason, d.newId(), now));
+  },
+});

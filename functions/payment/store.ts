@@ -1,0 +1,32 @@
+import type { Outbox, OutboxEvent } from '../../platform/events/outbox.ts';
+import type { Payment } from './payment.ts';
+
+/** An idempotency key and the fingerprint of the request that first used it. */
+export interface IdempotencyKey {
+  key: string;
+  requestHash: string;
+}
+
+/** A payment found by its idempotency key. */
+export interface KeyedPayment {
+  payment: Payment;
+  requestHash: string;
+}
+
+/** The payment store port (with its outbox): PGlite or PostgreSQL, or memory for fast tests. */
+export interface PaymentStore extends Outbox {
+  get(id: string): Promise<Payment | undefined>;
+  findByKey(userId: string, key: string): Promise<KeyedPayment | undefined>;
+  /**
+   * Records a new pending payment. With a key already used by this user, nothing is written and
+   * the payment that holds the key is returned instead.
+   */
+  begin(payment: Payment, key?: IdempotencyKey): Promise<KeyedPayment | undefined>;
+  /** Saves a payment's final state and queues its events, in one transaction. */
+  finish(payment: Payment, events: OutboxEvent[]): Promise<void>;
+  /**
+   * Adds a refund of `amountMinor` to a completed payment and queues the event built from the
+   * refunded payment, in one transaction; throws `not_found` or `refund_not_allowed`.
+   */
+  refund(id: string, amountMinor: number, now: string, event: (refunded: Payment) => OutboxEvent): Promise<Payment>;
+}

@@ -1,0 +1,37 @@
+import type { EventHandlerDef, FunctionDef } from '../platform/define.ts';
+import addToBasket from './basket/add-to-basket.ts';
+import clearBasket from './basket/clear-basket.ts';
+import getBasket from './basket/get-basket.ts';
+import basketOnPaymentCompleted from './basket/on-payment-completed.ts';
+import removeFromBasket from './basket/remove-from-basket.ts';
+import type { Deps } from './deps.ts';
+import getPayment from './payment/get-payment.ts';
+import processPayment from './payment/process-payment.ts';
+import refundPayment from './payment/refund-payment.ts';
+import adjustStock from './product/adjust-stock.ts';
+import createProduct from './product/create-product.ts';
+import deleteProduct from './product/delete-product.ts';
+import getProduct from './product/get-product.ts';
+import listProducts from './product/list-products.ts';
+import productOnPaymentCompleted from './product/on-payment-completed.ts';
+import updateProduct from './product/update-product.ts';
+import type { FunctionName } from './routes.ts';
+
+/** Every function's definition, by name (the names of the route table). */
+export const registry = {
+  'list-products': listProducts,
+  'get-product': getProduct,
+  'create-product': createProduct,
+  'update-product': updateProduct,
+  'delete-product': deleteProduct,
+  'adjust-stock': adjustStock,
+  'get-basket': getBasket,
+  'add-to-basket': addToBasket,
+  'remove-from-basket': removeFromBasket,
+  'clear-basket': clearBasket,
+  'process-payment': processPayment,
+  'get-payment': getPayment,
+  'refund-payment': refundPayment,
+  'product/on-payment-completed': productOnPaymentCompleted,
+  'basket/on-payment-completed': basketOnPaymentCompleted,
+} satisfies Record<FunctionName, FunctionDef<Deps> | EventHandlerDef<Deps>>;

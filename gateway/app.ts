@@ -1,0 +1,41 @@
+import type { ConnectRouter } from '@connectrpc/connect';
+import { mountFunctions } from '../functions/app.ts';
+import type { Runtime } from '../functions/build-deps.ts';
+import { routes, rpcPath, type FunctionName } from '../functions/routes.ts';
+import type { Config } from '../platform/config.ts';
+import { createHttpApp } from '../platform/http/app.ts';
+import type { Log } from '../platform/log.ts';
+import { corsAllowList } from './cors.ts';
+import { functionUrl } from './function-urls.ts';
+import { forward } from './proxy.ts';
+
+/** The gateway: one Hono app, plus the Connect routes it serves in process. */
+export interface Gateway {
+  app: ReturnType<typeof createHttpApp>;
+  rpc?: (router: ConnectRouter) => void;
+}
+
+const names = Object.keys(routes) as FunctionName[];
+
+/**
+ * The edge gateway over the route table. With a runtime, every function runs in this process
+ * (embedded default); without, requests are forwarded to each function's URL.
+ */
+export function createGateway(config: Config, log: Log, runtime?: Runtime): Gateway {
+  const mode = runtime ? 'embedded' : 'remote';
+  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, health: () => ({ service: 'gateway', mode }) });
+  app.use(corsAllowList(config.corsOrigins));
+  if (runtime) {
+    const rpc = mountFunctions({ app, names, deps: runtime.deps, config, log, bus: runtime.bus });
+    return { app, rpc };
+  }
+  for (const name of names) {
+    const route = routes[name];
+    if (route.kind !== 'request') continue;
+    const base = functionUrl(config, name);
+    const go = (c: Parameters<typeof forward>[0]) => forward(c, base, name, config.upstreamTimeoutMs);
+    app.on(route.method, route.path, go);
+    app.post(rpcPath(route.rpc), go);
+  }
+  return { app };
+}

@@ -1,0 +1,26 @@
+import { createGateway } from './app.ts';
+import { buildRuntime } from '../functions/build-deps.ts';
+import { loadConfig } from '../platform/config.ts';
+import { serve } from '../platform/http/serve.ts';
+import { createLog } from '../platform/log.ts';
+import { onShutdown } from '../platform/shutdown.ts';
+
+/** Starts the gateway: embedded (every function in process) unless function URLs are configured. */
+async function main() {
+  const config = loadConfig();
+  const log = createLog('gateway', config.logLevel);
+  const embedded = !config.functionUrlTemplate && Object.keys(config.functionUrls).length === 0;
+  const runtime = embedded ? await buildRuntime(config, log, { relay: true }) : undefined;
+  const { app, rpc } = createGateway(config, log, runtime);
+  const server = await serve({ fetch: app.fetch, rpc, port: config.port, host: config.host });
+  log.info({ url: `http://${config.host}:${server.port}`, mode: embedded ? 'embedded' : 'remote', data_dir: embedded ? config.dataDir : undefined }, 'gateway listening');
+  onShutdown(log, async () => {
+    await server.close();
+    await runtime?.close();
+  });
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

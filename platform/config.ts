@@ -1,0 +1,67 @@
+import * as v from 'valibot';
+
+const int = (fallback: number, min: number, max: number) =>
+  v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'), v.transform(Number), v.minValue(min), v.maxValue(max)), String(fallback));
+
+const list = v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))), '');
+
+const envSchema = v.object({
+  PORT: int(8080, 0, 65535),
+  HOST: v.optional(v.string(), '127.0.0.1'),
+  DATA_DIR: v.optional(v.string(), '.data/pglite'),
+  SEED_DEMO: v.optional(v.picklist(['true', 'false']), 'true'),
+  ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  SHOP_CURRENCY: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')), 'USD'),
+  CORS_ORIGINS: list,
+  BODY_LIMIT_BYTES: int(64 * 1024, 256, 10 * 1024 * 1024),
+  UPSTREAM_TIMEOUT_MS: int(10_000, 100, 300_000),
+  FUNCTION_URL_TEMPLATE: v.optional(v.pipe(v.string(), v.includes('{'))),
+  LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+});
+
+/** The validated configuration; the only place that reads the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  seedDemo: boolean;
+  adminToken: string | undefined;
+  currency: string;
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+  upstreamTimeoutMs: number;
+  /** Where the gateway finds functions, e.g. `http://127.0.0.1:{port}`; unset: in process. */
+  functionUrlTemplate: string | undefined;
+  /** Per-function URL overrides from `FUNCTION_URL_<NAME>` (name upper-cased, `-` and `/` as `_`). */
+  functionUrls: Record<string, string>;
+  logLevel: string;
+}
+
+/** Reads and validates the configuration from `env` over `defaults`; throws one message listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, defaults: Record<string, string> = {}): Config {
+  const result = v.safeParse(envSchema, { ...defaults, ...env });
+  if (!result.success) {
+    const problems = result.issues.map((i) => `${i.path?.map((p) => String(p.key)).join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = result.output;
+  const functionUrls = Object.fromEntries(
+    Object.entries(env)
+      .filter(([k, val]) => k.startsWith('FUNCTION_URL_') && k !== 'FUNCTION_URL_TEMPLATE' && val)
+      .map(([k, val]) => [k.slice('FUNCTION_URL_'.length), val as string]),
+  );
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    seedDemo: e.SEED_DEMO === 'true',
+    adminToken: e.ADMIN_TOKEN,
+    currency: e.SHOP_CURRENCY,
+    corsOrigins: e.CORS_ORIGINS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    functionUrlTemplate: e.FUNCTION_URL_TEMPLATE,
+    functionUrls,
+    logLevel: e.LOG_LEVEL,
+  };
+}

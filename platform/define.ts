@@ -1,0 +1,60 @@
+import type * as v from 'valibot';
+import type { Log } from './log.ts';
+
+/** What a handler learns about the call, whatever the transport. */
+export interface CallContext {
+  requestId: string;
+  log: Log;
+}
+
+/** The parts of an HTTP request a REST route can read its input from. */
+export interface RestRequest {
+  params: Record<string, string>;
+  query: Record<string, string>;
+  headers: Headers;
+  body: unknown;
+}
+
+/** A request/response function, defined once and served over REST, Connect-RPC or in process. */
+export interface FunctionDef<Deps, I = any, O = any> {
+  /** The function's name, a key of the route table. */
+  name: string;
+  /** Validates the plain JSON input (snake_case field names, as in the REST API). */
+  input: v.GenericSchema<unknown, I>;
+  /** `admin`: needs the admin bearer token. */
+  access: 'public' | 'admin';
+  /** Builds the plain input from a REST request; default: the JSON body plus the path parameters. */
+  restInput?: (req: RestRequest) => unknown;
+  /** The REST status for an output; default 200, or 204 when there is no output. */
+  restStatus?: (output: O) => number;
+  /** The handler over its explicit dependencies. */
+  handler: (deps: Deps) => (input: I, ctx: CallContext) => Promise<O>;
+}
+
+/** A CloudEvents 1.0 envelope as it travels on the bus, data in protobuf JSON. */
+export interface CloudEvent<D = unknown> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  time: string;
+  datacontenttype: 'application/json';
+  subject?: string;
+  traceparent?: string;
+  data: D;
+}
+
+/** An event handler, triggered by the bus (in process, Kafka, or a Dapr binding). */
+export interface EventHandlerDef<Deps, D = any> {
+  name: string;
+  topic: string;
+  /** Validates the event data; an invalid event is not retried. */
+  data: v.GenericSchema<unknown, D>;
+  handler: (deps: Deps) => (data: D, event: CloudEvent, ctx: CallContext) => Promise<void>;
+}
+
+/** Declares a request/response function (identity, for type inference). */
+export const defineFunction = <Deps, I, O>(def: FunctionDef<Deps, I, O>) => def;
+
+/** Declares an event handler (identity, for type inference). */
+export const defineEventHandler = <Deps, D>(def: EventHandlerDef<Deps, D>) => def;

@@ -1,0 +1,64 @@
+import { Code, ConnectError } from '@connectrpc/connect';
+
+/** The error codes a client can see, each with its HTTP status and Connect code. */
+export const errorTable = {
+  invalid_argument: { http: 400, connect: Code.InvalidArgument },
+  unauthenticated: { http: 401, connect: Code.Unauthenticated },
+  forbidden: { http: 403, connect: Code.PermissionDenied },
+  not_found: { http: 404, connect: Code.NotFound },
+  method_not_allowed: { http: 405, connect: Code.Unimplemented },
+  conflict: { http: 409, connect: Code.AlreadyExists },
+  basket_empty: { http: 409, connect: Code.FailedPrecondition },
+  insufficient_stock: { http: 409, connect: Code.FailedPrecondition },
+  refund_not_allowed: { http: 409, connect: Code.FailedPrecondition },
+  payment_in_progress: { http: 409, connect: Code.Aborted },
+  payload_too_large: { http: 413, connect: Code.ResourceExhausted },
+  unsupported_media_type: { http: 415, connect: Code.InvalidArgument },
+  idempotency_key_reused: { http: 422, connect: Code.FailedPrecondition },
+  internal: { http: 500, connect: Code.Internal },
+  unavailable: { http: 503, connect: Code.Unavailable },
+  upstream_timeout: { http: 504, connect: Code.DeadlineExceeded },
+} as const satisfies Record<string, { http: number; connect: Code }>;
+
+/** One of the codes of {@link errorTable}. */
+export type ErrorCode = keyof typeof errorTable;
+
+/** A domain error: thrown anywhere, mapped to HTTP or Connect in one place. */
+export class ShopError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ShopError';
+  }
+
+  /** The HTTP status for this error. */
+  get status(): number {
+    return errorTable[this.code].http;
+  }
+
+  /** The JSON body every REST error answers with. */
+  toJSON(): { error: { code: ErrorCode; message: string; field?: string } } {
+    return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
+  }
+}
+
+/** Wraps anything thrown into a ShopError; unknown errors become `internal` and keep their cause. */
+export function toShopError(e: unknown): ShopError {
+  if (e instanceof ShopError) return e;
+  return new ShopError('internal', 'internal error', undefined, { cause: e });
+}
+
+/** Turns a thrown error into a ConnectError with the matching code; the cause stays for logs. */
+export function toConnectError(e: unknown): ConnectError {
+  if (e instanceof ConnectError) return e;
+  const err = toShopError(e);
+  return new ConnectError(err.message, errorTable[err.code].connect, undefined, undefined, err);
+}
+
+/** Shorthands for the errors handlers throw most. */
+export const notFound = (what: string, id: string) => new ShopError('not_found', `${what} ${id} not found`);
+export const invalid = (field: string, message: string) => new ShopError('invalid_argument', `${field}: ${message}`, field);

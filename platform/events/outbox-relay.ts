@@ -1,0 +1,40 @@
+import type { Log } from '../log.ts';
+import type { EventBus } from './bus.ts';
+import type { Outbox } from './outbox.ts';
+
+/** A running relay. */
+export interface Relay {
+  /** Publishes what is pending now, without waiting for the next tick. */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Publishes pending outbox events to the bus in write order, and marks them published. An event
+ * is published at least once: a crash between publish and mark republishes it, and consumers
+ * ignore ids they have applied.
+ */
+export function startOutboxRelay(outbox: Outbox, bus: EventBus, log: Log, intervalMs = 100, batch = 100): Relay {
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const once = async () => {
+    for (;;) {
+      const events = await outbox.pending(batch);
+      if (events.length === 0) return;
+      for (const e of events) await bus.publish(e.topic, e.key, e.event);
+      await outbox.markPublished(events.map((e) => e.event.id));
+      if (events.length < batch) return;
+    }
+  };
+  const flush = () => (running = running.then(once).catch((err) => log.error({ err }, 'outbox relay failed; will retry')));
+  const timer = setInterval(() => !stopped && void flush(), intervalMs);
+  timer.unref();
+  return {
+    flush,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { ShopError, toShopError } from '../errors.ts';
+import type { Log } from '../log.ts';
+import { bodyLimit } from './body-limit.ts';
+import { requestContext, type RequestVars } from './request-context.ts';
+
+/** Options shared by the gateway and single-function servers. */
+export interface HttpAppOptions {
+  log: Log;
+  bodyLimitBytes: number;
+  /** Extra fields for `GET /health`. */
+  health?: () => Record<string, unknown>;
+}
+
+/** A Hono app with request ids, JSON request logs, body limit, `/health` and JSON errors. */
+export function createHttpApp(opts: HttpAppOptions): Hono<{ Variables: RequestVars }> {
+  const app = new Hono<{ Variables: RequestVars }>();
+  app.use(requestContext(opts.log));
+  app.use(bodyLimit(opts.bodyLimitBytes));
+  app.get('/health', (c) => c.json({ status: 'ok', ...opts.health?.() }));
+  app.notFound((c) => c.json(new ShopError('not_found', `no route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
+  app.onError((e, c) => {
+    const err = e instanceof HTTPException && e.status < 500 ? new ShopError('invalid_argument', e.message) : toShopError(e);
+    if (err.status >= 500) c.get('log').error({ err: err.cause ?? err }, 'request failed');
+    return c.json(err.toJSON(), err.status as 400);
+  });
+  return app;
+}

@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { Log } from '../log.ts';
+
+/** Per-request values set by {@link requestContext}. */
+export interface RequestVars {
+  requestId: string;
+  log: Log;
+}
+
+/** Gives each request an id (kept from `X-Request-Id` when sane) and a child logger; logs one JSON line per request. */
+export function requestContext(log: Log): MiddlewareHandler<{ Variables: RequestVars }> {
+  return async function requestContext(c, next) {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    const child = log.child({ request_id: requestId });
+    c.set('requestId', requestId);
+    c.set('log', child);
+    const started = performance.now();
+    await next();
+    c.header('X-Request-Id', requestId);
+    if (c.req.path === '/health') return;
+    child.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round((performance.now() - started) * 10) / 10 },
+      'request',
+    );
+  };
+}

@@ -1,0 +1,59 @@
+import { getRequestListener } from '@hono/node-server';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import type { ConnectRouter } from '@connectrpc/connect';
+import http from 'node:http';
+import http2 from 'node:http2';
+import net from 'node:net';
+
+/** What a server serves: a fetch handler (Hono) and, optionally, Connect-RPC routes in front of it. */
+export interface ServeOptions {
+  fetch: (req: Request) => Response | Promise<Response>;
+  rpc?: (router: ConnectRouter) => void;
+  port: number;
+  host: string;
+}
+
+/** A running server. */
+export interface Server {
+  port: number;
+  close(): Promise<void>;
+}
+
+const HTTP2_PREFACE = 'PRI * HTTP/2.0';
+
+/**
+ * Serves HTTP/1.1 and cleartext HTTP/2 (h2c, for gRPC) on one port: the first bytes of each
+ * connection decide which server gets the socket.
+ */
+export async function serve(opts: ServeOptions): Promise<Server> {
+  const fallback = getRequestListener(opts.fetch);
+  const listener = opts.rpc ? connectNodeAdapter({ routes: opts.rpc, fallback: fallback as never }) : fallback;
+  const h1 = http.createServer(listener as http.RequestListener);
+  const h2 = http2.createServer({}, listener as any);
+  h1.keepAliveTimeout = 65_000;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.once('readable', () => {
+      const head: Buffer | null = socket.read(HTTP2_PREFACE.length) ?? socket.read();
+      if (head) socket.unshift(head);
+      const target = head?.toString('latin1').startsWith(HTTP2_PREFACE) ? h2 : h1;
+      target.emit('connection', socket);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, resolve);
+  });
+  const address = server.address() as net.AddressInfo;
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        h1.closeIdleConnections();
+        setTimeout(() => sockets.forEach((s) => s.destroy()), 2_000).unref();
+      }),
+  };
+}

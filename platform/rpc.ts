@@ -1,0 +1,24 @@
+import { fromJson, toJson, type DescMethodUnary } from '@bufbuild/protobuf';
+import { Code, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
+import { randomUUID } from 'node:crypto';
+import { toConnectError } from './errors.ts';
+import type { Invoker } from './invoke.ts';
+import type { Log } from './log.ts';
+
+/** Serves a function as a unary Connect-RPC method: protobuf in, the same invoker, protobuf out. */
+export function mountRpc(router: ConnectRouter, method: DescMethodUnary, invoke: Invoker, log: Log): void {
+  router.rpc(method, async (request: any, ctx: HandlerContext) => {
+    const requestId = ctx.requestHeader.get('x-request-id') ?? randomUUID();
+    const child = log.child({ request_id: requestId, rpc: `${method.parent.typeName}/${method.name}` });
+    try {
+      const raw = toJson(method.input, request, { useProtoFieldName: true, alwaysEmitImplicit: true });
+      const output = await invoke(raw, ctx.requestHeader.get('authorization') ?? undefined, { requestId, log: child });
+      ctx.responseHeader.set('x-request-id', requestId);
+      return fromJson(method.output, (output ?? {}) as any);
+    } catch (e) {
+      const err = toConnectError(e);
+      child[err.code === Code.Internal || err.code === Code.Unavailable ? 'error' : 'info']({ code: err.code, err: err.cause ?? err }, 'rpc failed');
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,18 @@
+import { PGlite } from '@electric-sql/pglite';
+import { mkdir } from 'node:fs/promises';
+import type { Sql, SqlQuery } from './sql.ts';
+
+/** Opens PGlite (Postgres in WASM) on `dataDir`, or in memory when no folder is given. */
+export async function openPglite(dataDir?: string): Promise<Sql> {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): SqlQuery => ({
+    query: async <R>(text: string, params?: unknown[]) => (await q.query<R>(text, params)).rows,
+    exec: async (script) => void (await q.exec(script)),
+  });
+  return {
+    ...wrap(db),
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    close: () => db.close(),
+  };
+}

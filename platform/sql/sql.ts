@@ -1,0 +1,13 @@
+/** Runs queries; rows come back as plain objects. */
+export interface SqlQuery {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /** Runs a script of several statements, without parameters. */
+  exec(script: string): Promise<void>;
+}
+
+/** The SQL port: PGlite in the embedded default, PostgreSQL through `pg` for real. */
+export interface Sql extends SqlQuery {
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: SqlQuery) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,51 @@
+import * as v from 'valibot';
+import { ShopError } from './errors.ts';
+
+/** An identifier of a product, payment or user: 1-64 letters, digits, `_`, `-`, `.`, `@`. */
+export const idSchema = v.pipe(
+  v.string('must be a string'),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(64, 'must be at most 64 characters'),
+  v.regex(/^[A-Za-z0-9_.@-]+$/, 'may contain only letters, digits and _ . @ -'),
+);
+
+/** A trimmed text of `min` to `max` characters. */
+export const textSchema = (max: number, min = 1) =>
+  v.pipe(
+    v.string('must be a string'),
+    v.trim(),
+    v.minLength(min, 'must not be empty'),
+    v.maxLength(max, `must be at most ${max} characters`),
+  );
+
+/** A whole number within bounds; a decimal string is accepted too, as the protobuf JSON mapping of int64 does. */
+export const intSchema = (min: number, max: number) =>
+  v.pipe(
+    v.union([v.number(), v.pipe(v.string(), v.regex(/^-?\d{1,16}$/), v.transform(Number))], 'must be an integer'),
+    v.integer('must be an integer'),
+    v.minValue(min, `must be at least ${min}`),
+    v.maxValue(max, `must be at most ${max}`),
+  );
+
+/** Largest amount of money accepted anywhere, in minor units. */
+export const MAX_AMOUNT_MINOR = 100_000_000_000;
+
+/** A Money value in the shop's currency. */
+export const moneySchema = (currency: string) =>
+  v.object(
+    {
+      amount_minor: intSchema(0, MAX_AMOUNT_MINOR),
+      currency: v.literal(currency, `must be ${currency}, the shop's currency`),
+    },
+    'must be an object {"amount_minor", "currency"}',
+  );
+
+/** Validates `value` against `schema`; the first issue becomes a 400 naming the offending field. */
+export function parse<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
+  const result = v.safeParse(schema, value, { abortEarly: true });
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const field = issue.path?.map((p) => String(p.key)).join('.');
+  const message = issue.input === undefined && field ? 'is required' : issue.message;
+  throw new ShopError('invalid_argument', field ? `${field}: ${message}` : message, field);
+}
