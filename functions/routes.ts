@@ -53,3 +53,9 @@ export const rpcPath = (m: DescMethod) => `/${m.parent.typeName}/${m.name}`;
 
 /** A function's name as a DNS label (Knative Service name, env var suffix). */
 export const serviceName = (name: string) => name.replace(/\//g, '-');
+
+/** The function of that name; throws listing the known names otherwise. */
+export function functionNamed(name: string): FunctionName {
+  if (name in routes) return name as FunctionName;
+  throw new Error(`unknown function "${name}"; one of: ${Object.keys(routes).join(', ')}`);
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { paymentCompleted } from '../events/test-events.ts';
+import { testApp } from '../test-app.ts';
+
+describe('basket/on-payment-completed', () => {
+  it("clears the paying user's basket and no other", async () => {
+    const a = testApp(['basket/on-payment-completed']);
+    await a.deps.baskets.add('alice', 'mug', 2);
+    await a.deps.baskets.add('bob', 'mug', 1);
+    const res = await a.request('POST', '/basket-payment-completed', paymentCompleted('e1', 'alice', [{ product_id: 'mug', quantity: 2 }]));
+    expect(res.status).toBe(200);
+    expect(await a.deps.baskets.get('alice')).toEqual([]);
+    expect(await a.deps.baskets.get('bob')).toEqual([{ product_id: 'mug', quantity: 1 }]);
+  });
+});

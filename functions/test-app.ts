@@ -1,0 +1,33 @@
+import { createClient, createRouterTransport, type Client } from '@connectrpc/connect';
+import type { DescService } from '@bufbuild/protobuf';
+import { createHttpApp } from '../platform/http/app.ts';
+import { mountFunctions } from './app.ts';
+import type { Deps } from './deps.ts';
+import type { FunctionName } from './routes.ts';
+import { testDeps, testLog } from './test-deps.ts';
+
+/** The admin token of test apps. */
+export const ADMIN = 'test-admin-token-0123456789';
+
+/** Serves functions in memory: `request` for REST (Hono `app.request`), `client` for Connect. */
+export function testApp(names: FunctionName[], deps: Deps = testDeps(), adminToken: string | null = ADMIN) {
+  const app = createHttpApp({ log: testLog, bodyLimitBytes: 64 * 1024 });
+  const rpc = mountFunctions({ app, names, deps, config: { adminToken: adminToken ?? undefined }, log: testLog });
+  const transport = createRouterTransport(rpc);
+  return {
+    deps,
+    app,
+    /** Sends a REST request; a body object is sent as JSON. */
+    async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+      const init: RequestInit = { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers } };
+      if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      const res = await app.request(`http://localhost${path}`, init);
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+    },
+    client: <S extends DescService>(service: S): Client<S> => createClient(service, transport),
+  };
+}
+
+/** Headers carrying the test admin token. */
+export const asAdmin = { authorization: `Bearer ${ADMIN}` };
