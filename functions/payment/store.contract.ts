@@ -1,0 +1,70 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudEvent } from '../events/topics.ts';
+import type { OutboxEvent } from '../../platform/events/outbox.ts';
+import type { Payment } from './payment.ts';
+import type { PaymentStore } from './store.ts';
+
+const now = '2026-02-01T00:00:00.000Z';
+
+const aPayment = (over: Partial<Payment> = {}): Payment => ({
+  id: 'p1', order_id: 'o1', user_id: 'alice', status: 'pending', amount: { amount_minor: 3000, currency: 'USD' },
+  items: [{ product_id: 'mug', name: 'Mug', unit_price: { amount_minor: 1500, currency: 'USD' }, quantity: 2, line_total: { amount_minor: 3000, currency: 'USD' } }],
+  card: { brand: 'visa', last4: '4242' }, refunded: { amount_minor: 0, currency: 'USD' }, created_at: now, failure_reason: '', ...over,
+});
+
+const anEvent = (id: string, p: Payment): OutboxEvent => ({
+  topic: 'payment-refunded', key: p.id,
+  event: cloudEvent('payment-refunded', { id, source: '/test', subject: p.id, time: now, data: { payment_id: p.id, total_refunded: p.refunded } }),
+});
+
+/** The behaviour every PaymentStore adapter (and its outbox) must have. */
+export function paymentStoreContract(adapter: string, make: () => Promise<PaymentStore>) {
+  describe(`PaymentStore contract: ${adapter}`, () => {
+    let store: PaymentStore;
+    beforeEach(async () => {
+      store = await make();
+    });
+
+    it('records a pending payment, then finishes it with its events in order', async () => {
+      expect(await store.begin(aPayment())).toBeUndefined();
+      expect(await store.get('p1')).toEqual(aPayment());
+      const done = aPayment({ status: 'completed' });
+      await store.finish(done, [anEvent('e1', done), anEvent('e2', done)]);
+      expect((await store.get('p1'))?.status).toBe('completed');
+      expect((await store.pending(10)).map((e) => e.event.id)).toEqual(['e1', 'e2']);
+      expect((await store.pending(1)).map((e) => e.event.id)).toEqual(['e1']);
+      await store.markPublished(['e1']);
+      expect((await store.pending(10)).map((e) => e.event.id)).toEqual(['e2']);
+      expect(await store.get('nope')).toBeUndefined();
+    });
+
+    it('holds an idempotency key once per user', async () => {
+      const key = { key: 'k', requestHash: 'h1' };
+      expect(await store.begin(aPayment(), key)).toBeUndefined();
+      expect(await store.begin(aPayment({ id: 'p2', order_id: 'o2' }), { key: 'k', requestHash: 'h2' })).toEqual({ payment: aPayment(), requestHash: 'h1' });
+      expect(await store.get('p2')).toBeUndefined();
+      expect(await store.begin(aPayment({ id: 'p3', order_id: 'o3', user_id: 'bob' }), key)).toBeUndefined();
+      expect(await store.findByKey('alice', 'k')).toEqual({ payment: aPayment(), requestHash: 'h1' });
+      expect(await store.findByKey('alice', 'other')).toBeUndefined();
+    });
+
+    it('refunds within the amount, with the event in the same write', async () => {
+      await store.begin(aPayment());
+      await store.finish(aPayment({ status: 'completed' }), []);
+      const part = await store.refund('p1', 1000, now, (p) => anEvent('r1', p));
+      expect(part).toMatchObject({ status: 'partially_refunded', refunded: { amount_minor: 1000, currency: 'USD' } });
+      await expect(store.refund('p1', 2001, now, (p) => anEvent('r2', p))).rejects.toMatchObject({ code: 'refund_not_allowed' });
+      expect((await store.refund('p1', 2000, now, (p) => anEvent('r3', p))).status).toBe('refunded');
+      expect((await store.pending(10)).map((e) => e.event.id)).toEqual(['r1', 'r3']);
+      await expect(store.refund('nope', 1, now, (p) => anEvent('r4', p))).rejects.toMatchObject({ code: 'not_found' });
+    });
+
+    it('never refunds more than the amount under concurrent refunds', async () => {
+      await store.begin(aPayment());
+      await store.finish(aPayment({ status: 'completed' }), []);
+      const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => store.refund('p1', 1000, now, (p) => anEvent(`c${i}`, p))));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+      expect((await store.get('p1'))?.refunded.amount_minor).toBe(3000);
+    });
+  });
+}

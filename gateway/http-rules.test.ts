@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { call, useEmbeddedGateway } from './test-gateway.ts';
+
+describe('gateway HTTP rules', () => {
+  const gw = useEmbeddedGateway({ BODY_LIMIT_BYTES: '1024' });
+  const add = (body: unknown, headers: Record<string, string> = {}) => call(`${gw.url}/api/v1/baskets/add`, 'POST', body, headers);
+
+  it('answers 400 to malformed JSON and to a body that is not an object', async () => {
+    expect(await add('{"user_id": ')).toMatchObject({ status: 400, body: { error: { code: 'invalid_argument', message: 'request body is not valid JSON' } } });
+    expect((await add('[1,2]')).status).toBe(400);
+  });
+
+  it('answers 415 to a body that is not JSON', async () => {
+    const res = await add('user_id=a', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res).toMatchObject({ status: 415, body: { error: { code: 'unsupported_media_type' } } });
+  });
+
+  it('answers 413 to a body over the limit', async () => {
+    const res = await add({ user_id: 'x'.repeat(2000), product_id: 'kettle', quantity: 1 });
+    expect(res).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+  });
+
+  it('answers 404 in JSON for an unknown route', async () => {
+    expect(await call(`${gw.url}/api/v1/nothing`)).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+  });
+
+  it('gives every response a request id, keeping a sane incoming one', async () => {
+    expect((await call(`${gw.url}/health`, 'GET', undefined, { 'x-request-id': 'abc-123' })).headers.get('x-request-id')).toBe('abc-123');
+    expect((await call(`${gw.url}/health`, 'GET', undefined, { 'x-request-id': 'bad id!' })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('allows CORS for listed origins only', async () => {
+    const preflight = (origin: string) =>
+      call(`${gw.url}/api/v1/baskets/add`, 'OPTIONS', undefined, { origin, 'access-control-request-method': 'POST' });
+    expect((await preflight('http://shop.example')).headers.get('access-control-allow-origin')).toBe('http://shop.example');
+    expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('never answers 5xx to hostile basket input, and changes nothing', async () => {
+    const hostile: unknown[] = [
+      { user_id: "'; drop table products; --", product_id: 'kettle', quantity: 1 },
+      { user_id: 'u', product_id: 'kettle', quantity: 1e308 },
+      { user_id: 'u', product_id: 'kettle', quantity: '9'.repeat(30) },
+      { user_id: '😀', product_id: 'kettle', quantity: 1 },
+      { user_id: { $gt: '' }, product_id: 'kettle', quantity: 1 },
+      { user_id: 'u', product_id: 'kettle', quantity: -1 },
+      { user_id: 'u', product_id: 'kettle', quantity: true },
+      'null',
+      '"text"',
+      '{"user_id":"u","product_id":"kettle","__proto__":{"quantity":1}}',
+    ];
+    for (const body of hostile) {
+      const res = await add(body);
+      expect(res.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(res.status, JSON.stringify(body)).toBeLessThan(500);
+      expect(res.body.error.message).toBeTruthy();
+    }
+    expect((await call(`${gw.url}/api/v1/baskets/u`)).body.items).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+import { createClient } from '@connectrpc/connect';
+import { createGrpcWebTransport } from '@connectrpc/connect-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProductService } from '../gen/shop/product/v1/product_pb.ts';
+import { mountFunctions } from '../functions/app.ts';
+import { routes, type FunctionName } from '../functions/routes.ts';
+import { aProduct, testDeps, testLog } from '../functions/test-deps.ts';
+import { loadConfig } from '../platform/config.ts';
+import { createHttpApp } from '../platform/http/app.ts';
+import { serve, type Server } from '../platform/http/serve.ts';
+import { createGateway } from './app.ts';
+import { envSuffix } from './function-urls.ts';
+import { call } from './test-gateway.ts';
+
+describe('gateway forwarding to functions served alone', () => {
+  const servers: Server[] = [];
+  let url = '';
+
+  beforeAll(async () => {
+    const deps = testDeps();
+    await deps.products.insert([aProduct({ id: 'mug', stock: 4 })]);
+    const env: Record<string, string> = { PORT: '0', UPSTREAM_TIMEOUT_MS: '300' };
+    for (const name of ['list-products', 'get-product', 'add-to-basket'] as FunctionName[]) {
+      const app = createHttpApp({ log: testLog, bodyLimitBytes: 65536 });
+      const rpc = mountFunctions({ app, names: [name], deps, config: { adminToken: undefined }, log: testLog });
+      const server = await serve({ fetch: app.fetch, rpc, port: 0, host: '127.0.0.1' });
+      servers.push(server);
+      env[`FUNCTION_URL_${envSuffix(name)}`] = `http://127.0.0.1:${server.port}`;
+    }
+    const slow = await serve({ fetch: () => new Promise<Response>((r) => setTimeout(() => r(new Response('{}')), 2_000)), port: 0, host: '127.0.0.1' });
+    servers.push(slow);
+    env.FUNCTION_URL_GET_BASKET = `http://127.0.0.1:${slow.port}`;
+    env.FUNCTION_URL_TEMPLATE = 'http://127.0.0.1:1/{name}';
+    const gw = createGateway(loadConfig(env), testLog);
+    const server = await serve({ fetch: gw.app.fetch, port: 0, host: '127.0.0.1' });
+    servers.push(server);
+    url = `http://127.0.0.1:${server.port}`;
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  it('routes every request function of the route table', () => {
+    const gw = createGateway(loadConfig({ FUNCTION_URL_TEMPLATE: 'http://{name}.shop.svc' }), testLog);
+    const paths = gw.app.routes.map((r) => `${r.method} ${r.path}`);
+    for (const route of Object.values(routes)) {
+      if (route.kind === 'request') expect(paths).toContain(`${route.method} ${route.path}`);
+    }
+  });
+
+  it('forwards REST requests and their answers', async () => {
+    expect((await call(`${url}/api/v1/products`)).body).toMatchObject({ total: 1, products: [{ id: 'mug' }] });
+    expect((await call(`${url}/api/v1/products/nope`)).status).toBe(404);
+    const added = await call(`${url}/api/v1/baskets/add`, 'POST', { user_id: 'zoe', product_id: 'mug', quantity: 9 });
+    expect(added).toMatchObject({ status: 409, body: { error: { code: 'insufficient_stock' } } });
+  });
+
+  it('forwards Connect and gRPC-Web calls', async () => {
+    expect((await call(`${url}/shop.product.v1.ProductService/GetProduct`, 'POST', { id: 'mug' })).body.name).toBe('Mug');
+    const client = createClient(ProductService, createGrpcWebTransport({ baseUrl: url, httpVersion: '1.1' }));
+    expect((await client.listProducts({})).total).toBe(1);
+  });
+
+  it('answers 503 when a function is down and 504 when it is too slow', async () => {
+    expect(await call(`${url}/api/v1/payments/p1`)).toMatchObject({ status: 503, body: { error: { code: 'unavailable' } } });
+    expect(await call(`${url}/api/v1/baskets/zoe`)).toMatchObject({ status: 504, body: { error: { code: 'upstream_timeout' } } });
+  });
+});
