@@ -1,0 +1,23 @@
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { idSchema, intSchema, parse } from './validation.ts';
+
+const schema = v.object({ id: idSchema, nested: v.object({ n: intSchema(1, 5) }) });
+
+describe('parse', () => {
+  it('returns the validated value', () => {
+    expect(parse(schema, { id: 'a-1', nested: { n: '3' }, extra: true })).toEqual({ id: 'a-1', nested: { n: 3 } });
+  });
+
+  it('throws a 400 naming the first offending field by its path', () => {
+    expect(() => parse(schema, { id: 'a', nested: { n: 9 } })).toThrow(expect.objectContaining({ code: 'invalid_argument', field: 'nested.n', message: 'nested.n: must be at most 5' }));
+    expect(() => parse(schema, { nested: { n: 1 } })).toThrow(expect.objectContaining({ field: 'id', message: 'id: is required' }));
+    expect(() => parse(schema, { id: 'a b', nested: { n: 1 } })).toThrow(expect.objectContaining({ field: 'id' }));
+  });
+
+  it('refuses integers written with exponents, fractions or beyond 16 digits', () => {
+    for (const n of ['1e2', '1.0', '12345678901234567', 2.5, Number.NaN, Infinity]) {
+      expect(() => parse(intSchema(-1e18, 1e18), n), String(n)).toThrow();
+    }
+  });
+});
