@@ -17,7 +17,7 @@ export default defineEventHandler({
   data: paymentCompletedData,
   handler: (d: Pick<Deps, 'products' | 'now'>) => async (data, event, ctx) => {
     const result = await d.products.takeOrderStock('product/on-payment-completed', event.id, mergeLines(data.items), d.now());
-    const fields = { payment_id: data.payment_id, order_id: data.order_id, event_id: event.id, ...result };
+    const fields = { payment_id: data.payment_id, order_id: data.order_id, ...result };
     if (result.outcome === 'rejected') ctx.log.error(fields, 'paid order exceeds stock: nothing taken from stock');
     else ctx.log.info(fields, 'order stock taken');
   },

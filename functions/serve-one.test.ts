@@ -1,0 +1,67 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = new URL('..', import.meta.url).pathname;
+const tsx = join(root, 'node_modules/.bin/tsx');
+
+/** Starts `serve-one.ts <name>` as a real process on a free port; resolves with its URL once it listens. */
+async function startAlone(name: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(tsx, ['functions/serve-one.ts', name], { cwd: root, env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' } });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const m = /"url":"(http:[^"]+)"/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${out}`)));
+  });
+  return { url, child };
+}
+
+/** Runs `invoke.ts`; resolves with its output and exit code, whatever the code. */
+const invoke = (name: string, json: string, url: string): Promise<{ stdout: string; code: number }> =>
+  run(tsx, ['functions/invoke.ts', name, json, url], { cwd: root }).then(
+    ({ stdout }) => ({ stdout, code: 0 }),
+    (e: { stdout: string; code: number }) => ({ stdout: e.stdout, code: e.code }),
+  );
+
+describe('a function served alone and invoked with JSON', () => {
+  const children: ChildProcess[] = [];
+  let dataDir = '';
+  afterAll(async () => {
+    children.forEach((c) => c.kill('SIGTERM'));
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves get-product on its own, with its own seeded database', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'daprps-fn-'));
+    const { url, child } = await startAlone('get-product', join(dataDir, 'products'));
+    children.push(child);
+    const ok = await invoke('get-product', '{"id":"kettle"}', url);
+    expect(ok.stdout).toContain('200 /shop.product.v1.ProductService/GetProduct');
+    expect(ok.stdout).toContain('"name": "Gooseneck Kettle"');
+    const missing = await invoke('get-product', '{"id":"nope"}', url);
+    expect(missing.stdout).toContain('404');
+    expect(missing.code).toBe(1);
+    const rest = await fetch(`${url}/api/v1/products/kettle`);
+    expect(rest.status).toBe(200);
+    expect((await fetch(`${url}/api/v1/baskets/alice`)).status).toBe(404);
+  }, 60_000);
+
+  it('serves an event handler on its binding route and applies an invoked event', async () => {
+    const { url, child } = await startAlone('product/on-payment-completed', join(dataDir, 'events'));
+    children.push(child);
+    const item = { product_id: 'kettle', name: 'Kettle', unit_price: { amount_minor: 5900, currency: 'USD' }, quantity: 2, line_total: { amount_minor: 11800, currency: 'USD' } };
+    const data = { payment_id: 'p1', order_id: 'o1', user_id: 'alice', amount: item.line_total, items: [item], completed_at: '2026-01-01T00:00:00Z' };
+    const res = await invoke('product/on-payment-completed', JSON.stringify(data), url);
+    expect(res.stdout).toContain('200 /product-payment-completed');
+    const bad = await invoke('product/on-payment-completed', '{"payment_id":"p1"}', url);
+    expect(bad.stdout).toContain('400');
+  }, 60_000);
+});
