@@ -5,6 +5,7 @@ import type { CloudEvent, EventHandlerDef, FunctionDef } from '../platform/defin
 import { ShopError } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events/bus.ts';
 import { createDelivery } from '../platform/events/subscribe.ts';
+import { mountConnect } from '../platform/http/connect-on-hono.ts';
 import type { RequestVars } from '../platform/http/request-context.ts';
 import { createInvoker } from '../platform/invoke.ts';
 import type { Log } from '../platform/log.ts';
@@ -20,16 +21,17 @@ export interface ServeFunctions {
   app: Hono<{ Variables: RequestVars }>;
   names: readonly FunctionName[];
   deps: Deps;
-  config: Pick<Config, 'adminToken'>;
+  config: Pick<Config, 'adminToken' | 'bodyLimitBytes'>;
   log: Log;
   /** When given, event handlers also consume from this bus (in process). */
   bus?: EventBus;
 }
 
 /**
- * Serves the named functions: request functions on their REST routes of `app` and as Connect
- * methods (returned, for the server to mount); event handlers on their binding route
- * (`POST /<binding>` with a CloudEvent) and, with a bus, as its subscribers.
+ * Serves the named functions: request functions on their REST routes and Connect methods of
+ * `app` (the Connect routes are also returned, for `serve` to answer gRPC over HTTP/2); event
+ * handlers on their binding route (`POST /<binding>` with a CloudEvent) and, with a bus, as
+ * its subscribers.
  */
 export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => void {
   const rpcs: ((router: ConnectRouter) => void)[] = [];
@@ -56,5 +58,7 @@ export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => vo
       s.bus?.subscribe(route.topic, name, async (event) => void (await deliver(event)));
     }
   }
-  return (router) => rpcs.forEach((r) => r(router));
+  const rpc = (router: ConnectRouter) => rpcs.forEach((r) => r(router));
+  mountConnect(s.app, rpc, s.config.bodyLimitBytes);
+  return rpc;
 }

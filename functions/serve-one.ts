@@ -15,7 +15,7 @@ async function main() {
   const runtime = await buildRuntime(config, log, { relay: false });
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, health: () => ({ function: name }) });
   const rpc = mountFunctions({ app, names: [name], deps: runtime.deps, config, log });
-  const server = await serve({ fetch: app.fetch, rpc, port: config.port, host: config.host });
+  const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });
   log.info({ function: name, url: `http://${config.host}:${server.port}`, data_dir: config.dataDir }, 'function listening');
   onShutdown(log, async () => {
     await server.close();

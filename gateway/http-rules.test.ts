@@ -36,6 +36,14 @@ describe('gateway HTTP rules', () => {
     expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('applies CORS, request ids and the body limit to Connect calls too', async () => {
+    const rpc = `${gw.url}/shop.product.v1.ProductService/GetProduct`;
+    const ok = await call(rpc, 'POST', { id: 'kettle' }, { origin: 'http://shop.example' });
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://shop.example');
+    expect(ok.headers.get('x-request-id')).toBeTruthy();
+    expect((await call(rpc, 'POST', { id: 'k'.repeat(2000) })).status).toBe(413);
+  });
+
   it('never answers 5xx to hostile basket input, and changes nothing', async () => {
     const hostile: unknown[] = [
       { user_id: "'; drop table products; --", product_id: 'kettle', quantity: 1 },

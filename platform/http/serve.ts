@@ -5,10 +5,12 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 
-/** What a server serves: a fetch handler (Hono) and, optionally, Connect-RPC routes in front of it. */
+/** What a server serves: a fetch handler (Hono), and the Connect-RPC routes to serve gRPC over HTTP/2. */
 export interface ServeOptions {
   fetch: (req: Request) => Response | Promise<Response>;
   rpc?: (router: ConnectRouter) => void;
+  /** Largest RPC message accepted over HTTP/2. */
+  readMaxBytes?: number;
   port: number;
   host: string;
 }
@@ -22,14 +24,15 @@ export interface Server {
 const HTTP2_PREFACE = 'PRI * HTTP/2.0';
 
 /**
- * Serves HTTP/1.1 and cleartext HTTP/2 (h2c, for gRPC) on one port: the first bytes of each
- * connection decide which server gets the socket.
+ * Serves HTTP/1.1 and cleartext HTTP/2 (h2c) on one port: the first bytes of each connection
+ * decide which server gets the socket. HTTP/1.1 goes to the fetch handler; HTTP/2 goes to the
+ * Connect node adapter for RPCs (gRPC needs trailers), and to the fetch handler otherwise.
  */
 export async function serve(opts: ServeOptions): Promise<Server> {
-  const fallback = getRequestListener(opts.fetch);
-  const listener = opts.rpc ? connectNodeAdapter({ routes: opts.rpc, fallback: fallback as never }) : fallback;
-  const h1 = http.createServer(listener as http.RequestListener);
-  const h2 = http2.createServer({}, listener as any);
+  const fetchListener = getRequestListener(opts.fetch);
+  const h2Listener = opts.rpc ? connectNodeAdapter({ routes: opts.rpc, fallback: fetchListener as never, readMaxBytes: opts.readMaxBytes }) : fetchListener;
+  const h1 = http.createServer(fetchListener as http.RequestListener);
+  const h2 = http2.createServer({}, h2Listener as any);
   h1.keepAliveTimeout = 65_000;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
