@@ -5,6 +5,7 @@ import { startOutboxRelay, type Relay } from '../platform/events/outbox-relay.ts
 import { uuid } from '../platform/ids.ts';
 import type { Log } from '../platform/log.ts';
 import { migrate } from '../platform/sql/migrate.ts';
+import { once } from '../platform/sql/once.ts';
 import { openPglite } from '../platform/sql/pglite.ts';
 import { memoryBasketStore } from './basket/memory-store.ts';
 import type { Deps } from './deps.ts';
@@ -23,7 +24,7 @@ export interface Runtime {
 }
 
 /**
- * Builds the embedded default: PGlite on disk (migrated, demo catalog seeded once), in-memory
+ * Builds the embedded default: PGlite on disk (migrated, demo catalog seeded on the first start), in-memory
  * baskets, the in-process bus fed by the outbox relay, and the test payment provider.
  */
 export async function buildRuntime(config: Config, log: Log, opts: { relay: boolean }): Promise<Runtime> {
@@ -32,7 +33,9 @@ export async function buildRuntime(config: Config, log: Log, opts: { relay: bool
   if (applied.length) log.info({ applied }, 'database migrated');
   const now = () => new Date().toISOString();
   const products = sqlProductStore(sql);
-  if (config.seedDemo) await products.insert(demoCatalog(config.currency, now()));
+  if (config.seedDemo && (await once(sql, 'demo-catalog', () => products.insert(demoCatalog(config.currency, now()))))) {
+    log.info('demo catalog seeded');
+  }
   const payments = sqlPaymentStore(sql);
   const bus = memoryBus(log);
   const relay = opts.relay ? startOutboxRelay(payments, bus, log) : undefined;

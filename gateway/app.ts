@@ -6,8 +6,8 @@ import type { Config } from '../platform/config.ts';
 import { createHttpApp } from '../platform/http/app.ts';
 import type { Log } from '../platform/log.ts';
 import { corsAllowList } from './cors.ts';
-import { functionUrl } from './function-urls.ts';
-import { forward } from './proxy.ts';
+import { functionUrls } from './function-urls.ts';
+import { forward, upstream } from './proxy.ts';
 
 /** The gateway: one Hono app, plus the Connect routes it serves in process. */
 export interface Gateway {
@@ -19,7 +19,7 @@ const names = Object.keys(routes) as FunctionName[];
 
 /**
  * The edge gateway over the route table. With a runtime, every function runs in this process
- * (embedded default); without, requests are forwarded to each function's URL.
+ * (embedded default); without, requests are forwarded to each function's URLs, in turn.
  */
 export function createGateway(config: Config, log: Log, runtime?: Runtime): Gateway {
   const mode = runtime ? 'embedded' : 'remote';
@@ -32,8 +32,8 @@ export function createGateway(config: Config, log: Log, runtime?: Runtime): Gate
   for (const name of names) {
     const route = routes[name];
     if (route.kind !== 'request') continue;
-    const base = functionUrl(config, name);
-    const go = (c: Parameters<typeof forward>[0]) => forward(c, base, name, config.upstreamTimeoutMs);
+    const up = upstream(name, functionUrls(config, name));
+    const go = (c: Parameters<typeof forward>[0]) => forward(c, up, config.upstreamTimeoutMs);
     app.on(route.method, route.path, go);
     app.post(rpcPath(route.rpc), go);
   }

@@ -25,7 +25,8 @@ describe('gateway forwarding to functions served alone', () => {
       const rpc = mountFunctions({ app, names: [name], deps, config: { adminToken: undefined, bodyLimitBytes: 65536 }, log: testLog });
       const server = await serve({ fetch: app.fetch, rpc, port: 0, host: '127.0.0.1' });
       servers.push(server);
-      env[`FUNCTION_URL_${envSuffix(name)}`] = `http://127.0.0.1:${server.port}`;
+      // A dead replica first: the gateway moves on to the live one.
+      env[`FUNCTION_URL_${envSuffix(name)}`] = `http://127.0.0.1:1,http://127.0.0.1:${server.port}`;
     }
     const slow = await serve({ fetch: () => new Promise<Response>((r) => setTimeout(() => r(new Response('{}')), 2_000)), port: 0, host: '127.0.0.1' });
     servers.push(slow);
@@ -46,6 +47,10 @@ describe('gateway forwarding to functions served alone', () => {
     for (const route of Object.values(routes)) {
       if (route.kind === 'request') expect(paths).toContain(`${route.method} ${route.path}`);
     }
+  });
+
+  it('spreads calls over replicas, skipping one that refuses connections', async () => {
+    for (let i = 0; i < 4; i++) expect((await call(`${url}/api/v1/products/mug`)).status).toBe(200);
   });
 
   it('forwards REST requests and their answers', async () => {
