@@ -11,6 +11,10 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ port: 9000, corsOrigins: ['http://a', 'http://b'], functionUrls: { GET_PRODUCT: 'http://x' } });
   });
 
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ ADMIN_TOKEN: '', PORT: '' })).toMatchObject({ adminToken: undefined, port: 8080 });
+  });
+
   it('names every invalid variable in one error', () => {
     expect(() => loadConfig({ PORT: 'eighty', ADMIN_TOKEN: 'short', SHOP_CURRENCY: 'usd' })).toThrow(/PORT.*ADMIN_TOKEN.*SHOP_CURRENCY/);
   });

@@ -37,17 +37,21 @@ export interface Config {
   logLevel: string;
 }
 
-/** Reads and validates the configuration from `env` over `defaults`; throws one message listing every bad variable. */
+/**
+ * Reads and validates the configuration from `env` over `defaults`; an empty variable counts as
+ * unset. Throws one message listing every bad variable.
+ */
 export function loadConfig(env: Record<string, string | undefined> = process.env, defaults: Record<string, string> = {}): Config {
-  const result = v.safeParse(envSchema, { ...defaults, ...env });
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = v.safeParse(envSchema, { ...defaults, ...set });
   if (!result.success) {
     const problems = result.issues.map((i) => `${i.path?.map((p) => String(p.key)).join('.')}: ${i.message}`);
     throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = result.output;
   const functionUrls = Object.fromEntries(
-    Object.entries(env)
-      .filter(([k, val]) => k.startsWith('FUNCTION_URL_') && k !== 'FUNCTION_URL_TEMPLATE' && val)
+    Object.entries(set)
+      .filter(([k]) => k.startsWith('FUNCTION_URL_') && k !== 'FUNCTION_URL_TEMPLATE')
       .map(([k, val]) => [k.slice('FUNCTION_URL_'.length), val as string]),
   );
   return {
