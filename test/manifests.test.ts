@@ -1,0 +1,55 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { routes, serviceName } from '../functions/routes.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const RESERVED_PORTS = [8012, 8013, 8022, 9090, 9091, 8008];
+
+async function docs(dir: string): Promise<{ file: string; doc: any }[]> {
+  const files = (await readdir(join(root, dir))).filter((f) => f.endsWith('.yaml'));
+  const out = [];
+  for (const file of files) {
+    for (const d of parseAllDocuments(await readFile(join(root, dir, file), 'utf8'))) out.push({ file, doc: d.toJS() });
+  }
+  return out;
+}
+
+describe('deployment manifests follow the route table', () => {
+  it('has one Knative Service per function, running that function, and the gateway', async () => {
+    const services = (await docs('knative/base/services')).filter((d) => d.doc?.kind === 'Service');
+    const byName = new Map(services.map((s) => [s.doc.metadata.name, s.doc]));
+    expect([...byName.keys()].sort()).toEqual([...Object.keys(routes).map(serviceName), 'gateway'].sort());
+    for (const [name, route] of Object.entries(routes)) {
+      const svc = byName.get(serviceName(name));
+      const container = svc.spec.template.spec.containers[0];
+      expect(container.env.find((e: { name: string }) => e.name === 'FUNCTION')?.value, name).toBe(name);
+      const annotations = svc.spec.template.metadata.annotations;
+      expect(annotations['dapr.io/app-id']).toBe(serviceName(name));
+      expect(annotations['autoscaling.knative.dev/min-scale'], name).toBe(route.kind === 'event' ? '1' : '0');
+    }
+  });
+
+  it('uses no port that Knative reserves, for the app or for Dapr metrics', async () => {
+    for (const { file, doc } of await docs('knative/base/services')) {
+      const ports = doc.spec.template.spec.containers.flatMap((c: { ports?: { containerPort: number }[] }) => c.ports ?? []).map((p: { containerPort: number }) => p.containerPort);
+      const metrics = Number(doc.spec.template.metadata.annotations['dapr.io/metrics-port'] ?? 0);
+      for (const port of [...ports, metrics]) expect(RESERVED_PORTS, file).not.toContain(port);
+    }
+  });
+
+  it('has a Kafka input binding for every event handler, local and cluster, on its topic and route', async () => {
+    for (const dir of ['components/local', 'components/cluster']) {
+      const components = new Map((await docs(dir)).filter((d) => d.doc?.kind === 'Component').map((d) => [d.doc.metadata.name, d.doc]));
+      for (const [name, route] of Object.entries(routes)) {
+        if (route.kind !== 'event') continue;
+        const binding = components.get(route.binding);
+        expect(binding?.spec.type, `${dir}: ${route.binding}`).toBe('bindings.kafka');
+        const meta = Object.fromEntries(binding.spec.metadata.map((m: { name: string; value: string }) => [m.name, m.value]));
+        expect(meta).toMatchObject({ topics: route.topic, consumeRetryEnabled: 'true', consumerGroup: serviceName(name) });
+        expect(binding.scopes).toEqual([serviceName(name)]);
+      }
+    }
+  });
+});
