@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Config } from '../platform/config.ts';
 import type { EventBus } from '../platform/events/bus.ts';
 import { memoryBus } from '../platform/events/memory-bus.ts';
@@ -7,6 +8,8 @@ import type { Log } from '../platform/log.ts';
 import { migrate } from '../platform/sql/migrate.ts';
 import { once } from '../platform/sql/once.ts';
 import { openPglite } from '../platform/sql/pglite.ts';
+import { openPostgres } from '../platform/sql/postgres.ts';
+import { connectRedis, redisBasketStore } from './basket/redis-store.ts';
 import { memoryBasketStore } from './basket/memory-store.ts';
 import type { Deps } from './deps.ts';
 import { testProvider } from './payment/provider.ts';
@@ -24,11 +27,20 @@ export interface Runtime {
 }
 
 /**
- * Builds the embedded default: PGlite on disk (migrated, demo catalog seeded on the first start), in-memory
- * baskets, the in-process bus fed by the outbox relay, and the test payment provider.
+ * Builds a process's dependencies from the configuration: PostgreSQL (`DATABASE_URL`) or PGlite
+ * on disk, migrated, the demo catalog seeded on the first start; Redis baskets (`REDIS_URL`) or
+ * in memory; the in-process bus fed by the outbox relay; the test payment provider.
  */
 export async function buildRuntime(config: Config, log: Log, opts: { relay: boolean }): Promise<Runtime> {
-  const sql = await openPglite(config.dataDir);
+  const sql = config.databaseUrl ? await openPostgres({ url: config.databaseUrl, schema: config.databaseSchema }) : await openPglite(config.dataDir);
+  let redis: Redis | undefined;
+  try {
+    redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  } catch (e) {
+    await sql.close();
+    throw e;
+  }
+  const baskets = redis ? redisBasketStore(redis, { ttlMs: config.basketTtlSeconds * 1000, prefix: config.redisPrefix }) : memoryBasketStore();
   const applied = await migrate(sql);
   if (applied.length) log.info({ applied }, 'database migrated');
   const now = () => new Date().toISOString();
@@ -40,13 +52,14 @@ export async function buildRuntime(config: Config, log: Log, opts: { relay: bool
   const bus = memoryBus(log);
   const relay = opts.relay ? startOutboxRelay(payments, bus, log) : undefined;
   const deps: Deps = {
-    products, payments, baskets: memoryBasketStore(), provider: testProvider(), now, newId: uuid, currency: config.currency,
+    products, payments, baskets, provider: testProvider(), now, newId: uuid, currency: config.currency,
   };
   return {
     deps, bus, relay,
     async close() {
       await relay?.stop();
       await bus.close();
+      redis?.disconnect();
       await sql.close();
     },
   };

@@ -6,15 +6,20 @@ import { buildRuntime, type Runtime } from '../functions/build-deps.ts';
 import { testLog } from '../functions/test-deps.ts';
 import { loadConfig } from '../platform/config.ts';
 import { serve, type Server } from '../platform/http/serve.ts';
+import { openPostgres } from '../platform/sql/postgres.ts';
 import { createGateway } from './app.ts';
 
 /** The admin token of test gateways. */
 export const GATEWAY_ADMIN = 'e2e-admin-token-0123456789';
 
-/** Starts the embedded gateway on a free port, PGlite in a temporary folder, for a test file. */
-export function useEmbeddedGateway(env: Record<string, string> = {}) {
+/**
+ * Starts the gateway with every function in process on a free port, for a test file: PGlite in a
+ * temporary folder unless `env` selects PostgreSQL (its DATABASE_SCHEMA is dropped afterwards).
+ */
+export function useEmbeddedGateway(env: Record<string, string> = {}, enabled = true) {
   const state = {} as { url: string; runtime: Runtime; server: Server; dataDir: string };
   beforeAll(async () => {
+    if (!enabled) return;
     state.dataDir = await mkdtemp(join(tmpdir(), 'daprps-e2e-'));
     const config = loadConfig({ PORT: '0', DATA_DIR: state.dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, CORS_ORIGINS: 'http://shop.example', ...env });
     state.runtime = await buildRuntime(config, testLog, { relay: true });
@@ -26,6 +31,11 @@ export function useEmbeddedGateway(env: Record<string, string> = {}) {
     await state.server?.close();
     await state.runtime?.close();
     if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true });
+    if (enabled && env.DATABASE_URL && env.DATABASE_SCHEMA) {
+      const sql = await openPostgres({ url: env.DATABASE_URL });
+      await sql.exec(`drop schema if exists ${env.DATABASE_SCHEMA} cascade`);
+      await sql.close();
+    }
   });
   return state;
 }

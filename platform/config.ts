@@ -9,6 +9,11 @@ const envSchema = v.object({
   PORT: int(8080, 0, 65535),
   HOST: v.optional(v.string(), '127.0.0.1'),
   DATA_DIR: v.optional(v.string(), '.data/pglite'),
+  DATABASE_URL: v.optional(v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'))),
+  DATABASE_SCHEMA: v.optional(v.pipe(v.string(), v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier'))),
+  REDIS_URL: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\//, 'must be a redis:// URL'))),
+  REDIS_PREFIX: v.optional(v.pipe(v.string(), v.maxLength(64)), 'daprps:'),
+  BASKET_TTL_SECONDS: int(7 * 24 * 3600, 60, 365 * 24 * 3600),
   SEED_DEMO: v.optional(v.picklist(['true', 'false']), 'true'),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
   SHOP_CURRENCY: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')), 'USD'),
@@ -24,6 +29,16 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** PostgreSQL for products and payments; unset: PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Schema to use (created when missing); unset: the user's default search path. */
+  databaseSchema: string | undefined;
+  /** Redis for baskets; unset: in memory. */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key of this shop. */
+  redisPrefix: string;
+  /** A basket untouched this long expires (Redis). */
+  basketTtlSeconds: number;
   seedDemo: boolean;
   adminToken: string | undefined;
   currency: string;
@@ -58,6 +73,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    basketTtlSeconds: e.BASKET_TTL_SECONDS,
     seedDemo: e.SEED_DEMO === 'true',
     adminToken: e.ADMIN_TOKEN,
     currency: e.SHOP_CURRENCY,

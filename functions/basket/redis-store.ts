@@ -1,0 +1,71 @@
+import { Redis } from 'ioredis';
+import { ShopError } from '../../platform/errors.ts';
+import type { BasketLine, BasketStore } from './store.ts';
+
+/**
+ * Each change runs as one Lua script on the user's key (a JSON array of lines in first-added
+ * order), so concurrent changes never lose an update. Every write renews the TTL.
+ * ARGV: product id, quantity (0 = the whole line), TTL in ms, sign (+1 add, -1 remove).
+ */
+const CHANGE = `
+local raw = redis.call('GET', KEYS[1])
+local lines = raw and cjson.decode(raw) or {}
+local pid, qty, ttl, sign = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local out, found = {}, false
+for _, line in ipairs(lines) do
+  if line.product_id == pid then
+    found = true
+    local left = (sign > 0) and (line.quantity + qty) or ((qty == 0) and 0 or (line.quantity - qty))
+    if left > 0 then out[#out + 1] = { product_id = pid, quantity = left } end
+  else
+    out[#out + 1] = line
+  end
+end
+if not found and sign > 0 then out[#out + 1] = { product_id = pid, quantity = qty } end
+if #out == 0 then redis.call('DEL', KEYS[1]) return '[]' end
+local encoded = cjson.encode(out)
+redis.call('SET', KEYS[1], encoded, 'PX', ttl)
+return encoded
+`;
+
+/** Options of the Redis basket store. */
+export interface RedisBasketOptions {
+  /** Abandoned baskets expire after this long without a change. */
+  ttlMs: number;
+  /** Key prefix (tests use one per file). */
+  prefix?: string;
+}
+
+/** A Redis client that fails fast while disconnected (so requests get a 503, not a hang). */
+export function redisClient(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, connectTimeout: 5_000 });
+}
+
+const unavailable = (cause: unknown) => new ShopError('unavailable', 'the basket store is unavailable; retry shortly', undefined, { cause });
+
+/** The basket store on Redis: one key per user. */
+export function redisBasketStore(redis: Redis, opts: RedisBasketOptions): BasketStore {
+  const key = (userId: string) => `${opts.prefix ?? 'daprps:'}basket:${userId}`;
+  const parse = (raw: string | null): BasketLine[] => (raw ? (JSON.parse(raw) as BasketLine[]) : []);
+  const change = async (userId: string, productId: string, quantity: number, sign: 1 | -1) =>
+    parse((await redis.eval(CHANGE, 1, key(userId), productId, quantity, opts.ttlMs, sign).catch((e) => Promise.reject(unavailable(e)))) as string);
+  return {
+    get: async (userId) => parse(await redis.get(key(userId)).catch((e) => Promise.reject(unavailable(e)))),
+    add: (userId, productId, quantity) => change(userId, productId, quantity, 1),
+    remove: (userId, productId, quantity) => change(userId, productId, quantity ?? 0, -1),
+    clear: async (userId) => void (await redis.del(key(userId)).catch((e) => Promise.reject(unavailable(e)))),
+  };
+}
+
+/** Connects, or fails with a clear message naming what is missing. */
+export async function connectRedis(url: string): Promise<Redis> {
+  const redis = redisClient(url);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (e) {
+    redis.disconnect();
+    throw new Error(`Redis is unreachable at ${url} (${(e as Error).message}); start it with "npm run infra:up" or fix REDIS_URL`, { cause: e });
+  }
+  return redis;
+}

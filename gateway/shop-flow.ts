@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { call, eventually, useEmbeddedGateway } from './test-gateway.ts';
+
+/** The whole shop flow through a gateway with every function in process, on the adapters `env` selects. */
+export function shopFlow(label: string, env: Record<string, string> = {}, enabled = true) {
+  const card = (number = '4242424242424242') => ({ number, holder: 'Alice Doe', expiry: '12/30', cvv: '123' });
+
+  describe.runIf(enabled)(`the shop end to end through the gateway: ${label}`, () => {
+    const gw = useEmbeddedGateway(env, enabled);
+    const api = (path: string) => `${gw.url}/api/v1${path}`;
+
+    it('serves health and the seeded demo catalog of at least 20 products', async () => {
+      expect((await call(`${gw.url}/health`)).body).toMatchObject({ status: 'ok' });
+      const all = await call(api('/products?limit=100'));
+      expect(all.body.total).toBeGreaterThanOrEqual(20);
+      const kitchen = await call(api('/products?category=kitchen&limit=2'));
+      expect(kitchen.body.products).toHaveLength(2);
+      expect(kitchen.body.products.every((p: { category: string }) => p.category === 'kitchen')).toBe(true);
+    });
+
+    it('browse, add, pay: stock drops and the basket clears through payment-completed', async () => {
+      const before = (await call(api('/products/french-press'))).body.stock;
+      await call(api('/baskets/add'), 'POST', { user_id: 'e2e-alice', product_id: 'french-press', quantity: 2 });
+      const basket = await call(api('/baskets/add'), 'POST', { user_id: 'e2e-alice', product_id: 'kettle', quantity: 1 });
+      expect(basket.body.total).toEqual({ amount_minor: 2 * 2900 + 5900, currency: 'USD' });
+
+      const payment = await call(api('/payments'), 'POST', { user_id: 'e2e-alice', card: card() }, { 'idempotency-key': 'e2e-1' });
+      expect(payment.status).toBe(201);
+      expect(payment.body).toMatchObject({ status: 'completed', amount: { amount_minor: 11700 }, card: { last4: '4242' } });
+
+      await eventually(async () => (await call(api('/products/french-press'))).body.stock === before - 2);
+      await eventually(async () => (await call(api('/baskets/e2e-alice'))).body.items.length === 0);
+      expect((await call(api(`/payments/${payment.body.id}`))).body.status).toBe('completed');
+
+      const retry = await call(api('/payments'), 'POST', { user_id: 'e2e-alice', card: card() }, { 'idempotency-key': 'e2e-1' });
+      expect(retry).toMatchObject({ status: 201, body: { id: payment.body.id } });
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await call(api('/products/french-press'))).body.stock).toBe(before - 2);
+    });
+
+    it('a declined card answers 402 and leaves stock and basket alone', async () => {
+      await call(api('/baskets/add'), 'POST', { user_id: 'e2e-bob', product_id: 'notebook', quantity: 1 });
+      const stock = (await call(api('/products/notebook'))).body.stock;
+      const declined = await call(api('/payments'), 'POST', { user_id: 'e2e-bob', card: card('4000000000000002') });
+      expect(declined).toMatchObject({ status: 402, body: { status: 'failed' } });
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await call(api('/products/notebook'))).body.stock).toBe(stock);
+      expect((await call(api('/baskets/e2e-bob'))).body.items).toHaveLength(1);
+    });
+
+    it('an empty basket answers 409', async () => {
+      const res = await call(api('/payments'), 'POST', { user_id: 'e2e-nobody', card: card() });
+      expect(res).toMatchObject({ status: 409, body: { error: { code: 'basket_empty' } } });
+    });
+
+    it('refunds through the gateway', async () => {
+      await call(api('/baskets/add'), 'POST', { user_id: 'e2e-carol', product_id: 'yoga-mat', quantity: 1 });
+      const paid = await call(api('/payments'), 'POST', { user_id: 'e2e-carol', card: card() });
+      const refund = await call(api(`/payments/${paid.body.id}/refund`), 'POST', { amount_minor: 500, reason: 'scratched' });
+      expect(refund.body).toMatchObject({ status: 'partially_refunded', refunded: { amount_minor: 500 } });
+    });
+  });
+}

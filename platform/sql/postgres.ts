@@ -1,0 +1,76 @@
+import pg from 'pg';
+import { ShopError } from '../errors.ts';
+import type { Sql, SqlQuery } from './sql.ts';
+
+/** Where to connect, and optionally the schema to work in (tests use one per file). */
+export interface PostgresOptions {
+  url: string;
+  schema?: string;
+  max?: number;
+}
+
+/** SQLSTATE classes that mean the database, not the query, is the problem. */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
+
+/** Wraps connection failures as `unavailable` (503); query errors pass through unchanged. */
+export function asUnavailable(e: unknown): unknown {
+  const code = (e as { code?: string }).code ?? '';
+  const isServerError = /^[0-9A-Z]{5}$/.test(code);
+  if (e instanceof ShopError || (isServerError && !UNAVAILABLE_SQLSTATE.test(code))) return e;
+  return new ShopError('unavailable', 'the database is unavailable; retry shortly', undefined, { cause: e });
+}
+
+/** Opens a pool on PostgreSQL through `pg`; fails with a clear message when it cannot connect. */
+export async function openPostgres(opts: PostgresOptions): Promise<Sql> {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
+  });
+  pool.on('error', () => {}); // idle client errors resurface on the next query
+  const wrap = (q: pg.Pool | pg.PoolClient): SqlQuery => ({
+    query: async <R>(text: string, params?: unknown[]) => {
+      try {
+        return (await q.query(text, params)).rows as R[];
+      } catch (e) {
+        throw asUnavailable(e);
+      }
+    },
+    exec: async (script) => {
+      try {
+        await q.query(script);
+      } catch (e) {
+        throw asUnavailable(e);
+      }
+    },
+  });
+  try {
+    if (opts.schema) await pool.query(`create schema if not exists ${opts.schema}`);
+    else await pool.query('select 1');
+  } catch (e) {
+    await pool.end();
+    throw new Error(`PostgreSQL is unreachable at ${redact(opts.url)} (${(e as Error).message}); start it with "npm run infra:up" or fix DATABASE_URL`, { cause: e });
+  }
+  return {
+    ...wrap(pool),
+    async transaction(fn) {
+      const client = await pool.connect().catch((e) => Promise.reject(asUnavailable(e)));
+      try {
+        await client.query('begin');
+        const result = await fn(wrap(client));
+        await client.query('commit');
+        return result;
+      } catch (e) {
+        await client.query('rollback').catch(() => {});
+        throw asUnavailable(e);
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** The URL without its password, for messages. */
+export const redact = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');

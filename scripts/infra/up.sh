@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Starts (installing when missing) everything the real-infrastructure mode and its tests need.
+. "$(dirname "$0")/common.sh"
+here=$(dirname "$0")
+started=$(date +%s)
+pg_url=$("$here/postgres.sh")
+redis_url=$("$here/redis.sh")
+log "ready in $(( $(date +%s) - started ))s"
+cat <<OUT
+DATABASE_URL=$pg_url
+REDIS_URL=$redis_url
+OUT
