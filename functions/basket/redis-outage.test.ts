@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { requireInfra } from '../../test/infra.ts';
+import { aProduct, testDeps } from '../test-deps.ts';
+import { testApp } from '../test-app.ts';
+import { connectRedis, redisBasketStore } from './redis-store.ts';
+
+/** A free TCP port on loopback. */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+/** A private redis-server (installed by `npm run infra:up`), so stopping it disturbs no other test. */
+function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no']);
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => String(d).includes('Ready to accept connections') && resolve(child));
+    child.once('error', reject);
+  });
+}
+
+const stop = (child: ChildProcess) => new Promise((r) => (child.once('exit', r), child.kill('SIGKILL')));
+
+describe.runIf(await requireInfra('redis'))('baskets while Redis goes down and comes back', () => {
+  let server: ChildProcess | undefined;
+  afterAll(async () => server && stop(server));
+
+  it('answers 503 with a clear error while Redis is down, and recovers when it is back', async () => {
+    const port = await freePort();
+    server = await startRedis(port);
+    const redis = await connectRedis(`redis://127.0.0.1:${port}`);
+    const deps = testDeps({ baskets: redisBasketStore(redis, { ttlMs: 60_000 }) });
+    await deps.products.insert([aProduct({ id: 'mug', stock: 50 })]);
+    const app = testApp(['add-to-basket', 'get-basket'], deps);
+    const add = () => app.request('POST', '/api/v1/baskets/add', { user_id: 'u', product_id: 'mug', quantity: 1 });
+    expect((await add()).status).toBe(200);
+
+    await stop(server);
+    const down = await add();
+    expect(down).toMatchObject({ status: 503, body: { error: { code: 'unavailable', message: 'the basket store is unavailable; retry shortly' } } });
+    expect((await app.request('GET', '/api/v1/baskets/u')).status).toBe(503);
+
+    server = await startRedis(port);
+    let back = await add();
+    for (let i = 0; i < 100 && back.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      back = await add();
+    }
+    expect(back.status).toBe(200);
+    redis.disconnect();
+  }, 30_000);
+});
