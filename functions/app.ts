@@ -3,7 +3,6 @@ import type { Hono } from 'hono';
 import type { Config } from '../platform/config.ts';
 import type { CloudEvent, EventHandlerDef, FunctionDef } from '../platform/define.ts';
 import { ShopError } from '../platform/errors.ts';
-import type { EventBus } from '../platform/events/bus.ts';
 import { createDelivery } from '../platform/events/subscribe.ts';
 import { mountConnect } from '../platform/http/connect-on-hono.ts';
 import type { RequestVars } from '../platform/http/request-context.ts';
@@ -12,7 +11,7 @@ import type { Log } from '../platform/log.ts';
 import { mountRest } from '../platform/rest.ts';
 import { mountRpc } from '../platform/rpc.ts';
 import type { Deps } from './deps.ts';
-import { eventData, type Topic } from './events/topics.ts';
+import { decodeEvent } from './events/topics.ts';
 import { registry } from './registry.ts';
 import { routes, type FunctionName } from './routes.ts';
 
@@ -23,15 +22,12 @@ export interface ServeFunctions {
   deps: Deps;
   config: Pick<Config, 'adminToken' | 'bodyLimitBytes'>;
   log: Log;
-  /** When given, event handlers also consume from this bus (in process). */
-  bus?: EventBus;
 }
 
 /**
- * Serves the named functions: request functions on their REST routes and Connect methods of
- * `app` (the Connect routes are also returned, for `serve` to answer gRPC over HTTP/2); event
- * handlers on their binding route (`POST /<binding>` with a CloudEvent) and, with a bus, as
- * its subscribers.
+ * Serves the named functions over HTTP: request functions on their REST routes and Connect
+ * methods of `app` (the Connect routes are also returned, for `serve` to answer gRPC over
+ * HTTP/2); event handlers on their binding route (`POST /<binding>` with a CloudEvent).
  */
 export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => void {
   const rpcs: ((router: ConnectRouter) => void)[] = [];
@@ -44,7 +40,7 @@ export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => vo
       rpcs.push((router) => mountRpc(router, route.rpc as never, invoke, s.log));
     } else {
       const def = registry[name] as EventHandlerDef<Deps>;
-      const deliver = createDelivery(def, s.deps, (topic, event) => eventData(topic as Topic, event), s.log);
+      const deliver = createDelivery(def, s.deps, decodeEvent, s.log);
       s.app.options(`/${route.binding}`, (c) => c.body(null, 200));
       s.app.post(`/${route.binding}`, async (c) => {
         const event = await c.req.json<CloudEvent>().catch(() => undefined);
@@ -55,7 +51,6 @@ export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => vo
         if (outcome === 'invalid') throw new ShopError('invalid_argument', `event ${event.id} is not a valid ${route.topic} event`);
         return c.json({ status: 'SUCCESS' });
       });
-      s.bus?.subscribe(route.topic, name, async (event) => void (await deliver(event)));
     }
   }
   const rpc = (router: ConnectRouter) => rpcs.forEach((r) => r(router));

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Config } from '../platform/config.ts';
 import type { EventBus } from '../platform/events/bus.ts';
+import { kafkaBus } from '../platform/events/kafka-bus.ts';
 import { memoryBus } from '../platform/events/memory-bus.ts';
 import { startOutboxRelay, type Relay } from '../platform/events/outbox-relay.ts';
 import { uuid } from '../platform/ids.ts';
@@ -26,41 +26,45 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** The Kafka bus, connected; fails with a message naming Kafka when it is unreachable. */
+async function openKafka(config: Config, log: Log): Promise<EventBus> {
+  const bus = kafkaBus({ brokers: config.kafkaBrokers, clientId: 'daprps', prefix: config.kafkaPrefix }, log);
+  await bus.connect();
+  return bus;
+}
+
 /**
  * Builds a process's dependencies from the configuration: PostgreSQL (`DATABASE_URL`) or PGlite
  * on disk, migrated, the demo catalog seeded on the first start; Redis baskets (`REDIS_URL`) or
- * in memory; the in-process bus fed by the outbox relay; the test payment provider.
+ * in memory; Kafka (`KAFKA_BROKERS`) or the in-process bus, fed by the outbox relay; the test payment provider.
  */
 export async function buildRuntime(config: Config, log: Log, opts: { relay: boolean }): Promise<Runtime> {
-  const sql = config.databaseUrl ? await openPostgres({ url: config.databaseUrl, schema: config.databaseSchema }) : await openPglite(config.dataDir);
-  let redis: Redis | undefined;
+  const closers: (() => unknown)[] = [];
+  const close = async () => {
+    for (const c of closers.splice(0).reverse()) await c();
+  };
   try {
-    redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+    const sql = config.databaseUrl ? await openPostgres({ url: config.databaseUrl, schema: config.databaseSchema }) : await openPglite(config.dataDir);
+    closers.push(() => sql.close());
+    const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+    closers.push(() => redis?.disconnect());
+    const baskets = redis ? redisBasketStore(redis, { ttlMs: config.basketTtlSeconds * 1000, prefix: config.redisPrefix }) : memoryBasketStore();
+    const applied = await migrate(sql);
+    if (applied.length) log.info({ applied }, 'database migrated');
+    const now = () => new Date().toISOString();
+    const products = sqlProductStore(sql);
+    if (config.seedDemo && (await once(sql, 'demo-catalog', () => products.insert(demoCatalog(config.currency, now()))))) {
+      log.info('demo catalog seeded');
+    }
+    const payments = sqlPaymentStore(sql);
+    const bus = config.eventTransport === 'kafka' ? await openKafka(config, log) : memoryBus(log);
+    closers.push(() => bus.close());
+    const relay = opts.relay ? startOutboxRelay(payments, bus, log) : undefined;
+    closers.push(() => relay?.stop());
+    const deps: Deps = { products, payments, baskets, provider: testProvider(), now, newId: uuid, currency: config.currency };
+    return { deps, bus, relay, close };
   } catch (e) {
-    await sql.close();
+    await close();
     throw e;
   }
-  const baskets = redis ? redisBasketStore(redis, { ttlMs: config.basketTtlSeconds * 1000, prefix: config.redisPrefix }) : memoryBasketStore();
-  const applied = await migrate(sql);
-  if (applied.length) log.info({ applied }, 'database migrated');
-  const now = () => new Date().toISOString();
-  const products = sqlProductStore(sql);
-  if (config.seedDemo && (await once(sql, 'demo-catalog', () => products.insert(demoCatalog(config.currency, now()))))) {
-    log.info('demo catalog seeded');
-  }
-  const payments = sqlPaymentStore(sql);
-  const bus = memoryBus(log);
-  const relay = opts.relay ? startOutboxRelay(payments, bus, log) : undefined;
-  const deps: Deps = {
-    products, payments, baskets, provider: testProvider(), now, newId: uuid, currency: config.currency,
-  };
-  return {
-    deps, bus, relay,
-    async close() {
-      await relay?.stop();
-      await bus.close();
-      redis?.disconnect();
-      await sql.close();
-    },
-  };
 }

@@ -5,14 +5,21 @@ import { createHttpApp } from '../platform/http/app.ts';
 import { serve } from '../platform/http/serve.ts';
 import { createLog } from '../platform/log.ts';
 import { onShutdown } from '../platform/shutdown.ts';
+import { registry } from './registry.ts';
 import { functionNamed, routes, serviceName } from './routes.ts';
+import { subscribeHandlers } from './subscribe-handlers.ts';
 
 /** Serves one function alone on its own port, as a Knative Service would: `tsx functions/serve-one.ts <name>`. */
 async function main() {
   const name = functionNamed(process.argv[2] ?? process.env.FUNCTION ?? '');
   const config = loadConfig(process.env, { PORT: String(routes[name].port), DATA_DIR: `.data/fn/${serviceName(name)}` });
   const log = createLog(serviceName(name), config.logLevel);
-  const runtime = await buildRuntime(config, log, { relay: false });
+  // Across processes (Kafka), a function that writes events relays its outbox, and an event
+  // handler consumes its topic; in process (memory) nothing else would hear them.
+  const crossProcess = config.eventTransport !== 'memory';
+  const def = registry[name];
+  const runtime = await buildRuntime(config, log, { relay: crossProcess && 'publishes' in def && !!def.publishes?.length });
+  if (crossProcess) await subscribeHandlers([name], runtime.deps, runtime.bus, log);
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, health: () => ({ function: name }) });
   const rpc = mountFunctions({ app, names: [name], deps: runtime.deps, config, log });
   const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });

@@ -15,7 +15,8 @@ export interface Gateway {
   rpc?: (router: ConnectRouter) => void;
 }
 
-const names = Object.keys(routes) as FunctionName[];
+/** Every function of the route table. */
+export const allFunctions = Object.keys(routes) as FunctionName[];
 
 /**
  * The edge gateway over the route table. With a runtime, every function runs in this process
@@ -26,10 +27,10 @@ export function createGateway(config: Config, log: Log, runtime?: Runtime): Gate
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, health: () => ({ service: 'gateway', mode }) });
   app.use(corsAllowList(config.corsOrigins));
   if (runtime) {
-    const rpc = mountFunctions({ app, names, deps: runtime.deps, config, log, bus: runtime.bus });
+    const rpc = mountFunctions({ app, names: allFunctions, deps: runtime.deps, config, log });
     return { app, rpc };
   }
-  for (const name of names) {
+  for (const name of allFunctions) {
     const route = routes[name];
     if (route.kind !== 'request') continue;
     const up = upstream(name, functionUrls(config, name));

@@ -1,4 +1,5 @@
-import { createGateway } from './app.ts';
+import { allFunctions, createGateway } from './app.ts';
+import { subscribeHandlers } from '../functions/subscribe-handlers.ts';
 import { buildRuntime } from '../functions/build-deps.ts';
 import { loadConfig } from '../platform/config.ts';
 import { serve } from '../platform/http/serve.ts';
@@ -12,6 +13,7 @@ async function main() {
   const embedded = !config.functionUrlTemplate && Object.keys(config.functionUrls).length === 0;
   const runtime = embedded ? await buildRuntime(config, log, { relay: true }) : undefined;
   const { app, rpc } = createGateway(config, log, runtime);
+  if (runtime) await subscribeHandlers(allFunctions, runtime.deps, runtime.bus, log);
   const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });
   log.info({ url: `http://${config.host}:${server.port}`, mode: embedded ? 'embedded' : 'remote', data_dir: embedded ? config.dataDir : undefined }, 'gateway listening');
   onShutdown(log, async () => {

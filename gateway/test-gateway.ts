@@ -7,7 +7,8 @@ import { testLog } from '../functions/test-deps.ts';
 import { loadConfig } from '../platform/config.ts';
 import { serve, type Server } from '../platform/http/serve.ts';
 import { openPostgres } from '../platform/sql/postgres.ts';
-import { createGateway } from './app.ts';
+import { allFunctions, createGateway } from './app.ts';
+import { subscribeHandlers } from '../functions/subscribe-handlers.ts';
 
 /** The admin token of test gateways. */
 export const GATEWAY_ADMIN = 'e2e-admin-token-0123456789';
@@ -24,6 +25,7 @@ export function useEmbeddedGateway(env: Record<string, string> = {}, enabled = t
     const config = loadConfig({ PORT: '0', DATA_DIR: state.dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, CORS_ORIGINS: 'http://shop.example', ...env });
     state.runtime = await buildRuntime(config, testLog, { relay: true });
     const gw = createGateway(config, testLog, state.runtime);
+    await subscribeHandlers(allFunctions, state.runtime.deps, state.runtime.bus, testLog);
     state.server = await serve({ fetch: gw.app.fetch, rpc: gw.rpc, port: 0, host: '127.0.0.1' });
     state.url = `http://127.0.0.1:${state.server.port}`;
   });

@@ -13,6 +13,9 @@ const envSchema = v.object({
   DATABASE_SCHEMA: v.optional(v.pipe(v.string(), v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier'))),
   REDIS_URL: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\//, 'must be a redis:// URL'))),
   REDIS_PREFIX: v.optional(v.pipe(v.string(), v.maxLength(64)), 'daprps:'),
+  KAFKA_BROKERS: v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)))),
+  KAFKA_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{0,64}$/, 'may contain only letters, digits and . _ -')), ''),
+  EVENT_TRANSPORT: v.optional(v.picklist(['memory', 'kafka'])),
   BASKET_TTL_SECONDS: int(7 * 24 * 3600, 60, 365 * 24 * 3600),
   SEED_DEMO: v.optional(v.picklist(['true', 'false']), 'true'),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
@@ -40,6 +43,12 @@ export interface Config {
   /** A basket untouched this long expires (Redis). */
   basketTtlSeconds: number;
   seedDemo: boolean;
+  /** Kafka bootstrap brokers, e.g. `127.0.0.1:9092`. */
+  kafkaBrokers: string[];
+  /** Prefix of every topic and consumer group (several shops, or tests, on one Kafka). */
+  kafkaPrefix: string;
+  /** How events travel: `kafka` (default when KAFKA_BROKERS is set) or `memory` (in process). */
+  eventTransport: 'memory' | 'kafka';
   adminToken: string | undefined;
   currency: string;
   corsOrigins: string[];
@@ -64,6 +73,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = result.output;
+  if (e.EVENT_TRANSPORT === 'kafka' && !e.KAFKA_BROKERS?.length) throw new Error('invalid configuration: EVENT_TRANSPORT=kafka needs KAFKA_BROKERS');
   const functionUrls = Object.fromEntries(
     Object.entries(set)
       .filter(([k]) => k.startsWith('FUNCTION_URL_') && k !== 'FUNCTION_URL_TEMPLATE')
@@ -79,6 +89,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisPrefix: e.REDIS_PREFIX,
     basketTtlSeconds: e.BASKET_TTL_SECONDS,
     seedDemo: e.SEED_DEMO === 'true',
+    kafkaBrokers: e.KAFKA_BROKERS ?? [],
+    kafkaPrefix: e.KAFKA_PREFIX,
+    eventTransport: e.EVENT_TRANSPORT ?? (e.KAFKA_BROKERS?.length ? 'kafka' : 'memory'),
     adminToken: e.ADMIN_TOKEN,
     currency: e.SHOP_CURRENCY,
     corsOrigins: e.CORS_ORIGINS,

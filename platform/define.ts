@@ -25,6 +25,8 @@ export interface FunctionDef<Deps, I = any, O = any> {
   access: 'public' | 'admin';
   /** Builds the plain input from a REST request; default: the JSON body plus the path parameters. */
   restInput?: (req: RestRequest) => unknown;
+  /** Topics it writes to the outbox: a process serving it alone also runs the outbox relay. */
+  publishes?: string[];
   /** The REST status for an output; default 200, or 204 when there is no output. */
   restStatus?: (output: O) => number;
   /** The handler over its explicit dependencies. */

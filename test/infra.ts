@@ -4,6 +4,7 @@ import net from 'node:net';
 export const infraUrls = {
   postgres: process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://daprps@127.0.0.1:55432/daprps',
   redis: process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:56379',
+  kafka: `kafka://${process.env.TEST_KAFKA_BROKERS ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'}`,
 };
 
 /** Whether a TCP port answers. */

@@ -31,3 +31,6 @@ export function eventData(topic: Topic, event: CloudEvent): unknown {
   const schema = topics[topic];
   return toJson(schema, fromJson(schema, event.data as never), { useProtoFieldName: true, alwaysEmitImplicit: true });
 }
+
+/** {@link eventData} for any topic name, as the delivery path needs it. */
+export const decodeEvent = (topic: string, event: CloudEvent): unknown => eventData(topic as Topic, event);

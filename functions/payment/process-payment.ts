@@ -31,6 +31,7 @@ function replay(existing: KeyedPayment, input: Input): Payment {
 export default defineFunction({
   name: 'process-payment',
   access: 'public',
+  publishes: ['payment-completed'],
   input: v.object({
     user_id: idSchema,
     card: cardSchema,

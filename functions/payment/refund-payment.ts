@@ -10,6 +10,7 @@ import { statusAfterRefund } from './refund-rules.ts';
 export default defineFunction({
   name: 'refund-payment',
   access: 'public',
+  publishes: ['payment-refunded'],
   input: v.object({
     id: idSchema,
     amount_minor: v.optional(intSchema(1, MAX_AMOUNT_MINOR)),

@@ -6,7 +6,10 @@ export type EventListener = (event: CloudEvent) => Promise<void>;
 /** The event bus port: in process by default; Kafka or Dapr for real. Delivery is at least once. */
 export interface EventBus {
   publish(topic: string, key: string, event: CloudEvent): Promise<void>;
-  /** Each group gets every event of the topic once (or more, on redelivery), in order per group. */
-  subscribe(topic: string, group: string, listener: EventListener): void;
+  /**
+   * Each group gets every event of the topic at least once, in order per key; a listener that
+   * throws gets the event again. Resolves once the subscription is live.
+   */
+  subscribe(topic: string, group: string, listener: EventListener): Promise<void>;
   close(): Promise<void>;
 }

@@ -50,7 +50,7 @@ export function memoryBus(log: Log, retry: RetryPolicy = { attempts: 8, firstDel
         }
       }
     },
-    subscribe(topic, group, listener) {
+    async subscribe(topic, group, listener) {
       const name = `${topic}\u0000${group}`;
       groups.set(name, [...(groups.get(name) ?? []), { listener, queue: [], running: false }]);
     },

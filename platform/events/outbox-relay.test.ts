@@ -18,7 +18,7 @@ function recordingBus(failFirst = 0): EventBus & { sent: string[] } {
       if (failFirst-- > 0) throw new Error('broker down');
       sent.push(e.id);
     },
-    subscribe() {},
+    async subscribe() {},
     async close() {},
   };
 }

@@ -7,6 +7,9 @@ INFRA_DIR="${DAPRPS_INFRA_DIR:-/var/tmp/daprps-infra}"
 CACHE_DIR="${DAPRPS_CACHE_DIR:-$HOME/.cache/daprps}"
 PG_PORT="${DAPRPS_PG_PORT:-55432}"
 REDIS_PORT="${DAPRPS_REDIS_PORT:-56379}"
+KAFKA_PORT="${DAPRPS_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${DAPRPS_KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_VERSION=3.9.1
 mkdir -p "$INFRA_DIR" "$CACHE_DIR"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
@@ -23,6 +26,9 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
     || die "apt-get install $* failed; install them yourself"
 }
+
+# Whether something listens on 127.0.0.1:$1.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Waits until "$@" succeeds, up to $1 seconds.
 wait_for() {

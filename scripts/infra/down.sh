@@ -8,3 +8,8 @@ if [ -f "$INFRA_DIR/postgres/postmaster.pid" ]; then
   log "PostgreSQL stopped"
 fi
 if redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; log "Redis stopped"; fi
+if [ -f "$INFRA_DIR/kafka/kafka.pid" ] && kill -0 "$(cat "$INFRA_DIR/kafka/kafka.pid")" 2>/dev/null; then
+  pid=$(cat "$INFRA_DIR/kafka/kafka.pid"); kill "$pid"
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  rm -f "$INFRA_DIR/kafka/kafka.pid"; log "Kafka stopped"
+fi

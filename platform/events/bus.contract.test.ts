@@ -1,0 +1,25 @@
+import { infraUrls, requireInfra, uniqueName } from '../../test/infra.ts';
+import { testLog } from '../../functions/test-deps.ts';
+import { busContract } from './bus.contract.ts';
+import { ensureTopics, kafkaBus } from './kafka-bus.ts';
+import { memoryBus } from './memory-bus.ts';
+
+busContract('memory', async () => ({ bus: memoryBus(testLog, { attempts: 5, firstDelayMs: 1 }), freshTopic: async () => uniqueName('topic') }));
+
+const brokers = [new URL(infraUrls.kafka).host];
+busContract(
+  'Kafka',
+  async () => {
+    const bus = kafkaBus({ brokers, clientId: 'contract', retry: { attempts: 5, firstDelayMs: 10 } }, testLog);
+    await bus.connect();
+    return {
+      bus,
+      async freshTopic() {
+        const topic = uniqueName('contract');
+        await ensureTopics(brokers, [topic], 1);
+        return topic;
+      },
+    };
+  },
+  await requireInfra('kafka'),
+);
