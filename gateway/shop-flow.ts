@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { call, eventually, useEmbeddedGateway } from './test-gateway.ts';
+import { call, eventually, useShop, type RunningShop } from './test-gateway.ts';
 
-/** The whole shop flow through a gateway with every function in process, on the adapters `env` selects. */
-export function shopFlow(label: string, env: Record<string, string> = {}, enabled = true) {
+/** The whole shop flow through the gateway of a shop that `start` runs. */
+export function shopFlow(label: string, start: () => Promise<RunningShop>, enabled = true) {
   const card = (number = '4242424242424242') => ({ number, holder: 'Alice Doe', expiry: '12/30', cvv: '123' });
 
   describe.runIf(enabled)(`the shop end to end through the gateway: ${label}`, () => {
-    const gw = useEmbeddedGateway(env, enabled);
+    const gw = useShop(start, enabled);
     const api = (path: string) => `${gw.url}/api/v1${path}`;
 
     it('serves health and the seeded demo catalog of at least 20 products', async () => {

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { buildRuntime, type Runtime } from '../functions/build-deps.ts';
+import { buildRuntime } from '../functions/build-deps.ts';
 import { testLog } from '../functions/test-deps.ts';
 import { loadConfig } from '../platform/config.ts';
-import { serve, type Server } from '../platform/http/serve.ts';
+import { serve } from '../platform/http/serve.ts';
 import { openPostgres } from '../platform/sql/postgres.ts';
 import { allFunctions, createGateway } from './app.ts';
 import { subscribeHandlers } from '../functions/subscribe-handlers.ts';
@@ -13,34 +13,57 @@ import { subscribeHandlers } from '../functions/subscribe-handlers.ts';
 /** The admin token of test gateways. */
 export const GATEWAY_ADMIN = 'e2e-admin-token-0123456789';
 
-/**
- * Starts the gateway with every function in process on a free port, for a test file: PGlite in a
- * temporary folder unless `env` selects PostgreSQL (its DATABASE_SCHEMA is dropped afterwards).
- */
-export function useEmbeddedGateway(env: Record<string, string> = {}, enabled = true) {
-  const state = {} as { url: string; runtime: Runtime; server: Server; dataDir: string };
+/** A running shop for a test: where its gateway answers, and how to stop it. */
+export interface RunningShop {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a shop before the file's tests and stops it after; `state.url` is its gateway. */
+export function useShop(start: () => Promise<RunningShop>, enabled = true): { url: string } {
+  const state = { url: '' };
+  let shop: RunningShop | undefined;
   beforeAll(async () => {
     if (!enabled) return;
-    state.dataDir = await mkdtemp(join(tmpdir(), 'daprps-e2e-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: state.dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, CORS_ORIGINS: 'http://shop.example', ...env });
-    state.runtime = await buildRuntime(config, testLog, { relay: true });
-    const gw = createGateway(config, testLog, state.runtime);
-    await subscribeHandlers(allFunctions, state.runtime.deps, state.runtime.bus, testLog);
-    state.server = await serve({ fetch: gw.app.fetch, rpc: gw.rpc, port: 0, host: '127.0.0.1' });
-    state.url = `http://127.0.0.1:${state.server.port}`;
+    shop = await start();
+    state.url = shop.url;
   });
-  afterAll(async () => {
-    await state.server?.close();
-    await state.runtime?.close();
-    if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true });
-    if (enabled && env.DATABASE_URL && env.DATABASE_SCHEMA) {
-      const sql = await openPostgres({ url: env.DATABASE_URL });
-      await sql.exec(`drop schema if exists ${env.DATABASE_SCHEMA} cascade`);
-      await sql.close();
-    }
-  });
+  afterAll(async () => shop?.stop());
   return state;
 }
+
+/** Drops the test's PostgreSQL schema when `env` names one. */
+export async function dropSchema(env: Record<string, string>): Promise<void> {
+  if (!env.DATABASE_URL || !env.DATABASE_SCHEMA) return;
+  const sql = await openPostgres({ url: env.DATABASE_URL });
+  await sql.exec(`drop schema if exists ${env.DATABASE_SCHEMA} cascade`);
+  await sql.close();
+}
+
+/**
+ * The gateway with every function in process on a free port: PGlite in a temporary folder unless
+ * `env` selects PostgreSQL (its DATABASE_SCHEMA is dropped when stopped).
+ */
+export async function startEmbedded(env: Record<string, string> = {}): Promise<RunningShop> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'daprps-e2e-'));
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, CORS_ORIGINS: 'http://shop.example', ...env });
+  const runtime = await buildRuntime(config, testLog, { relay: true });
+  const gw = createGateway(config, testLog, runtime);
+  await subscribeHandlers(allFunctions, runtime.deps, runtime.bus, testLog);
+  const server = await serve({ fetch: gw.app.fetch, rpc: gw.rpc, port: 0, host: '127.0.0.1' });
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    async stop() {
+      await server.close();
+      await runtime.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await dropSchema(env);
+    },
+  };
+}
+
+/** {@link useShop} on {@link startEmbedded}. */
+export const useEmbeddedGateway = (env: Record<string, string> = {}, enabled = true) => useShop(() => startEmbedded(env), enabled);
 
 /** Calls `url` with an optional JSON body; returns status, parsed body and headers. */
 export async function call(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}) {

@@ -32,3 +32,12 @@ export async function requireInfra(what: keyof typeof infraUrls): Promise<boolea
 
 /** A name unique to this test file run, for a schema or key prefix. */
 export const uniqueName = (base: string) => `${base}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+
+/** A free TCP port on loopback. */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });

@@ -1,19 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { requireInfra } from '../../test/infra.ts';
+import { freePort, requireInfra } from '../../test/infra.ts';
 import { aProduct, testDeps } from '../test-deps.ts';
 import { testApp } from '../test-app.ts';
 import { connectRedis, redisBasketStore } from './redis-store.ts';
-
-/** A free TCP port on loopback. */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 /** A private redis-server (installed by `npm run infra:up`), so stopping it disturbs no other test. */
 function startRedis(port: number): Promise<ChildProcess> {

@@ -1,0 +1,22 @@
+import { topics } from '../functions/events/topics.ts';
+import { ensureTopics } from '../platform/events/kafka-bus.ts';
+import { infraUrls, requireInfra, uniqueName } from './infra.ts';
+
+/**
+ * Whether PostgreSQL, Redis and Kafka are all reachable, and an environment that gives this test
+ * file its own schema, Redis key prefix and Kafka topics (created here) and consumer groups.
+ */
+export async function realInfraEnv(): Promise<{ ready: boolean; env: Record<string, string> }> {
+  const ready = (await requireInfra('postgres')) && (await requireInfra('redis')) && (await requireInfra('kafka'));
+  const run = uniqueName('e2e');
+  const brokers = new URL(infraUrls.kafka).host;
+  if (ready) await ensureTopics([brokers], Object.keys(topics).map((t) => `${run}.${t}`));
+  return {
+    ready,
+    env: {
+      DATABASE_URL: infraUrls.postgres, DATABASE_SCHEMA: run,
+      REDIS_URL: infraUrls.redis, REDIS_PREFIX: `${run}:`, BASKET_TTL_SECONDS: '60',
+      KAFKA_BROKERS: brokers, KAFKA_PREFIX: `${run}.`,
+    },
+  };
+}
