@@ -38,7 +38,9 @@ export interface RedisBasketOptions {
 
 /** A Redis client that fails fast while disconnected (so requests get a 503, not a hang). */
 export function redisClient(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, connectTimeout: 5_000 });
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, connectTimeout: 5_000 });
+  redis.on('error', () => {}); // connection errors reach callers as rejected commands (503); ioredis reconnects
+  return redis;
 }
 
 const unavailable = (cause: unknown) => new ShopError('unavailable', 'the basket store is unavailable; retry shortly', undefined, { cause });

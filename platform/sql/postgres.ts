@@ -46,7 +46,8 @@ export async function openPostgres(opts: PostgresOptions): Promise<Sql> {
     },
   });
   try {
-    if (opts.schema) await pool.query(`create schema if not exists ${opts.schema}`);
+    // Two processes creating the same schema at once may race to a unique violation: harmless.
+    if (opts.schema) await pool.query(`create schema if not exists ${opts.schema}`).catch((e) => ['23505', '42P06'].includes(e.code) || Promise.reject(e));
     else await pool.query('select 1');
   } catch (e) {
     await pool.end();
