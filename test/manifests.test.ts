@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { routes, serviceName } from '../functions/routes.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -37,6 +37,18 @@ describe('deployment manifests follow the route table', () => {
       const metrics = Number(doc.spec.template.metadata.annotations['dapr.io/metrics-port'] ?? 0);
       for (const port of [...ports, metrics]) expect(RESERVED_PORTS, file).not.toContain(port);
     }
+  });
+
+  it('runs every function in compose.yaml as its own service behind the gateway, on the same infrastructure', async () => {
+    const compose = parse(await readFile(join(root, 'compose.yaml'), 'utf8'), { merge: true, maxAliasCount: -1 });
+    const functionServices = Object.entries(compose.services).filter(([, svc]: [string, any]) => svc.command?.includes('functions/serve-one.ts'));
+    expect(functionServices.map(([name]) => name).sort()).toEqual(Object.keys(routes).map(serviceName).sort());
+    for (const [name, svc] of functionServices as [string, any][]) {
+      expect(svc.command.at(-1)).toBe(Object.keys(routes).find((n) => serviceName(n) === name));
+      expect(svc.environment).toMatchObject({ DATABASE_URL: expect.stringMatching(/^postgres:/), REDIS_URL: expect.any(String), KAFKA_BROKERS: 'kafka:9092' });
+    }
+    expect(Object.keys(compose.services.gateway.depends_on).sort()).toEqual(Object.keys(routes).map(serviceName).sort());
+    expect(['postgres', 'redis', 'kafka', 'zipkin'].every((s) => s in compose.services)).toBe(true);
   });
 
   it('has a Kafka input binding for every event handler, local and cluster, on its topic and route', async () => {
