@@ -28,7 +28,7 @@ function parseEvent(value: Buffer | null): CloudEvent | undefined {
 
 /**
  * The event bus on Kafka (kafkajs): an idempotent producer writing structured CloudEvents keyed
- * by the event's key; one consumer group per subscriber, offsets committed only after the
+ * by the event's key; one consumer group per subscriber, an offset committed only after the
  * listener succeeded. A failing listener is retried with backoff; past the last attempt the
  * offset stays uncommitted and the consumer restarts from it (at least once, never skipped).
  */
@@ -60,13 +60,15 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
       await consumer.connect();
       await consumer.subscribe({ topic: name(topic), fromBeginning: true });
       await consumer.run({
-        autoCommit: false,
+        // An offset is committed once eachMessage resolves for it (threshold 1: after every
+        // message, and on disconnect), never when it throws: then the message comes again.
+        autoCommit: true,
+        autoCommitThreshold: 1,
         eachMessage: async ({ message, partition, heartbeat }) => {
-          const commit = () => consumer.commitOffsets([{ topic: name(topic), partition, offset: (BigInt(message.offset) + 1n).toString() }]);
           const event = parseEvent(message.value);
           if (!event) {
             log.error({ topic, group, partition, offset: message.offset }, 'message is not a CloudEvent: skipped');
-            return commit();
+            return;
           }
           for (let attempt = 1; ; attempt++) {
             try {
@@ -79,7 +81,6 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
               await heartbeat();
             }
           }
-          await commit();
         },
       });
     },
