@@ -4,7 +4,7 @@
 set -euo pipefail
 
 INFRA_DIR="${DAPRPS_INFRA_DIR:-/var/tmp/daprps-infra}"
-CACHE_DIR="${DAPRPS_CACHE_DIR:-$HOME/.cache/daprps}"
+CACHE_DIR="${DAPRPS_CACHE_DIR:-${HOME:-/root}/.cache/daprps}"
 PG_PORT="${DAPRPS_PG_PORT:-55432}"
 REDIS_PORT="${DAPRPS_REDIS_PORT:-56379}"
 KAFKA_PORT="${DAPRPS_KAFKA_PORT:-9092}"
