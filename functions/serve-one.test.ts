@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { copyPgliteTemplate } from '../test/pglite-template.ts';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
@@ -11,6 +12,7 @@ const tsx = join(root, 'node_modules/.bin/tsx');
 
 /** Starts `serve-one.ts <name>` as a real process on a free port; resolves with its URL once it listens. */
 async function startAlone(name: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  await copyPgliteTemplate(dataDir);
   const child = spawn(tsx, ['functions/serve-one.ts', name], { cwd: root, env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' } });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

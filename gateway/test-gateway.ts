@@ -7,6 +7,7 @@ import { testLog } from '../functions/test-deps.ts';
 import { loadConfig } from '../platform/config.ts';
 import { serve } from '../platform/http/serve.ts';
 import { openPostgres } from '../platform/sql/postgres.ts';
+import { copyPgliteTemplate } from '../test/pglite-template.ts';
 import { allFunctions, createGateway } from './app.ts';
 import { subscribeHandlers } from '../functions/subscribe-handlers.ts';
 
@@ -46,6 +47,7 @@ export async function dropSchema(env: Record<string, string>): Promise<void> {
  */
 export async function startEmbedded(env: Record<string, string> = {}): Promise<RunningShop> {
   const dataDir = await mkdtemp(join(tmpdir(), 'daprps-e2e-'));
+  await copyPgliteTemplate(dataDir);
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, CORS_ORIGINS: 'http://shop.example', ...env });
   const runtime = await buildRuntime(config, testLog, { relay: true });
   const gw = createGateway(config, testLog, runtime);

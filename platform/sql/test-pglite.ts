@@ -1,16 +1,26 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { copyPgliteTemplate } from '../../test/pglite-template.ts';
 import { migrate } from './migrate.ts';
 import { openPglite } from './pglite.ts';
 import type { Sql } from './sql.ts';
 
-/** One migrated in-memory PGlite for a test file; `fresh()` empties every table between tests. */
+/** One migrated PGlite (a copy of the initialised template) for a test file; `fresh()` empties every table between tests. */
 export function usePglite() {
   let sql: Sql | undefined;
+  let dir = '';
   beforeAll(async () => {
-    sql = await openPglite();
+    dir = await mkdtemp(join(tmpdir(), 'daprps-pglite-'));
+    await copyPgliteTemplate(dir);
+    sql = await openPglite(dir);
     await migrate(sql);
   });
-  afterAll(async () => sql?.close());
+  afterAll(async () => {
+    await sql?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
   return {
     async fresh(): Promise<Sql> {
       await sql!.exec('truncate products, processed_events, payments, outbox');
