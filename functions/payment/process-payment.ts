@@ -4,7 +4,7 @@ import { defineFunction } from '../../platform/define.ts';
 import { invalid, ShopError } from '../../platform/errors.ts';
 import { money } from '../../platform/money.ts';
 import { idSchema } from '../../platform/validation.ts';
-import { loadBasket } from '../basket/load-basket.ts';
+import { priceBasket } from '../basket/price.ts';
 import type { Deps } from '../deps.ts';
 import { brand, expired } from './card.ts';
 import { paymentCompletedEvent } from './events.ts';
@@ -46,11 +46,13 @@ export default defineFunction({
     const now = d.now();
     if (expired(input.card.expiry, new Date(now))) throw invalid('card.expiry', 'the card has expired');
 
-    const basket = await loadBasket(d, input.user_id);
+    const lines = await d.baskets.get(input.user_id);
+    const products = await d.products.getMany(lines.map((l) => l.product_id));
+    const basket = priceBasket(input.user_id, lines, products, d.currency);
     if (basket.items.length === 0) throw new ShopError('basket_empty', `the basket of ${input.user_id} is empty`);
-    const products = new Map((await d.products.getMany(basket.items.map((i) => i.product_id))).map((p) => [p.id, p]));
+    const stockOf = new Map(products.map((p) => [p.id, p.stock]));
     for (const item of basket.items) {
-      const stock = products.get(item.product_id)?.stock ?? 0;
+      const stock = stockOf.get(item.product_id) ?? 0;
       if (stock < item.quantity) throw new ShopError('insufficient_stock', `only ${stock} of product ${item.product_id} in stock, the basket holds ${item.quantity}`);
     }
 
