@@ -1,8 +1,8 @@
 import type { ConnectRouter } from '@connectrpc/connect';
 import type { Hono } from 'hono';
 import type { Config } from '../platform/config.ts';
-import type { CloudEvent, EventHandlerDef, FunctionDef } from '../platform/define.ts';
-import { ShopError } from '../platform/errors.ts';
+import type { EventHandlerDef, FunctionDef } from '../platform/define.ts';
+import { mountBinding } from '../platform/events/binding-route.ts';
 import { createDelivery } from '../platform/events/subscribe.ts';
 import { mountConnect } from '../platform/http/connect-on-hono.ts';
 import type { RequestVars } from '../platform/http/request-context.ts';
@@ -39,18 +39,8 @@ export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => vo
       mountRest(s.app, route, def, invoke);
       rpcs.push((router) => mountRpc(router, route.rpc as never, invoke, s.log));
     } else {
-      const def = registry[name] as EventHandlerDef<Deps>;
-      const deliver = createDelivery(def, s.deps, decodeEvent, s.log);
-      s.app.options(`/${route.binding}`, (c) => c.body(null, 200));
-      s.app.post(`/${route.binding}`, async (c) => {
-        const event = await c.req.json<CloudEvent>().catch(() => undefined);
-        if (!event || typeof event !== 'object' || typeof event.id !== 'string') {
-          throw new ShopError('invalid_argument', 'body must be a CloudEvent (JSON with "id" and "data")');
-        }
-        const outcome = await deliver(event);
-        if (outcome === 'invalid') throw new ShopError('invalid_argument', `event ${event.id} is not a valid ${route.topic} event`);
-        return c.json({ status: 'SUCCESS' });
-      });
+      const deliver = createDelivery(registry[name] as EventHandlerDef<Deps>, s.deps, decodeEvent, s.log);
+      mountBinding(s.app, route.binding, route.topic, deliver);
     }
   }
   const rpc = (router: ConnectRouter) => rpcs.forEach((r) => r(router));
