@@ -20,14 +20,15 @@ export interface ServeFunctions {
   app: Hono<{ Variables: RequestVars }>;
   names: readonly FunctionName[];
   deps: Deps;
-  config: Pick<Config, 'adminToken' | 'bodyLimitBytes'>;
+  config: Pick<Config, 'adminToken' | 'bodyLimitBytes' | 'kafkaPrefix'>;
   log: Log;
 }
 
 /**
  * Serves the named functions over HTTP: request functions on their REST routes and Connect
  * methods of `app` (the Connect routes are also returned, for `serve` to answer gRPC over
- * HTTP/2); event handlers on their binding route (`POST /<binding>` with a CloudEvent).
+ * HTTP/2); event handlers on their binding route (`POST /<binding>` with a CloudEvent, as a Dapr
+ * input binding reading the prefixed topic delivers it).
  */
 export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => void {
   const rpcs: ((router: ConnectRouter) => void)[] = [];
@@ -40,7 +41,7 @@ export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => vo
       rpcs.push((router) => mountRpc(router, route.rpc as never, invoke, s.log));
     } else {
       const deliver = createDelivery(registry[name] as EventHandlerDef<Deps>, s.deps, decodeEvent, s.log);
-      mountBinding(s.app, route.binding, route.topic, deliver);
+      mountBinding(s.app, { binding: route.binding, topic: route.topic, kafkaTopic: `${s.config.kafkaPrefix}${route.topic}` }, deliver);
     }
   }
   const rpc = (router: ConnectRouter) => rpcs.forEach((r) => r(router));

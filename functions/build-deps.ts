@@ -33,10 +33,20 @@ async function openKafka(config: Config, log: Log): Promise<EventBus> {
   return bus;
 }
 
+/** The bus through the Dapr sidecar (the SDK is loaded only in this mode: it takes a while). */
+async function openDapr(config: Config): Promise<EventBus> {
+  const { daprBus } = await import('../platform/events/dapr-bus.ts');
+  return daprBus({ ...config.dapr, prefix: config.kafkaPrefix });
+}
+
+const openBus = (config: Config, log: Log): Promise<EventBus> | EventBus =>
+  config.eventTransport === 'kafka' ? openKafka(config, log) : config.eventTransport === 'dapr' ? openDapr(config) : memoryBus(log);
+
 /**
  * Builds a process's dependencies from the configuration: PostgreSQL (`DATABASE_URL`) or PGlite
  * on disk, migrated, the demo catalog seeded on the first start; Redis baskets (`REDIS_URL`) or
- * in memory; Kafka (`KAFKA_BROKERS`) or the in-process bus, fed by the outbox relay; the test payment provider.
+ * in memory; Kafka (`KAFKA_BROKERS`), the Dapr sidecar (`EVENT_TRANSPORT=dapr`) or the
+ * in-process bus, fed by the outbox relay; the test payment provider.
  */
 export async function buildRuntime(config: Config, log: Log, opts: { relay: boolean }): Promise<Runtime> {
   const closers: (() => unknown)[] = [];
@@ -57,7 +67,7 @@ export async function buildRuntime(config: Config, log: Log, opts: { relay: bool
       log.info('demo catalog seeded');
     }
     const payments = sqlPaymentStore(sql);
-    const bus = config.eventTransport === 'kafka' ? await openKafka(config, log) : memoryBus(log);
+    const bus = await openBus(config, log);
     closers.push(() => bus.close());
     const relay = opts.relay ? startOutboxRelay(payments, bus, log) : undefined;
     closers.push(() => relay?.stop());

@@ -14,12 +14,12 @@ async function main() {
   const name = functionNamed(process.argv[2] ?? process.env.FUNCTION ?? '');
   const config = loadConfig(process.env, { PORT: String(routes[name].port), DATA_DIR: `.data/fn/${serviceName(name)}` });
   const log = createLog(serviceName(name), config.logLevel);
-  // Across processes (Kafka), a function that writes events relays its outbox, and an event
-  // handler consumes its topic; in process (memory) nothing else would hear them.
-  const crossProcess = config.eventTransport !== 'memory';
+  // Across processes (Kafka, Dapr), a function that writes events relays its outbox; in process
+  // (memory) nothing else would hear them. An event handler consumes its topic itself on Kafka;
+  // under Dapr its sidecar's input binding POSTs each event to its binding route instead.
   const def = registry[name];
-  const runtime = await buildRuntime(config, log, { relay: crossProcess && 'publishes' in def && !!def.publishes?.length });
-  if (crossProcess) await subscribeHandlers([name], runtime.deps, runtime.bus, log);
+  const runtime = await buildRuntime(config, log, { relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length });
+  if (config.eventTransport === 'kafka') await subscribeHandlers([name], runtime.deps, runtime.bus, log);
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, health: () => ({ function: name }) });
   const rpc = mountFunctions({ app, names: [name], deps: runtime.deps, config, log });
   const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });

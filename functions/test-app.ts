@@ -12,7 +12,7 @@ export const ADMIN = 'test-admin-token-0123456789';
 /** Serves functions in memory: `request` for REST (Hono `app.request`), `client` for Connect. */
 export function testApp(names: FunctionName[], deps: Deps = testDeps(), adminToken: string | null = ADMIN) {
   const app = createHttpApp({ log: testLog, bodyLimitBytes: 64 * 1024 });
-  const rpc = mountFunctions({ app, names, deps, config: { adminToken: adminToken ?? undefined, bodyLimitBytes: 64 * 1024 }, log: testLog });
+  const rpc = mountFunctions({ app, names, deps, config: { adminToken: adminToken ?? undefined, bodyLimitBytes: 64 * 1024, kafkaPrefix: '' }, log: testLog });
   const transport = createRouterTransport(rpc);
   return {
     deps,

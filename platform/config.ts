@@ -15,7 +15,10 @@ const envSchema = v.object({
   REDIS_PREFIX: v.optional(v.pipe(v.string(), v.maxLength(64)), 'daprps:'),
   KAFKA_BROKERS: v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)))),
   KAFKA_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{0,64}$/, 'may contain only letters, digits and . _ -')), ''),
-  EVENT_TRANSPORT: v.optional(v.picklist(['memory', 'kafka'])),
+  EVENT_TRANSPORT: v.optional(v.picklist(['memory', 'kafka', 'dapr'])),
+  DAPR_HOST: v.optional(v.string(), '127.0.0.1'),
+  DAPR_HTTP_PORT: int(3500, 1, 65535),
+  DAPR_PUBSUB: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a Dapr component name')), 'shop-pubsub'),
   BASKET_TTL_SECONDS: int(7 * 24 * 3600, 60, 365 * 24 * 3600),
   SEED_DEMO: v.optional(v.picklist(['true', 'false']), 'true'),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
@@ -47,8 +50,13 @@ export interface Config {
   kafkaBrokers: string[];
   /** Prefix of every topic and consumer group (several shops, or tests, on one Kafka). */
   kafkaPrefix: string;
-  /** How events travel: `kafka` (default when KAFKA_BROKERS is set) or `memory` (in process). */
-  eventTransport: 'memory' | 'kafka';
+  /**
+   * How events travel: `kafka` (kafkajs; default when KAFKA_BROKERS is set), `dapr` (published
+   * through the sidecar, delivered by its input bindings) or `memory` (in process).
+   */
+  eventTransport: 'memory' | 'kafka' | 'dapr';
+  /** The Dapr sidecar's HTTP API (`EVENT_TRANSPORT=dapr`). */
+  dapr: { host: string; httpPort: number; pubsub: string };
   adminToken: string | undefined;
   currency: string;
   corsOrigins: string[];
@@ -92,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kafkaBrokers: e.KAFKA_BROKERS ?? [],
     kafkaPrefix: e.KAFKA_PREFIX,
     eventTransport: e.EVENT_TRANSPORT ?? (e.KAFKA_BROKERS?.length ? 'kafka' : 'memory'),
+    dapr: { host: e.DAPR_HOST, httpPort: e.DAPR_HTTP_PORT, pubsub: e.DAPR_PUBSUB },
     adminToken: e.ADMIN_TOKEN,
     currency: e.SHOP_CURRENCY,
     corsOrigins: e.CORS_ORIGINS,

@@ -1,10 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { routes, type FunctionName } from '../functions/routes.ts';
+import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
 import { envSuffix } from '../gateway/function-urls.ts';
+import { daprdPath, sidecarArgs, sidecarPortsFor, type SidecarPorts } from './dapr/daprd.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const tsx = join(root, 'node_modules/.bin/tsx');
+
+/** The real infrastructure of `npm run infra:up`, unless DATABASE_URL, REDIS_URL or KAFKA_BROKERS say otherwise. */
+export const localInfraEnv = (env: Record<string, string | undefined> = process.env) => ({
+  DATABASE_URL: env.DATABASE_URL ?? 'postgres://daprps@127.0.0.1:55432/daprps',
+  REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:56379',
+  KAFKA_BROKERS: env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+});
 
 /** The gateway and every function, each its own process, as on Knative. */
 export interface Topology {
@@ -21,23 +29,36 @@ export interface TopologyOptions {
   ports?: Partial<Record<FunctionName, number>>;
   /** Receives every output line, prefixed with the process name. */
   onLine?: (line: string) => void;
+  /** Runs a daprd sidecar next to every function (`task dapr:up`); events then travel through Dapr. */
+  dapr?: DaprOptions;
 }
 
-async function waitHealthy(url: string, child: ChildProcess, name: string, ms = 60_000): Promise<void> {
+/** The sidecars' resources and configuration, and their ports (default: {@link sidecarPortsFor}). */
+export interface DaprOptions {
+  resourcesPath: string;
+  configPath: string;
+  ports?: Partial<Record<FunctionName, SidecarPorts>>;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+async function waitHealthy(url: string, child: ChildProcess, name: string, ms = 90_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return;
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${name} did not become healthy at ${url}`);
 }
 
-/** Starts every function (serve-one) and then the gateway forwarding to them; resolves when all are healthy. */
+/**
+ * Starts every function (serve-one), each with its daprd sidecar when `dapr` is set, and then the
+ * gateway forwarding to them; resolves when all are healthy (sidecars included).
+ */
 export async function startTopology(opts: TopologyOptions): Promise<Topology> {
   const processes = new Map<string, ChildProcess>();
-  const start = (name: string, script: string[], env: Record<string, string>) => {
-    const child = spawn(tsx, script, { cwd: root, env: { ...process.env, ...opts.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const start = (name: string, command: string, args: string[], env: Record<string, string>) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...opts.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [child.stdout!, child.stderr!]) {
       let buffer = '';
       stream.on('data', (chunk) => {
@@ -62,13 +83,22 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
     const health: Promise<void>[] = [];
     for (const [name, route] of Object.entries(routes) as [FunctionName, (typeof routes)[FunctionName]][]) {
       const port = opts.ports?.[name] ?? route.port;
-      const child = start(name, ['functions/serve-one.ts', name], { PORT: String(port) });
+      const env: Record<string, string> = { PORT: String(port) };
+      if (opts.dapr) {
+        const ports = opts.dapr.ports?.[name] ?? sidecarPortsFor(port);
+        Object.assign(env, { EVENT_TRANSPORT: 'dapr', DAPR_HOST: '127.0.0.1', DAPR_HTTP_PORT: String(ports.http) });
+        const { resourcesPath, configPath, logLevel } = opts.dapr;
+        const args = sidecarArgs({ appId: serviceName(name), appPort: port, ports, resourcesPath, configPath, logLevel });
+        const sidecar = start(`${name} (dapr)`, daprdPath(), args, {});
+        health.push(waitHealthy(`http://127.0.0.1:${ports.http}/v1.0/healthz`, sidecar, `${name} (dapr)`));
+      }
+      const child = start(name, tsx, ['functions/serve-one.ts', name], env);
       gatewayEnv[`FUNCTION_URL_${envSuffix(name)}`] = `http://127.0.0.1:${port}`;
-      health.push(waitHealthy(`http://127.0.0.1:${port}`, child, name));
+      health.push(waitHealthy(`http://127.0.0.1:${port}/health`, child, name));
     }
     await Promise.all(health);
     const gatewayUrl = `http://127.0.0.1:${opts.gatewayPort}`;
-    await waitHealthy(gatewayUrl, start('gateway', ['gateway/main.ts'], gatewayEnv), 'gateway');
+    await waitHealthy(`${gatewayUrl}/health`, start('gateway', tsx, ['gateway/main.ts'], gatewayEnv), 'gateway');
     return { gatewayUrl, processes, stop };
   } catch (e) {
     await stop();

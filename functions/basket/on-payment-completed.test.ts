@@ -3,6 +3,14 @@ import { paymentCompleted } from '../events/test-events.ts';
 import { testApp } from '../test-app.ts';
 
 describe('basket/on-payment-completed', () => {
+  it('takes the paid items out once per event, keeping items added since', async () => {
+    const a = testApp(['basket/on-payment-completed']);
+    await a.deps.baskets.add('alice', 'mug', 3);
+    const event = paymentCompleted('e2', 'alice', [{ product_id: 'mug', quantity: 2 }]);
+    for (let i = 0; i < 3; i++) expect((await a.request('POST', '/basket-payment-completed', event)).status).toBe(200);
+    expect(await a.deps.baskets.get('alice')).toEqual([{ product_id: 'mug', quantity: 1 }]);
+  });
+
   it("clears the paying user's basket and no other", async () => {
     const a = testApp(['basket/on-payment-completed']);
     await a.deps.baskets.add('alice', 'mug', 2);

@@ -2,13 +2,16 @@ import { defineEventHandler } from '../../platform/define.ts';
 import type { Deps } from '../deps.ts';
 import { paymentCompletedData } from '../events/schemas.ts';
 
-/** Clears the basket of the user who just paid. */
+/**
+ * Takes what the user just paid for out of their basket, once per event (a redelivered event
+ * changes nothing; items added after paying stay).
+ */
 export default defineEventHandler({
   name: 'basket/on-payment-completed',
   topic: 'payment-completed',
   data: paymentCompletedData,
-  handler: (d: Pick<Deps, 'baskets'>) => async (data, _event, ctx) => {
-    await d.baskets.clear(data.user_id);
-    ctx.log.info({ user_id: data.user_id, payment_id: data.payment_id }, 'basket cleared after payment');
+  handler: (d: Pick<Deps, 'baskets'>) => async (data, event, ctx) => {
+    const applied = await d.baskets.checkout(data.user_id, event.id, data.items);
+    ctx.log.info({ user_id: data.user_id, payment_id: data.payment_id, applied }, applied ? 'paid items taken out of the basket' : 'event already applied to the basket');
   },
 });

@@ -28,6 +28,29 @@ redis.call('SET', KEYS[1], encoded, 'PX', ttl)
 return encoded
 `;
 
+/**
+ * Takes paid lines out of a basket once per event: KEYS[1] the basket, KEYS[2] the event's
+ * marker (set first, NX: a second delivery finds it and changes nothing). ARGV: the paid lines
+ * as JSON, the basket TTL and the marker TTL in ms. Returns 1 when applied, 0 for a repeat.
+ */
+const CHECKOUT = `
+if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[3]) then return 0 end
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 1 end
+local paid = {}
+for _, l in ipairs(cjson.decode(ARGV[1])) do paid[l.product_id] = (paid[l.product_id] or 0) + l.quantity end
+local out = {}
+for _, line in ipairs(cjson.decode(raw)) do
+  local left = line.quantity - (paid[line.product_id] or 0)
+  if left > 0 then out[#out + 1] = { product_id = line.product_id, quantity = left } end
+end
+if #out == 0 then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], cjson.encode(out), 'PX', ARGV[2]) end
+return 1
+`;
+
+/** How long a payment event is remembered as applied to a basket (duplicates arrive within minutes; Kafka keeps a week). */
+const APPLIED_TTL_MS = 14 * 24 * 3600 * 1000;
+
 /** Options of the Redis basket store. */
 export interface RedisBasketOptions {
   /** Abandoned baskets expire after this long without a change. */
@@ -48,6 +71,7 @@ const unavailable = (cause: unknown) => new ShopError('unavailable', 'the basket
 /** The basket store on Redis: one key per user. */
 export function redisBasketStore(redis: Redis, opts: RedisBasketOptions): BasketStore {
   const key = (userId: string) => `${opts.prefix ?? 'daprps:'}basket:${userId}`;
+  const appliedKey = (eventId: string) => `${opts.prefix ?? 'daprps:'}basket-applied:${eventId}`;
   const parse = (raw: string | null): BasketLine[] => (raw ? (JSON.parse(raw) as BasketLine[]) : []);
   const change = async (userId: string, productId: string, quantity: number, sign: 1 | -1) =>
     parse((await redis.eval(CHANGE, 1, key(userId), productId, quantity, opts.ttlMs, sign).catch((e) => Promise.reject(unavailable(e)))) as string);
@@ -56,6 +80,11 @@ export function redisBasketStore(redis: Redis, opts: RedisBasketOptions): Basket
     add: (userId, productId, quantity) => change(userId, productId, quantity, 1),
     remove: (userId, productId, quantity) => change(userId, productId, quantity ?? 0, -1),
     clear: async (userId) => void (await redis.del(key(userId)).catch((e) => Promise.reject(unavailable(e)))),
+    checkout: async (userId, eventId, paid) => {
+      const lines = JSON.stringify(paid.map(({ product_id, quantity }) => ({ product_id, quantity })));
+      const applied = await redis.eval(CHECKOUT, 2, key(userId), appliedKey(eventId), lines, opts.ttlMs, APPLIED_TTL_MS).catch((e) => Promise.reject(unavailable(e)));
+      return applied === 1;
+    },
   };
 }
 

@@ -13,4 +13,10 @@ export interface BasketStore {
   /** Removes units from a line, or the whole line when `quantity` is undefined; returns the new lines. */
   remove(userId: string, productId: string, quantity?: number): Promise<BasketLine[]>;
   clear(userId: string): Promise<void>;
+  /**
+   * Takes what a payment paid for out of the user's basket, once per payment event: the paid
+   * units leave their lines, units added since stay. Answers false (and changes nothing) when
+   * `eventId` was already applied.
+   */
+  checkout(userId: string, eventId: string, paid: readonly BasketLine[]): Promise<boolean>;
 }

@@ -5,22 +5,22 @@ import { parse } from '../validation.ts';
 /** Decodes a CloudEvent's data for a topic (protobuf JSON to plain snake_case JSON). */
 export type DecodeData = (topic: string, event: CloudEvent) => unknown;
 
-/** Outcome of one delivery: `done`, or `invalid` (a poison event, never retried). Other failures throw. */
-export type DeliveryOutcome = 'done' | 'invalid';
+/** Outcome of one delivery: done, or invalid (a poison event, never retried) and why. Other failures throw. */
+export type DeliveryOutcome = { ok: true } | { ok: false; reason: string };
 
 /** Builds the delivery function of an event handler, whatever transport delivers it. */
 export function createDelivery<Deps>(def: EventHandlerDef<Deps>, deps: Deps, decode: DecodeData, log: Log) {
   const handler = def.handler(deps);
-  return async (event: CloudEvent): Promise<DeliveryOutcome> => {
-    const child = log.child({ handler: def.name, event_id: event.id });
+  return async (event: CloudEvent, context: Record<string, unknown> = {}): Promise<DeliveryOutcome> => {
+    const child = log.child({ handler: def.name, event_id: event.id, ...context });
     let data: unknown;
     try {
       data = parse(def.data, decode(def.topic, event));
     } catch (err) {
       child.error({ err }, 'invalid event: not retried');
-      return 'invalid';
+      return { ok: false, reason: `event ${event.id} is not a valid ${def.topic} event: ${(err as Error).message}` };
     }
     await handler(data, event, { requestId: event.id, log: child });
-    return 'done';
+    return { ok: true };
   };
 }

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { paymentCompleted } from '../../functions/events/test-events.ts';
+import { testLog } from '../../functions/test-deps.ts';
+import type { CloudEvent } from '../define.ts';
+import { ShopError } from '../errors.ts';
+import { createHttpApp } from '../http/app.ts';
+import { mountBinding } from './binding-route.ts';
+import type { DeliveryOutcome } from './subscribe.ts';
+
+const route = { binding: 'stock-payment-completed', topic: 'payment-completed', kafkaTopic: 'run1.payment-completed' };
+const fromKafka = { __topic: 'run1.payment-completed', __partition: '2', __offset: '41', __key: 'pay-e1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+
+/** A binding route whose handler answers `outcome` (or throws it) and records what it got. */
+function binding(outcome: DeliveryOutcome | Error = { ok: true }) {
+  const app = createHttpApp({ log: testLog, bodyLimitBytes: 64 * 1024 });
+  const got: { event: CloudEvent; context: Record<string, unknown> }[] = [];
+  mountBinding(app, route, async (event, context) => {
+    got.push({ event, context });
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  });
+  const post = async (body: unknown, headers: Record<string, string> = {}) => {
+    const res = await app.request(`/${route.binding}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  return { app, got, post };
+}
+
+describe('the binding route daprd delivers to', () => {
+  it('answers the OPTIONS probe with 200', async () => {
+    expect((await binding().app.request(`/${route.binding}`, { method: 'OPTIONS' })).status).toBe(200);
+  });
+
+  it('delivers a valid event with its Kafka metadata and answers 200 SUCCESS', async () => {
+    const b = binding();
+    const event = { ...paymentCompleted('e1', 'alice', [{ product_id: 'mug', quantity: 1 }]), pubsubname: 'shop-pubsub', traceid: 'x' };
+    expect(await b.post(event, fromKafka)).toEqual({ status: 200, body: { status: 'SUCCESS' } });
+    expect(b.got).toHaveLength(1);
+    expect(b.got[0]!.event.id).toBe('e1');
+    expect(b.got[0]!.context).toEqual({ topic: 'run1.payment-completed', partition: 2, offset: '41', key: 'pay-e1', traceparent: fromKafka.traceparent });
+  });
+
+  it('asks for redelivery (5xx) when the handler fails', async () => {
+    expect((await binding(new Error('database went away')).post(paymentCompleted('e1', 'a', []), fromKafka)).status).toBe(500);
+    expect((await binding(new ShopError('unavailable', 'down')).post(paymentCompleted('e1', 'a', []), fromKafka)).status).toBe(503);
+  });
+
+  it('acknowledges a message from Kafka that can never be handled with 200 DROP, without calling the handler', async () => {
+    const cases: [unknown, Record<string, string>][] = [
+      ['{not json', fromKafka],
+      [{ id: 'e1', data: {} }, fromKafka],
+      [{ ...paymentCompleted('e1', 'a', []), data: 'text' }, fromKafka],
+      [paymentCompleted('e1', 'a', []), { ...fromKafka, __topic: 'run1.payment-refunded' }],
+      [paymentCompleted('e1', 'a', []), { ...fromKafka, __offset: 'minus one' }],
+    ];
+    for (const [body, headers] of cases) {
+      const b = binding();
+      const res = await b.post(body, headers);
+      expect(res).toMatchObject({ status: 200, body: { status: 'DROP', error: { code: 'invalid_argument' } } });
+      expect(b.got).toHaveLength(0);
+    }
+  });
+
+  it('drops an event whose data the handler rejects, with the reason', async () => {
+    const res = await binding({ ok: false, reason: 'event e1 is not a valid payment-completed event: items: bad' }).post(paymentCompleted('e1', 'a', []), fromKafka);
+    expect(res).toEqual({ status: 200, body: { status: 'DROP', error: { code: 'invalid_argument', message: 'event e1 is not a valid payment-completed event: items: bad' } } });
+  });
+
+  it('answers 400 to a caller that is not a Kafka binding', async () => {
+    const b = binding({ ok: false, reason: 'not valid' });
+    expect(await b.post('{not json')).toMatchObject({ status: 400, body: { error: { code: 'invalid_argument' } } });
+    expect(await b.post(paymentCompleted('e1', 'a', []))).toMatchObject({ status: 400, body: { error: { message: 'not valid' } } });
+  });
+});

@@ -1,0 +1,44 @@
+import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr';
+import { ShopError } from '../errors.ts';
+import type { EventBus } from './bus.ts';
+
+/** Where the sidecar is, the pub/sub component to publish with, and the topic prefix. */
+export interface DaprBusOptions {
+  host: string;
+  httpPort: number;
+  pubsub: string;
+  prefix?: string;
+}
+
+/**
+ * The event bus through a Dapr sidecar (`@dapr/dapr`, HTTP): publishes each CloudEvent as is
+ * (content type `application/cloudevents+json`, so Dapr keeps our envelope and only adds its
+ * tracing fields) with the event's key as Kafka partition key. Events reach handlers through
+ * the sidecar's input bindings, which POST them to the handler's binding route, so this bus does
+ * not subscribe. The SDK reports a failed publish as a value; it is raised here.
+ */
+export function daprBus(opts: DaprBusOptions): EventBus {
+  const client = new DaprClient({
+    daprHost: opts.host,
+    daprPort: String(opts.httpPort),
+    communicationProtocol: CommunicationProtocolEnum.HTTP,
+    logger: { level: LogLevel.Error },
+  });
+  return {
+    async publish(topic, key, event) {
+      const result = await client.pubsub.publish(opts.pubsub, `${opts.prefix ?? ''}${topic}`, event, {
+        contentType: 'application/cloudevents+json',
+        metadata: { partitionKey: key },
+      });
+      if (result.error) {
+        throw new ShopError('unavailable', `the Dapr sidecar at ${opts.host}:${opts.httpPort} did not publish to ${topic}: ${result.error.message}`, undefined, { cause: result.error });
+      }
+    },
+    async subscribe(topic) {
+      throw new Error(`with Dapr, ${topic} events arrive through the sidecar's input bindings, not a subscription`);
+    },
+    async close() {
+      await client.stop();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { loadConfig } from '../../platform/config.ts';
+import { localInfraEnv, startTopology } from '../topology.ts';
+import { localResources } from './components.ts';
+import { daprdInstalled, sidecarPortsFor } from './daprd.ts';
+
+/**
+ * `task dapr:up`: the gateway and every function as its own process with its own daprd sidecar,
+ * on the real PostgreSQL, Redis and Kafka of `npm run infra:up` (or DATABASE_URL, REDIS_URL,
+ * KAFKA_BROKERS). Payment functions publish through their sidecar (`shop-pubsub`); the event
+ * handlers' sidecars consume `payment-completed` with the Kafka input bindings and POST each
+ * event to the handler. The resources are `components/local`, rendered into `.data/dapr` for
+ * the configured brokers and KAFKA_PREFIX.
+ */
+const env = localInfraEnv();
+const config = loadConfig({ ...process.env, ...env });
+const installed = daprdInstalled();
+if (!installed.ok) {
+  console.error(installed.message);
+  process.exit(1);
+}
+const dapr = await localResources(join(process.cwd(), '.data/dapr/components'), { brokers: config.kafkaBrokers.join(','), prefix: config.kafkaPrefix });
+const topology = await startTopology({ env, gatewayPort: config.port, dapr, onLine: (line) => console.log(line) });
+const first = sidecarPortsFor(8101);
+console.log(`\nready: gateway on ${topology.gatewayUrl}; every function with its daprd (HTTP API ${first.http}+, metrics ${first.metrics}+) (Ctrl-C stops all)\n`);
+const shutdown = () => void topology.stop().then(() => process.exit(0));
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);
