@@ -9,6 +9,7 @@ export function memoryPaymentStore(): PaymentStore {
   const payments = new Map<string, Payment>();
   const keys = new Map<string, { paymentId: string; requestHash: string }>();
   const outbox: (OutboxEvent & { published: boolean })[] = [];
+  let relaying = false;
   const keyed = (userId: string, key: string): KeyedPayment | undefined => {
     const k = keys.get(`${userId}\u0000${key}`);
     return k && { payment: structuredClone(payments.get(k.paymentId)!), requestHash: k.requestHash };
@@ -45,8 +46,17 @@ export function memoryPaymentStore(): PaymentStore {
     async pending(limit) {
       return outbox.filter((e) => !e.published).slice(0, limit).map(({ published: _, ...e }) => structuredClone(e));
     },
-    async markPublished(ids) {
-      for (const e of outbox) if (ids.includes(e.event.id)) e.published = true;
+    async relayBatch(limit, publish) {
+      if (relaying) return 0;
+      relaying = true;
+      try {
+        const batch = outbox.filter((e) => !e.published).slice(0, limit);
+        for (const { published: _, ...e } of batch) await publish(structuredClone(e));
+        for (const e of batch) e.published = true;
+        return batch.length;
+      } finally {
+        relaying = false;
+      }
     },
   };
 }

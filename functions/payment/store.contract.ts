@@ -33,9 +33,30 @@ export function paymentStoreContract(adapter: string, make: () => Promise<Paymen
       expect((await store.get('p1'))?.status).toBe('completed');
       expect((await store.pending(10)).map((e) => e.event.id)).toEqual(['e1', 'e2']);
       expect((await store.pending(1)).map((e) => e.event.id)).toEqual(['e1']);
-      await store.markPublished(['e1']);
+      const sent: string[] = [];
+      expect(await store.relayBatch(1, async (e) => void sent.push(e.event.id))).toBe(1);
+      expect(sent).toEqual(['e1']);
       expect((await store.pending(10)).map((e) => e.event.id)).toEqual(['e2']);
       expect(await store.get('nope')).toBeUndefined();
+    });
+
+    it('relays the outbox one relay at a time, keeping a failed batch pending', async () => {
+      const done = aPayment({ status: 'completed' });
+      await store.begin(done);
+      await store.finish(done, [anEvent('e1', done), anEvent('e2', done)]);
+      await expect(store.relayBatch(10, async (e) => { if (e.event.id === 'e2') throw new Error('broker down'); })).rejects.toThrow('broker down');
+      expect((await store.pending(10)).map((e) => e.event.id)).toEqual(['e1', 'e2']);
+      // A second relay meanwhile (another process) skips, or waits and finds nothing: each event goes out once.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const sent: string[] = [];
+      const first = store.relayBatch(10, async (e) => { sent.push(e.event.id); await held; });
+      await new Promise((r) => setTimeout(r, 50));
+      const second = store.relayBatch(10, async (e) => void sent.push(`second:${e.event.id}`));
+      setTimeout(release, 50);
+      expect(await Promise.all([first, second])).toEqual([2, 0]);
+      expect(sent).toEqual(['e1', 'e2']);
+      expect(await store.pending(10)).toEqual([]);
     });
 
     it('holds an idempotency key once per user', async () => {

@@ -10,20 +10,17 @@ export interface Relay {
 }
 
 /**
- * Publishes pending outbox events to the bus in write order, and marks them published. An event
- * is published at least once: a crash between publish and mark republishes it, and consumers
- * ignore ids they have applied.
+ * Publishes pending outbox events to the bus in write order, and marks them published; one relay
+ * at a time per outbox, however many processes run one. An event is published at least once: a
+ * crash between publish and mark republishes it, and consumers ignore ids they have applied.
  */
 export function startOutboxRelay(outbox: Outbox, bus: EventBus, log: Log, intervalMs = 100, batch = 100): Relay {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const once = async () => {
     for (;;) {
-      const events = await outbox.pending(batch);
-      if (events.length === 0) return;
-      for (const e of events) await bus.publish(e.topic, e.key, e.event);
-      await outbox.markPublished(events.map((e) => e.event.id));
-      if (events.length < batch) return;
+      const published = await outbox.relayBatch(batch, (e) => bus.publish(e.topic, e.key, e.event));
+      if (published < batch) return;
     }
   };
   const flush = () => (running = running.then(once).catch((err) => log.error({ err }, 'outbox relay failed; will retry')));

@@ -12,5 +12,11 @@ export interface OutboxEvent {
 export interface Outbox {
   /** The oldest events not yet published, in write order. */
   pending(limit: number): Promise<OutboxEvent[]>;
-  markPublished(eventIds: string[]): Promise<void>;
+  /**
+   * Publishes up to `limit` of the oldest pending events with `publish`, in write order, and
+   * marks them published once all succeeded (a failure leaves them all pending). One relay at a
+   * time, across processes: while another holds the outbox, answers 0 at once. Returns how
+   * many were published.
+   */
+  relayBatch(limit: number, publish: (e: OutboxEvent) => Promise<void>): Promise<number>;
 }

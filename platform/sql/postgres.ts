@@ -57,14 +57,15 @@ export async function openPostgres(opts: PostgresOptions): Promise<Sql> {
     ...wrap(pool),
     async transaction(fn) {
       const client = await pool.connect().catch((e) => Promise.reject(asUnavailable(e)));
+      const run = (text: string) => client.query(text).catch((e) => Promise.reject(asUnavailable(e)));
       try {
-        await client.query('begin');
-        const result = await fn(wrap(client));
-        await client.query('commit');
+        await run('begin');
+        const result = await fn(wrap(client)); // its queries' errors are mapped already; others pass as they are
+        await run('commit');
         return result;
       } catch (e) {
         await client.query('rollback').catch(() => {});
-        throw asUnavailable(e);
+        throw e;
       } finally {
         client.release();
       }
