@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { call, eventually, useShop, type RunningShop } from './test-gateway.ts';
 
-/** The whole shop flow through the gateway of a shop that `start` runs. */
-export function shopFlow(label: string, start: () => Promise<RunningShop>, enabled = true) {
+/** The whole shop flow through the gateway of a shop that `start` runs; `more` adds tests on the same shop. */
+export function shopFlow(label: string, start: () => Promise<RunningShop>, enabled = true, more?: (gw: { url: string }) => void) {
   const card = (number = '4242424242424242') => ({ number, holder: 'Alice Doe', expiry: '12/30', cvv: '123' });
 
   describe.runIf(enabled)(`the shop end to end through the gateway: ${label}`, () => {
@@ -59,5 +59,7 @@ export function shopFlow(label: string, start: () => Promise<RunningShop>, enabl
       const refund = await call(api(`/payments/${paid.body.id}/refund`), 'POST', { amount_minor: 500, reason: 'scratched' });
       expect(refund.body).toMatchObject({ status: 'partially_refunded', refunded: { amount_minor: 500 } });
     });
+
+    more?.(gw);
   });
 }

@@ -1,6 +1,6 @@
 import { routes, type FunctionName } from '../functions/routes.ts';
 import { startTopology } from '../scripts/topology.ts';
-import { freePort } from '../test/infra.ts';
+import { freePorts } from '../test/infra.ts';
 import { realInfraEnv } from '../test/real-infra-env.ts';
 import { shopFlow } from './shop-flow.ts';
 import { dropSchema } from './test-gateway.ts';
@@ -10,9 +10,11 @@ const { ready, env } = await realInfraEnv();
 /** `task up` on free ports: every function its own process, the gateway forwarding to them. */
 async function startSeparate() {
   const ports: Partial<Record<FunctionName, number>> = {};
-  for (const name of Object.keys(routes) as FunctionName[]) ports[name] = await freePort();
+  const names = Object.keys(routes) as FunctionName[];
+  const free = await freePorts(names.length + 1);
+  names.forEach((name, i) => (ports[name] = free[i + 1]!));
   const output: string[] = [];
-  const topology = await startTopology({ env: { ...env, LOG_LEVEL: 'warn' }, gatewayPort: await freePort(), ports, onLine: (l) => output.push(l) }).catch((e) => {
+  const topology = await startTopology({ env: { ...env, LOG_LEVEL: 'warn' }, gatewayPort: free[0]!, ports, onLine: (l) => output.push(l) }).catch((e) => {
     throw new Error(`${(e as Error).message}\n${output.slice(-30).join('\n')}`);
   });
   return {

@@ -1,0 +1,134 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { expect, it } from 'vitest';
+import { routes, type FunctionName } from '../functions/routes.ts';
+import { openPostgres } from '../platform/sql/postgres.ts';
+import type { Sql } from '../platform/sql/sql.ts';
+import { localResources } from '../scripts/dapr/components.ts';
+import type { SidecarPorts } from '../scripts/dapr/daprd.ts';
+import { startTopology } from '../scripts/topology.ts';
+import { freePorts, requireDaprd } from '../test/infra.ts';
+import { realInfraEnv } from '../test/real-infra-env.ts';
+import { shopFlow } from './shop-flow.ts';
+import { call, dropSchema, eventually } from './test-gateway.ts';
+
+const infra = await realInfraEnv();
+const ready = infra.ready && requireDaprd();
+const { env } = infra;
+const topic = `${env.KAFKA_PREFIX}payment-completed`;
+const sidecars: Partial<Record<FunctionName, SidecarPorts>> = {};
+
+/** `task dapr:up` on free ports: every function its own process with its own daprd sidecar. */
+async function startWithDapr() {
+  const ports: Partial<Record<FunctionName, number>> = {};
+  const names = Object.keys(routes) as FunctionName[];
+  const free = await freePorts(names.length * 5 + 1);
+  for (const name of names) {
+    const [app, http, grpc, internalGrpc, metrics] = free.splice(0, 5) as [number, number, number, number, number];
+    ports[name] = app;
+    sidecars[name] = { http, grpc, internalGrpc, metrics };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'daprps-dapr-'));
+  const resources = await localResources(dir, { brokers: env.KAFKA_BROKERS!, prefix: env.KAFKA_PREFIX! });
+  const output: string[] = [];
+  const topology = await startTopology({
+    env: { ...env, LOG_LEVEL: 'warn' }, gatewayPort: free[0]!, ports, onLine: (l) => output.push(l),
+    dapr: { ...resources, ports: sidecars, logLevel: 'warn' },
+  }).catch((e) => {
+    throw new Error(`${(e as Error).message}\n${output.slice(-40).join('\n')}`);
+  });
+  return {
+    url: topology.gatewayUrl,
+    async stop() {
+      await topology.stop();
+      await dropSchema(env);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Whether a consumer group has committed every message of the topic (daprd commits after a 200). */
+async function drained(group: string): Promise<boolean> {
+  const admin = new Kafka({ clientId: 'daprps-test', brokers: [env.KAFKA_BROKERS!], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId: `${env.KAFKA_PREFIX}${group}`, topics: [topic] });
+    const at = new Map(committed!.partitions.map((p) => [p.partition, Number(p.offset)]));
+    return ends.every((e) => Number(e.high) === 0 || at.get(e.partition) === Number(e.high));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const bothDrained = () => eventually(async () => (await drained('product-on-payment-completed')) && (await drained('basket-on-payment-completed')), 30_000);
+
+/** The test's schema on PostgreSQL, to look at what the handlers wrote and to inject a fault. */
+const openSchema = (): Promise<Sql> => openPostgres({ url: env.DATABASE_URL!, schema: env.DATABASE_SCHEMA, max: 2 });
+
+shopFlow('every function with its own daprd sidecar; events through Dapr pub/sub and Kafka input bindings (task dapr:up)', startWithDapr, ready, (gw) => {
+  const api = (path: string) => `${gw.url}/api/v1${path}`;
+  const card = { number: '4242424242424242', holder: 'Dee Dapr', expiry: '12/30', cvv: '123' };
+  const stock = async (id: string) => (await call(api(`/products/${id}`))).body.stock as number;
+  const pay = async (user: string, product: string, quantity: number) => {
+    await call(api('/baskets/add'), 'POST', { user_id: user, product_id: product, quantity });
+    const paid = await call(api('/payments'), 'POST', { user_id: user, card });
+    expect(paid.status).toBe(201);
+    return paid.body.id as string;
+  };
+
+  it('a stock handler that fails once is retried by Dapr, and takes the stock once', async () => {
+    const sql = await openSchema();
+    try {
+      // A real failure inside the handler's transaction: the first insert into processed_events
+      // raises (a sequence counts attempts; sequences ignore rollbacks), later ones go through.
+      await sql.exec(`
+        create sequence fault_attempts;
+        create function fail_first() returns trigger language plpgsql as $$
+        begin
+          if nextval('fault_attempts') = 1 then raise exception 'injected fault: first delivery fails'; end if;
+          return new;
+        end $$;
+        create trigger fail_first before insert on processed_events for each row execute function fail_first();`);
+      const before = await stock('desk-lamp');
+      const paymentId = await pay('dapr-faulty', 'desk-lamp', 2);
+      await eventually(async () => (await stock('desk-lamp')) === before - 2, 30_000);
+      await bothDrained();
+      const [attempts] = await sql.query<{ n: string }>('select last_value as n from fault_attempts');
+      expect(Number(attempts!.n)).toBeGreaterThanOrEqual(2);
+      const [applied] = await sql.query<{ n: string }>(
+        `select count(*) as n from processed_events where event_id in (select event_id from outbox where key = $1 and topic = 'payment-completed')`,
+        [paymentId],
+      );
+      expect(Number(applied!.n)).toBe(1);
+      expect(await stock('desk-lamp')).toBe(before - 2);
+    } finally {
+      await sql.exec('drop trigger if exists fail_first on processed_events; drop function if exists fail_first(); drop sequence if exists fault_attempts;');
+      await sql.close();
+    }
+  });
+
+  it('the same event delivered again through Dapr changes neither stock nor basket', async () => {
+    const before = await stock('notebook');
+    const paymentId = await pay('dapr-dup', 'notebook', 1);
+    await eventually(async () => (await stock('notebook')) === before - 1, 30_000);
+    await bothDrained();
+    await call(api('/baskets/add'), 'POST', { user_id: 'dapr-dup', product_id: 'notebook', quantity: 1 });
+
+    const sql = await openSchema();
+    const [row] = await sql.query<{ event: unknown }>(`select event from outbox where key = $1 and topic = 'payment-completed'`, [paymentId]);
+    await sql.close();
+    const sidecar = sidecars['process-payment']!;
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`http://127.0.0.1:${sidecar.http}/v1.0/publish/shop-pubsub/${topic}?metadata.partitionKey=${paymentId}`, {
+        method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(row!.event),
+      });
+      expect(res.status).toBe(204);
+    }
+    await bothDrained();
+    expect(await stock('notebook')).toBe(before - 1);
+    expect((await call(api('/baskets/dapr-dup'))).body.items).toMatchObject([{ product_id: 'notebook', quantity: 1 }]);
+  });
+});
