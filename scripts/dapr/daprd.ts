@@ -38,7 +38,8 @@ export function sidecarPortsFor(appPort: number): SidecarPorts {
 /** What one sidecar serves: its app (id and port), its resources and configuration. */
 export interface SidecarOptions {
   appId: string;
-  appPort: number;
+  /** Unset: a sidecar without an app (components load; input bindings do not consume). */
+  appPort?: number;
   ports: SidecarPorts;
   resourcesPath: string;
   configPath: string;
@@ -52,7 +53,7 @@ export interface SidecarOptions {
 export function sidecarArgs(o: SidecarOptions): string[] {
   return [
     '--app-id', o.appId,
-    '--app-port', String(o.appPort),
+    ...(o.appPort === undefined ? [] : ['--app-port', String(o.appPort)]),
     '--app-protocol', 'http',
     '--app-channel-address', '127.0.0.1',
     '--dapr-listen-addresses', '127.0.0.1',
