@@ -26,9 +26,15 @@ describe('deployment manifests follow the route table', () => {
       const container = svc.spec.template.spec.containers[0];
       expect(container.env.find((e: { name: string }) => e.name === 'FUNCTION')?.value, name).toBe(name);
       const annotations = svc.spec.template.metadata.annotations;
+      expect(annotations['dapr.io/enabled'], name).toBe('true');
       expect(annotations['dapr.io/app-id']).toBe(serviceName(name));
       expect(annotations['autoscaling.knative.dev/min-scale'], name).toBe(route.kind === 'event' ? '1' : '0');
     }
+  });
+
+  it('sends events through the Dapr sidecars on Knative', async () => {
+    const [config] = (await docs('knative/base')).filter((d) => d.doc?.kind === 'ConfigMap');
+    expect(config?.doc.data.EVENT_TRANSPORT).toBe('dapr');
   });
 
   it('uses no port that Knative reserves, for the app or for Dapr metrics', async () => {
