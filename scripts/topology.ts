@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
 import { envSuffix } from '../gateway/function-urls.ts';
 import { daprdPath, sidecarArgs, sidecarPortsFor, type SidecarPorts } from './dapr/daprd.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-const tsx = join(root, 'node_modules/.bin/tsx');
+// Node with tsx's loader, in one process (the tsx CLI would put a wrapper process in between,
+// and a SIGKILL to the wrapper would leave the function running).
+const node = process.execPath;
+const withTsx = (script: string, ...args: string[]) => ['--import', 'tsx', script, ...args];
 
 /** The real infrastructure of `npm run infra:up`, unless DATABASE_URL, REDIS_URL or KAFKA_BROKERS say otherwise. */
 export const localInfraEnv = (env: Record<string, string | undefined> = process.env) => ({
@@ -57,6 +59,8 @@ async function waitHealthy(url: string, child: ChildProcess, name: string, ms = 
  */
 export async function startTopology(opts: TopologyOptions): Promise<Topology> {
   const processes = new Map<string, ChildProcess>();
+  // Should this process end without stop(), take the children with it.
+  process.once('exit', () => processes.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
   const start = (name: string, command: string, args: string[], env: Record<string, string>) => {
     const child = spawn(command, args, { cwd: root, env: { ...process.env, ...opts.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [child.stdout!, child.stderr!]) {
@@ -75,7 +79,7 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
       if (c.exitCode !== null || c.signalCode) return resolve(undefined);
       c.once('exit', resolve);
       c.kill('SIGTERM');
-      setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
+      setTimeout(() => c.kill('SIGKILL'), 25_000).unref(); // after the function's own shutdown deadline
     })));
   };
   try {
@@ -92,13 +96,13 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
         const sidecar = start(`${name} (dapr)`, daprdPath(), args, {});
         health.push(waitHealthy(`http://127.0.0.1:${ports.http}/v1.0/healthz`, sidecar, `${name} (dapr)`));
       }
-      const child = start(name, tsx, ['functions/serve-one.ts', name], env);
+      const child = start(name, node, withTsx('functions/serve-one.ts', name), env);
       gatewayEnv[`FUNCTION_URL_${envSuffix(name)}`] = `http://127.0.0.1:${port}`;
       health.push(waitHealthy(`http://127.0.0.1:${port}/health`, child, name));
     }
     await Promise.all(health);
     const gatewayUrl = `http://127.0.0.1:${opts.gatewayPort}`;
-    await waitHealthy(`${gatewayUrl}/health`, start('gateway', tsx, ['gateway/main.ts'], gatewayEnv), 'gateway');
+    await waitHealthy(`${gatewayUrl}/health`, start('gateway', node, withTsx('gateway/main.ts'), gatewayEnv), 'gateway');
     return { gatewayUrl, processes, stop };
   } catch (e) {
     await stop();
