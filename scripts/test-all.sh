@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The full test run: provisions PostgreSQL, Redis and Kafka (installing them when missing) and
-# daprd (built once from the Go module proxy, cached), then runs
+# daprd and the manifest tools (built once from the Go module proxy, cached), then runs
 # every suite with REQUIRE_INFRA=1, so a suite that cannot reach its infrastructure fails
 # instead of skipping. Extra arguments go to vitest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(bash scripts/infra/up.sh | sed 's/^/export /')"
 bash scripts/dapr/install.sh >/dev/null
+bash scripts/tools/install.sh >/dev/null
 export REQUIRE_INFRA=1 TEST_DATABASE_URL="$DATABASE_URL" TEST_REDIS_URL="$REDIS_URL" TEST_KAFKA_BROKERS="$KAFKA_BROKERS"
 unset DATABASE_URL REDIS_URL KAFKA_BROKERS
 npx tsc --noEmit

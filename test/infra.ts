@@ -35,11 +35,13 @@ export async function requireInfra(what: keyof typeof infraUrls): Promise<boolea
   return missing(what, `${what} is not reachable at ${infraUrls[what]}: start it with "npm run infra:up"`);
 }
 
-/** Whether daprd is built (`npm run dapr:install`); skips loudly, or fails with REQUIRE_INFRA=1. */
-export function requireDaprd(): boolean {
-  const installed = daprdInstalled();
-  return installed.ok || missing('Dapr', installed.message);
+/** Whether a tool is installed (`installed` says how to install it when not); skips loudly, or fails with REQUIRE_INFRA=1. */
+export function requireTool(what: string, installed: { ok: true } | { ok: false; message: string }): boolean {
+  return installed.ok || missing(what, installed.message);
 }
+
+/** Whether daprd is built (`npm run dapr:install`). */
+export const requireDaprd = () => requireTool('Dapr', daprdInstalled());
 
 /** A name unique to this test file run, for a schema or key prefix. */
 export const uniqueName = (base: string) => `${base}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;

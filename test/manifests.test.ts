@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { routes, serviceName } from '../functions/routes.ts';
+import { expectServicesFollowRoutes } from './knative-rules.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-const RESERVED_PORTS = [8012, 8013, 8022, 9090, 9091, 8008];
 
 async function docs(dir: string): Promise<{ file: string; doc: any }[]> {
   const files = (await readdir(join(root, dir))).filter((f) => f.endsWith('.yaml'));
@@ -18,31 +18,13 @@ async function docs(dir: string): Promise<{ file: string; doc: any }[]> {
 
 describe('deployment manifests follow the route table', () => {
   it('has one Knative Service per function, running that function, and the gateway', async () => {
-    const services = (await docs('knative/base/services')).filter((d) => d.doc?.kind === 'Service');
-    const byName = new Map(services.map((s) => [s.doc.metadata.name, s.doc]));
-    expect([...byName.keys()].sort()).toEqual([...Object.keys(routes).map(serviceName), 'gateway'].sort());
-    for (const [name, route] of Object.entries(routes)) {
-      const svc = byName.get(serviceName(name));
-      const container = svc.spec.template.spec.containers[0];
-      expect(container.env.find((e: { name: string }) => e.name === 'FUNCTION')?.value, name).toBe(name);
-      const annotations = svc.spec.template.metadata.annotations;
-      expect(annotations['dapr.io/enabled'], name).toBe('true');
-      expect(annotations['dapr.io/app-id']).toBe(serviceName(name));
-      expect(annotations['autoscaling.knative.dev/min-scale'], name).toBe(route.kind === 'event' ? '1' : '0');
-    }
+    const services = (await docs('knative/base/services')).filter((d) => d.doc?.kind === 'Service').map((d) => d.doc);
+    expectServicesFollowRoutes(services, '0');
   });
 
   it('sends events through the Dapr sidecars on Knative', async () => {
     const [config] = (await docs('knative/base')).filter((d) => d.doc?.kind === 'ConfigMap');
     expect(config?.doc.data.EVENT_TRANSPORT).toBe('dapr');
-  });
-
-  it('uses no port that Knative reserves, for the app or for Dapr metrics', async () => {
-    for (const { file, doc } of await docs('knative/base/services')) {
-      const ports = doc.spec.template.spec.containers.flatMap((c: { ports?: { containerPort: number }[] }) => c.ports ?? []).map((p: { containerPort: number }) => p.containerPort);
-      const metrics = Number(doc.spec.template.metadata.annotations['dapr.io/metrics-port'] ?? 0);
-      for (const port of [...ports, metrics]) expect(RESERVED_PORTS, file).not.toContain(port);
-    }
   });
 
   it('runs every function in compose.yaml as its own service behind the gateway, on the same infrastructure', async () => {
