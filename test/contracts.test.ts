@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +21,33 @@ describe('protobuf contracts', () => {
 
   it('pass buf lint', async () => {
     await expect(buf('lint')).resolves.toBeDefined();
+  });
+
+  it('break nothing of the published API (buf breaking against buf.baseline.json)', async () => {
+    await expect(buf('breaking', '--against', 'buf.baseline.json')).resolves.toBeDefined();
+  });
+
+  it('fail buf breaking on a removed field, a changed type or a renamed method', async () => {
+    const productProto = 'proto/shop/product/v1/product.proto';
+    const original = await readFile(join(root, productProto), 'utf8');
+    const changes: [string, string][] = [
+      ['  int32 stock = 6;\n', ''],
+      ['  int32 stock = 6;', '  int64 stock = 6;'],
+      ['rpc GetProduct(', 'rpc FetchProduct('],
+    ];
+    for (const [from, to] of changes) {
+      expect(original).toContain(from);
+      const copy = await mkdtemp(join(tmpdir(), 'daprps-breaking-'));
+      try {
+        await cp(join(root, 'proto'), join(copy, 'proto'), { recursive: true });
+        await cp(join(root, 'buf.yaml'), join(copy, 'buf.yaml'));
+        await writeFile(join(copy, productProto), original.replace(from, to));
+        const result = run(join(root, 'node_modules/.bin/buf'), ['breaking', copy, '--against', join(root, 'buf.baseline.json')], { env });
+        await expect(result, `${from.trim()} → ${to.trim() || '(removed)'}`).rejects.toMatchObject({ stdout: expect.stringMatching(/product\.proto/) });
+      } finally {
+        await rm(copy, { recursive: true, force: true });
+      }
+    }
   });
 
   it('generate exactly the committed TypeScript in gen/', async () => {
