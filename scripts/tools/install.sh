@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Go tools the manifest checks use, once per pinned version, with `go install`
-# through the Go module proxy: kustomize (renders knative/overlays/*) and kubeconform
-# (validates the rendered objects against JSON schemas). Cached in $DAPRPS_CACHE_DIR/tools,
+# through the Go module proxy: kustomize (renders knative/overlays/*), kubeconform
+# (validates the rendered objects against JSON schemas) and go-task (runs Taskfile.yml). Cached in $DAPRPS_CACHE_DIR/tools,
 # never in the repo. Prints the folder holding the binaries.
 # kustomize v5.7.1: v5.8 needs Go 1.27, newer than the Go here.
 set -euo pipefail
@@ -9,6 +9,7 @@ CACHE_DIR="${DAPRPS_CACHE_DIR:-${HOME:-/root}/.cache/daprps}"
 tools=(
   "kustomize sigs.k8s.io/kustomize/kustomize/v5@v5.7.1"
   "kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0"
+  "task github.com/go-task/task/v3/cmd/task@v3.54.0"
 )
 log() { printf '[tools] %s\n' "$*" >&2; }
 command -v go >/dev/null || { log "error: Go is needed to build the manifest tools"; exit 1; }
