@@ -29,7 +29,10 @@ describe('deployment manifests follow the route table', () => {
 
   it('runs every function in compose.yaml as its own service behind the gateway, on the same infrastructure', async () => {
     const compose = parse(await readFile(join(root, 'compose.yaml'), 'utf8'), { merge: true, maxAliasCount: -1 });
-    const functionServices = Object.entries(compose.services).filter(([, svc]: [string, any]) => svc.command?.includes('functions/serve-one.ts'));
+    // The image's launcher (dist/main.mjs) with a function name serves that function; without one, the gateway.
+    const launches = (svc: any) => svc.command?.[0] === 'node' && svc.command?.[1] === 'dist/main.mjs';
+    const functionServices = Object.entries(compose.services).filter(([, svc]: [string, any]) => launches(svc) && svc.command.length === 3);
+    expect(compose.services.gateway.command).toEqual(['node', 'dist/main.mjs']);
     expect(functionServices.map(([name]) => name).sort()).toEqual(Object.keys(routes).map(serviceName).sort());
     for (const [name, svc] of functionServices as [string, any][]) {
       expect(svc.command.at(-1)).toBe(Object.keys(routes).find((n) => serviceName(n) === name));
