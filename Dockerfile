@@ -1,39 +1,57 @@
 # One image for every way the backend runs in a container:
 #   - no FUNCTION: the gateway (embedded default: every function in one process, or, with
 #     FUNCTION_URL_TEMPLATE / FUNCTION_URL_<NAME>, a gateway forwarding to function URLs);
-#   - FUNCTION=<name> (a name from functions/routes.ts, e.g. product/on-payment-completed):
-#     that one function alone, as a Knative Service runs it.
-# The TypeScript sources run through tsx (a runtime dependency), so there is no build step.
+#   - FUNCTION=<name> (a name from functions/routes.ts, e.g. product/on-payment-completed, or its
+#     service name, product-on-payment-completed): that one function alone, as a Knative Service
+#     runs it.
+# The TypeScript is bundled at build time (`npm run build`, scripts/build.ts): a bundle per
+# function holding only that function's code, the gateway's, and dist/main.mjs, which picks one.
+# The image runs them with node over the production dependencies; no TypeScript tooling.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# --- build: every dependency, then the bundles in dist/ -------------------------------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: esbuild's install script only double-checks its platform binary, which comes
+# as an optional dependency; the others (buf, protobufjs) are not needed to bundle.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json ./
+COPY gen ./gen
+COPY platform ./platform
+COPY functions ./functions
+COPY gateway ./gateway
+COPY scripts/build.ts ./scripts/build.ts
+COPY scripts/build ./scripts/build
+RUN npm run build
 
 # --- production dependencies only -----------------------------------------------------------
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: the only install script among runtime dependencies is esbuild's (under tsx),
-# which only double-checks its platform binary; that binary comes as an optional dependency.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+# --omit=optional as well: the only optional packages left are pg-cloudflare (used by pg on
+# Cloudflare Workers only) and typescript, an optional peer of valibot that npm would otherwise
+# install. Revisit if a runtime dependency ever needs an optional (e.g. native) package.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
 # --- runtime --------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
+# Stack traces point into the TypeScript sources through the bundles' source maps.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--enable-source-maps \
     HOST=0.0.0.0 \
     PORT=8080
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json package-lock.json tsconfig.json ./
-COPY gen ./gen
-COPY platform ./platform
-COPY functions ./functions
-COPY gateway ./gateway
-# Sources stay root-owned (read-only to the app). PGlite writes its data folder: /app/.data is
+# The bundles need nothing else from the sources: the SQL migrations are embedded.
+COPY --from=build /app/dist ./dist
+# Code stays root-owned (read-only to the app). PGlite writes its data folder: /app/.data is
 # the default (.data/pglite for the gateway, .data/fn/<name> for one function) and /data is
 # where compose mounts a volume; a new named volume copies this folder's owner.
 RUN mkdir -p /app/.data /data && chown node:node /app/.data /data
 USER node
 EXPOSE 8080
-# exec: tsx replaces the shell and forwards SIGTERM to the app, which shuts down cleanly.
-# The function name is also passed as argv[2], which serve-one.ts reads before FUNCTION.
-CMD ["sh", "-c", "if [ -n \"$FUNCTION\" ]; then exec node_modules/.bin/tsx functions/serve-one.ts \"$FUNCTION\"; else exec node_modules/.bin/tsx gateway/main.ts; fi"]
+# node is PID 1 and gets SIGTERM itself; the app shuts down cleanly on it (platform/shutdown.ts).
+CMD ["node", "dist/main.mjs"]

@@ -10,37 +10,38 @@ import { createInvoker } from '../platform/invoke.ts';
 import type { Log } from '../platform/log.ts';
 import { mountRest } from '../platform/rest.ts';
 import { mountRpc } from '../platform/rpc.ts';
+import { definitionsIn, type Definitions } from './definitions.ts';
 import type { Deps } from './deps.ts';
 import { decodeEvent } from './events/topics.ts';
-import { registry } from './registry.ts';
-import { routes, type FunctionName } from './routes.ts';
+import { routes } from './routes.ts';
 
 /** What serving some functions needs. */
 export interface ServeFunctions {
   app: Hono<{ Variables: RequestVars }>;
-  names: readonly FunctionName[];
+  /** The functions to serve. */
+  defs: Definitions;
   deps: Deps;
   config: Pick<Config, 'adminToken' | 'bodyLimitBytes' | 'kafkaPrefix'>;
   log: Log;
 }
 
 /**
- * Serves the named functions over HTTP: request functions on their REST routes and Connect
+ * Serves the given functions over HTTP: request functions on their REST routes and Connect
  * methods of `app` (the Connect routes are also returned, for `serve` to answer gRPC over
  * HTTP/2); event handlers on their binding route (`POST /<binding>` with a CloudEvent, as a Dapr
  * input binding reading the prefixed topic delivers it).
  */
 export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => void {
   const rpcs: ((router: ConnectRouter) => void)[] = [];
-  for (const name of s.names) {
+  for (const [name, def] of definitionsIn(s.defs)) {
     const route = routes[name];
     if (route.kind === 'request') {
-      const def = registry[name] as FunctionDef<Deps>;
-      const invoke = createInvoker(def, s.deps, s.config.adminToken);
-      mountRest(s.app, route, def, invoke);
+      const fn = def as FunctionDef<Deps>;
+      const invoke = createInvoker(fn, s.deps, s.config.adminToken);
+      mountRest(s.app, route, fn, invoke);
       rpcs.push((router) => mountRpc(router, route.rpc as never, invoke, s.log));
     } else {
-      const deliver = createDelivery(registry[name] as EventHandlerDef<Deps>, s.deps, decodeEvent, s.log);
+      const deliver = createDelivery(def as EventHandlerDef<Deps>, s.deps, decodeEvent, s.log);
       mountBinding(s.app, { binding: route.binding, topic: route.topic, kafkaTopic: `${s.config.kafkaPrefix}${route.topic}` }, deliver);
     }
   }

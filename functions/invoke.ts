@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../platform/config.ts';
+import { runMain } from '../platform/run-main.ts';
 import { functionNamed, routes, rpcPath } from './routes.ts';
 
 /**
@@ -30,7 +31,4 @@ async function main() {
   if (!res.ok) process.exitCode = 1;
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+runMain(main);

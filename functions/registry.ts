@@ -1,10 +1,9 @@
-import type { EventHandlerDef, FunctionDef } from '../platform/define.ts';
 import addToBasket from './basket/add-to-basket.ts';
 import clearBasket from './basket/clear-basket.ts';
 import getBasket from './basket/get-basket.ts';
 import basketOnPaymentCompleted from './basket/on-payment-completed.ts';
 import removeFromBasket from './basket/remove-from-basket.ts';
-import type { Deps } from './deps.ts';
+import type { Definition, Definitions } from './definitions.ts';
 import getPayment from './payment/get-payment.ts';
 import processPayment from './payment/process-payment.ts';
 import refundPayment from './payment/refund-payment.ts';
@@ -34,4 +33,7 @@ export const registry = {
   'refund-payment': refundPayment,
   'product/on-payment-completed': productOnPaymentCompleted,
   'basket/on-payment-completed': basketOnPaymentCompleted,
-} satisfies Record<FunctionName, FunctionDef<Deps> | EventHandlerDef<Deps>>;
+} satisfies Record<FunctionName, Definition>;
+
+/** The definitions of the named functions. */
+export const definitionsOf = (names: readonly FunctionName[]): Definitions => Object.fromEntries(names.map((name) => [name, registry[name]]));

@@ -3,6 +3,7 @@ import type { DescService } from '@bufbuild/protobuf';
 import { createHttpApp } from '../platform/http/app.ts';
 import { mountFunctions } from './app.ts';
 import type { Deps } from './deps.ts';
+import { definitionsOf } from './registry.ts';
 import type { FunctionName } from './routes.ts';
 import { testDeps, testLog } from './test-deps.ts';
 
@@ -12,7 +13,7 @@ export const ADMIN = 'test-admin-token-0123456789';
 /** Serves functions in memory: `request` for REST (Hono `app.request`), `client` for Connect. */
 export function testApp(names: FunctionName[], deps: Deps = testDeps(), adminToken: string | null = ADMIN) {
   const app = createHttpApp({ log: testLog, bodyLimitBytes: 64 * 1024 });
-  const rpc = mountFunctions({ app, names, deps, config: { adminToken: adminToken ?? undefined, bodyLimitBytes: 64 * 1024, kafkaPrefix: '' }, log: testLog });
+  const rpc = mountFunctions({ app, defs: definitionsOf(names), deps, config: { adminToken: adminToken ?? undefined, bodyLimitBytes: 64 * 1024, kafkaPrefix: '' }, log: testLog });
   const transport = createRouterTransport(rpc);
   return {
     deps,

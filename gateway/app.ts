@@ -1,6 +1,7 @@
 import type { ConnectRouter } from '@connectrpc/connect';
 import { mountFunctions } from '../functions/app.ts';
 import type { Runtime } from '../functions/build-deps.ts';
+import { registry } from '../functions/registry.ts';
 import { routes, rpcPath, type FunctionName } from '../functions/routes.ts';
 import type { Config } from '../platform/config.ts';
 import { createHttpApp } from '../platform/http/app.ts';
@@ -27,7 +28,7 @@ export function createGateway(config: Config, log: Log, runtime?: Runtime): Gate
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, health: () => ({ service: 'gateway', mode }) });
   app.use(corsAllowList(config.corsOrigins));
   if (runtime) {
-    const rpc = mountFunctions({ app, names: allFunctions, deps: runtime.deps, config, log });
+    const rpc = mountFunctions({ app, defs: registry, deps: runtime.deps, config, log });
     return { app, rpc };
   }
   for (const name of allFunctions) {

@@ -1,9 +1,11 @@
-import { allFunctions, createGateway } from './app.ts';
+import { createGateway } from './app.ts';
+import { registry } from '../functions/registry.ts';
 import { subscribeHandlers } from '../functions/subscribe-handlers.ts';
 import { buildRuntime } from '../functions/build-deps.ts';
 import { loadConfig } from '../platform/config.ts';
 import { serve } from '../platform/http/serve.ts';
 import { createLog } from '../platform/log.ts';
+import { runMain } from '../platform/run-main.ts';
 import { onShutdown } from '../platform/shutdown.ts';
 
 /** Starts the gateway: embedded (every function in process) unless function URLs are configured. */
@@ -13,7 +15,7 @@ async function main() {
   const embedded = !config.functionUrlTemplate && Object.keys(config.functionUrls).length === 0;
   const runtime = embedded ? await buildRuntime(config, log, { relay: true }) : undefined;
   const { app, rpc } = createGateway(config, log, runtime);
-  if (runtime) await subscribeHandlers(allFunctions, runtime.deps, runtime.bus, log);
+  if (runtime) await subscribeHandlers(registry, runtime.deps, runtime.bus, log);
   const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });
   log.info({ url: `http://${config.host}:${server.port}`, mode: embedded ? 'embedded' : 'remote', data_dir: embedded ? config.dataDir : undefined }, 'gateway listening');
   onShutdown(log, async () => {
@@ -22,7 +24,4 @@ async function main() {
   });
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+runMain(main);

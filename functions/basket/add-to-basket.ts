@@ -4,9 +4,7 @@ import { notFound, ShopError } from '../../platform/errors.ts';
 import { idSchema, intSchema } from '../../platform/validation.ts';
 import type { Deps } from '../deps.ts';
 import { loadBasket } from './load-basket.ts';
-
-/** Most units of one product a basket may hold. */
-export const MAX_LINE_QUANTITY = 999;
+import { MAX_LINE_QUANTITY } from './store.ts';
 
 /** Adds units of a product to a user's basket; never more than the stock. */
 export default defineFunction({

@@ -2,8 +2,8 @@ import * as v from 'valibot';
 import { defineFunction } from '../../platform/define.ts';
 import { idSchema, intSchema } from '../../platform/validation.ts';
 import type { Deps } from '../deps.ts';
-import { MAX_LINE_QUANTITY } from './add-to-basket.ts';
 import { loadBasket } from './load-basket.ts';
+import { MAX_LINE_QUANTITY } from './store.ts';
 
 /** Removes units of a product from a basket, or the whole line when no quantity is given. */
 export default defineFunction({

@@ -4,6 +4,9 @@ export interface BasketLine {
   quantity: number;
 }
 
+/** Most units of one product a basket may hold. */
+export const MAX_LINE_QUANTITY = 999;
+
 /** The basket store port: in memory by default, Redis for real. Every change is atomic. */
 export interface BasketStore {
   /** The user's lines in the order they were first added; empty when there is no basket. */

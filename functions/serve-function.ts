@@ -1,0 +1,34 @@
+import { mountFunctions } from './app.ts';
+import { buildRuntime } from './build-deps.ts';
+import type { Definition } from './definitions.ts';
+import { loadConfig } from '../platform/config.ts';
+import { createHttpApp } from '../platform/http/app.ts';
+import { serve } from '../platform/http/serve.ts';
+import { createLog } from '../platform/log.ts';
+import { onShutdown } from '../platform/shutdown.ts';
+import { routes, serviceName, type FunctionName } from './routes.ts';
+import { subscribeHandlers } from './subscribe-handlers.ts';
+
+/**
+ * Serves one function alone on its own port, as a Knative Service would, until SIGTERM. Takes
+ * the function's definition rather than looking it up, so that a process (or a bundle) serving
+ * one function loads that function's module only.
+ */
+export async function serveFunction(name: FunctionName, def: Definition): Promise<void> {
+  const config = loadConfig(process.env, { PORT: String(routes[name].port), DATA_DIR: `.data/fn/${serviceName(name)}` });
+  const log = createLog(serviceName(name), config.logLevel);
+  // Across processes (Kafka, Dapr), a function that writes events relays its outbox; in process
+  // (memory) nothing else would hear them. An event handler consumes its topic itself on Kafka;
+  // under Dapr its sidecar's input binding POSTs each event to its binding route instead.
+  const defs = { [name]: def };
+  const runtime = await buildRuntime(config, log, { relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length });
+  if (config.eventTransport === 'kafka') await subscribeHandlers(defs, runtime.deps, runtime.bus, log);
+  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, health: () => ({ function: name }) });
+  const rpc = mountFunctions({ app, defs, deps: runtime.deps, config, log });
+  const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });
+  log.info({ function: name, url: `http://${config.host}:${server.port}`, data_dir: config.dataDir }, 'function listening');
+  onShutdown(log, async () => {
+    await server.close();
+    await runtime.close();
+  });
+}

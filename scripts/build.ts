@@ -1,0 +1,99 @@
+import { build as esbuild, type BuildOptions, type Metafile } from 'esbuild';
+import { rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { serviceName, type FunctionName } from '../functions/routes.ts';
+import { checkFunctionBundles } from './build/check-bundles.ts';
+import { embedMigrations } from './build/embed-migrations.ts';
+import { functionEntry } from './build/function-entry.ts';
+import { functionModules, type FunctionModules } from './build/function-modules.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+
+/** What a build wrote: each function's module and bundle metafile, and all of it in one metafile. */
+export interface Built {
+  outDir: string;
+  modules: FunctionModules;
+  functions: Record<FunctionName, Metafile>;
+  metafile: Metafile;
+}
+
+/**
+ * Options common to every bundle: ESM for node, our code only (packages load from node_modules),
+ * the SQL migrations embedded.
+ */
+const common = (outdir: string): BuildOptions => ({
+  absWorkingDir: root,
+  outdir,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  metafile: true,
+  outExtension: { '.js': '.mjs' },
+  logLevel: 'warning',
+  plugins: [embedMigrations()],
+});
+
+/**
+ * Code that only some runs need (the Dapr SDK behind `EVENT_TRANSPORT=dapr`) stays a lazily
+ * loaded chunk, in the bundle's own folder: without splitting its packages load at every start.
+ */
+const lazyChunksIn = (folder: string): BuildOptions => ({ splitting: true, chunkNames: `${folder}/[name]-[hash]` });
+
+/** One function's bundle: `<outDir>/functions/<service name>.mjs`, from an entry importing only its module. */
+async function buildFunction(outDir: string, name: FunctionName, module: string): Promise<Metafile> {
+  const service = serviceName(name);
+  const result = await esbuild({
+    ...common(join(outDir, 'functions')),
+    ...lazyChunksIn(service),
+    stdin: { contents: functionEntry(name, module), resolveDir: root, sourcefile: `${service}.entry.js`, loader: 'js' },
+    entryNames: service,
+  });
+  return result.metafile!;
+}
+
+/**
+ * Builds into `outDir` (default dist/): a bundle per function, the gateway's (`gateway.mjs`), and
+ * `main.mjs`, which starts the one FUNCTION names or else the gateway; writes their metafile
+ * (`metafile.json`) and fails when a function's bundle holds another function's module.
+ */
+export async function build(outDir = join(root, 'dist')): Promise<Built> {
+  await rm(outDir, { recursive: true, force: true });
+  const modules = await functionModules(root);
+  const names = Object.keys(modules) as FunctionName[];
+  const [functionMetas, gateway, launcher] = await Promise.all([
+    Promise.all(names.map((name) => buildFunction(outDir, name, modules[name]))),
+    esbuild({ ...common(outDir), ...lazyChunksIn('gateway'), entryPoints: { gateway: 'gateway/main.ts' } }),
+    esbuild({
+      ...common(outDir),
+      entryPoints: { main: 'scripts/build/launcher.ts' },
+      define: { SERVICE_NAMES: JSON.stringify(Object.fromEntries(names.map((name) => [name, serviceName(name)]))) },
+    }),
+  ]);
+  const functions = Object.fromEntries(names.map((name, i) => [name, functionMetas[i]!])) as Record<FunctionName, Metafile>;
+  const all = [...functionMetas, gateway.metafile!, launcher.metafile!];
+  const metafile: Metafile = { inputs: Object.assign({}, ...all.map((m) => m.inputs)), outputs: Object.assign({}, ...all.map((m) => m.outputs)) };
+  // Written before the check, to look into when it fails (e.g. https://esbuild.github.io/analyze/).
+  await writeFile(join(outDir, 'metafile.json'), JSON.stringify(metafile));
+  checkFunctionBundles(functions, modules);
+  return { outDir, modules, functions, metafile };
+}
+
+/** Bytes of a bundle's JavaScript: its entry and the chunks in its folder (source maps aside). */
+export function bundleBytes(metafile: Metafile, entry: string): number {
+  const folder = entry.replace(/\.mjs$/, '/');
+  return Object.entries(metafile.outputs)
+    .filter(([file]) => file.endsWith('.mjs') && (file === entry || file.startsWith(folder)))
+    .reduce((sum, [, output]) => sum + output.bytes, 0);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const built = await build();
+  const out = relative(root, built.outDir);
+  const print = (entry: string) => console.log(entry.padEnd(54), `${(bundleBytes(built.metafile, entry) / 1024).toFixed(1)} KiB`);
+  for (const name of Object.keys(built.functions) as FunctionName[]) print(`${out}/functions/${serviceName(name)}.mjs`);
+  for (const file of ['gateway.mjs', 'main.mjs']) print(`${out}/${file}`);
+}
