@@ -5,6 +5,7 @@ import basketOnPaymentCompleted from './basket/on-payment-completed.ts';
 import removeFromBasket from './basket/remove-from-basket.ts';
 import type { Definition, Definitions } from './definitions.ts';
 import getPayment from './payment/get-payment.ts';
+import paymentOnStockRejected from './payment/on-stock-rejected.ts';
 import processPayment from './payment/process-payment.ts';
 import refundPayment from './payment/refund-payment.ts';
 import adjustStock from './product/adjust-stock.ts';
@@ -33,6 +34,7 @@ export const registry = {
   'refund-payment': refundPayment,
   'product/on-payment-completed': productOnPaymentCompleted,
   'basket/on-payment-completed': basketOnPaymentCompleted,
+  'payment/on-stock-rejected': paymentOnStockRejected,
 } satisfies Record<FunctionName, Definition>;
 
 /** The definitions of the named functions. */

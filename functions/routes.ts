@@ -43,6 +43,7 @@ export const routes = {
   'refund-payment': rest('POST', '/api/v1/payments/:id/refund', PaymentService.method.refundPayment, 8123),
   'product/on-payment-completed': { kind: 'event', topic: 'payment-completed', binding: 'product-payment-completed', port: 8131 },
   'basket/on-payment-completed': { kind: 'event', topic: 'payment-completed', binding: 'basket-payment-completed', port: 8132 },
+  'payment/on-stock-rejected': { kind: 'event', topic: 'stock-rejected', binding: 'payment-stock-rejected', port: 8133 },
 } as const satisfies Record<string, RequestRoute | EventRoute>;
 
 /** A function's name. */

@@ -1,3 +1,4 @@
+import { memoryOutbox } from '../platform/events/memory-outbox.ts';
 import { createLog } from '../platform/log.ts';
 import { memoryBasketStore } from './basket/memory-store.ts';
 import type { Deps } from './deps.ts';
@@ -12,10 +13,11 @@ export const testLog = createLog('test', process.env.TEST_LOG_LEVEL ?? 'silent')
 /** In-memory dependencies with a fixed clock and sequential ids, for function tests. */
 export function testDeps(overrides: Partial<Deps> = {}): Deps {
   let n = 0;
+  const outbox = memoryOutbox();
   return {
-    products: memoryProductStore(),
+    products: memoryProductStore(outbox),
     baskets: memoryBasketStore(),
-    payments: memoryPaymentStore(),
+    payments: memoryPaymentStore(outbox),
     provider: testProvider(),
     now: () => '2026-01-15T10:00:00.000Z',
     newId: () => `id-${++n}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, eventually, useShop, type RunningShop } from './test-gateway.ts';
+import { call, eventually, GATEWAY_ADMIN, useShop, type RunningShop } from './test-gateway.ts';
 
 /** The whole shop flow through the gateway of a shop that `start` runs; `more` adds tests on the same shop. */
 export function shopFlow(label: string, start: () => Promise<RunningShop>, enabled = true, more?: (gw: { url: string }) => void) {
@@ -58,6 +58,29 @@ export function shopFlow(label: string, start: () => Promise<RunningShop>, enabl
       const paid = await call(api('/payments'), 'POST', { user_id: 'e2e-carol', card: card() });
       const refund = await call(api(`/payments/${paid.body.id}/refund`), 'POST', { amount_minor: 500, reason: 'scratched' });
       expect(refund.body).toMatchObject({ status: 'partially_refunded', refunded: { amount_minor: 500 } });
+    });
+
+    it('buyers racing for the last unit: one order is served, every other refused or refunded in full (saga)', async () => {
+      const admin = { authorization: `Bearer ${GATEWAY_ADMIN}` };
+      const product = { name: 'Last one', category: 'test', price: { amount_minor: 4200, currency: 'USD' }, stock: 1 };
+      const created = await call(api('/products'), 'POST', product, admin);
+      expect(created.status).toBe(201);
+      const id: string = created.body.id;
+      const buyers = ['e2e-saga-1', 'e2e-saga-2', 'e2e-saga-3', 'e2e-saga-4'];
+      for (const user of buyers) expect((await call(api('/baskets/add'), 'POST', { user_id: user, product_id: id, quantity: 1 })).body).toMatchObject({ items: [{ product_id: id }] });
+      // A payment checks stock, but stock is taken when payment-completed is applied: payments
+      // that race past the check before that are refunded by the saga.
+      const answers = await Promise.all(buyers.map((user) => call(api('/payments'), 'POST', { user_id: user, card: card() })));
+      for (const a of answers) expect(a.status === 201 || a.body.error?.code === 'insufficient_stock', JSON.stringify(a.body)).toBe(true);
+      const accepted = answers.filter((a) => a.status === 201);
+      const final = async () => Promise.all(accepted.map(async (p) => (await call(api(`/payments/${p.body.id}`))).body));
+      await eventually(async () => (await final()).filter((p) => p.status === 'refunded').length === accepted.length - 1, 20_000);
+      const payments = await final();
+      expect(payments.filter((p) => p.status === 'completed')).toHaveLength(1);
+      for (const p of payments.filter((p) => p.status === 'refunded')) {
+        expect(p).toMatchObject({ refunded: { amount_minor: 4200 }, refund_reason: `out_of_stock: product ${id} had 0, the order needed 1` });
+      }
+      expect((await call(api(`/products/${id}`))).body.stock).toBe(0);
     });
 
     more?.(gw);

@@ -52,6 +52,8 @@ export interface EventHandlerDef<Deps, D = any> {
   topic: string;
   /** Validates the event data; an invalid event is not retried. */
   data: v.GenericSchema<unknown, D>;
+  /** Topics it writes to the outbox: a process serving it alone also runs the outbox relay. */
+  publishes?: string[];
   handler: (deps: Deps) => (data: D, event: CloudEvent, ctx: CallContext) => Promise<void>;
 }
 

@@ -25,3 +25,17 @@ export const paymentCompletedData = v.object({
 
 /** The data of a `payment-completed` event, validated. */
 export type PaymentCompletedData = v.InferOutput<typeof paymentCompletedData>;
+
+/** The data of a `stock-rejected` event. */
+export const stockRejectedData = v.object({
+  payment_id: idSchema,
+  order_id: idSchema,
+  user_id: idSchema,
+  product_id: idSchema,
+  requested: intSchema(1, 1_000_000),
+  available: intSchema(0, 2_147_483_647),
+  rejected_at: v.string(),
+});
+
+/** The data of a `stock-rejected` event, validated. */
+export type StockRejectedData = v.InferOutput<typeof stockRejectedData>;

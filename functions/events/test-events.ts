@@ -12,3 +12,11 @@ export function paymentCompleted(id: string, userId: string, items: { product_id
     data: { payment_id: `pay-${id}`, order_id: `ord-${id}`, user_id: userId, amount: { amount_minor: total, currency: 'USD' }, items: lines, completed_at: '2026-01-15T10:00:00.000Z' },
   });
 }
+
+/** A `stock-rejected` CloudEvent for tests. */
+export function stockRejected(id: string, paymentId: string, productId = 'mug'): CloudEvent {
+  return cloudEvent('stock-rejected', {
+    id, source: '/test', subject: paymentId, time: '2026-01-15T10:00:01.000Z',
+    data: { payment_id: paymentId, order_id: 'o1', user_id: 'alice', product_id: productId, requested: 2, available: 1, rejected_at: '2026-01-15T10:00:01.000Z' },
+  });
+}

@@ -1,11 +1,13 @@
 import { fromJson, toJson, type DescMessage } from '@bufbuild/protobuf';
-import { PaymentCompletedSchema, PaymentRefundedSchema } from '../../gen/shop/events/v1/events_pb.ts';
+import { DeadLetterSchema, PaymentCompletedSchema, PaymentRefundedSchema, StockRejectedSchema } from '../../gen/shop/events/v1/events_pb.ts';
 import type { CloudEvent } from '../../platform/define.ts';
 
 /** Every topic and the protobuf message its CloudEvents carry as data. */
 export const topics = {
   'payment-completed': PaymentCompletedSchema,
   'payment-refunded': PaymentRefundedSchema,
+  'stock-rejected': StockRejectedSchema,
+  'dead-letters': DeadLetterSchema,
 } as const satisfies Record<string, DescMessage>;
 
 /** A topic name. */

@@ -1,18 +1,27 @@
 import { notFound } from '../../platform/errors.ts';
-import type { OutboxEvent } from '../../platform/events/outbox.ts';
+import { memoryOutbox, type MemoryOutbox } from '../../platform/events/memory-outbox.ts';
 import type { Payment } from './payment.ts';
-import { statusAfterRefund } from './refund-rules.ts';
-import type { KeyedPayment, PaymentStore } from './store.ts';
+import { refundable, statusAfterRefund } from './refund-rules.ts';
+import type { KeyedPayment, PaymentStore, Refund, RefundEvent } from './store.ts';
 
-/** An in-memory payment store with its outbox, for fast tests. */
-export function memoryPaymentStore(): PaymentStore {
+/** An in-memory payment store writing to an in-memory outbox, for fast tests. */
+export function memoryPaymentStore(outbox: MemoryOutbox = memoryOutbox()): PaymentStore {
   const payments = new Map<string, Payment>();
   const keys = new Map<string, { paymentId: string; requestHash: string }>();
-  const outbox: (OutboxEvent & { published: boolean })[] = [];
-  let relaying = false;
+  const processed = new Set<string>();
   const keyed = (userId: string, key: string): KeyedPayment | undefined => {
     const k = keys.get(`${userId}\u0000${key}`);
     return k && { payment: structuredClone(payments.get(k.paymentId)!), requestHash: k.requestHash };
+  };
+  const refund = (r: Refund, event: RefundEvent, clamp: boolean) => {
+    const p = payments.get(r.id);
+    if (!p) throw notFound('payment', r.id);
+    const amount = clamp ? refundable(p, r.amountMinor) : r.amountMinor;
+    if (amount === 0) return structuredClone(p);
+    const status = statusAfterRefund(p, amount);
+    Object.assign(p, { status, refunded: { ...p.refunded, amount_minor: p.refunded.amount_minor + amount }, refund_reason: r.reason });
+    outbox.add([event(structuredClone(p), amount)]);
+    return structuredClone(p);
   };
   return {
     async get(id) {
@@ -33,30 +42,19 @@ export function memoryPaymentStore(): PaymentStore {
     },
     async finish(payment, events) {
       payments.set(payment.id, structuredClone(payment));
-      outbox.push(...events.map((e) => ({ ...structuredClone(e), published: false })));
+      outbox.add(events);
     },
-    async refund(id, amountMinor, now, event) {
-      const p = payments.get(id);
-      if (!p) throw notFound('payment', id);
-      const status = statusAfterRefund(p, amountMinor);
-      Object.assign(p, { status, refunded: { ...p.refunded, amount_minor: p.refunded.amount_minor + amountMinor } });
-      outbox.push({ ...event(structuredClone(p)), published: false });
-      return structuredClone(p);
+    async refund(r, event) {
+      return refund(r, event, false);
     },
-    async pending(limit) {
-      return outbox.filter((e) => !e.published).slice(0, limit).map(({ published: _, ...e }) => structuredClone(e));
+    async refundOnce(consumer, eventId, r, event) {
+      const id = `${consumer}\u0000${eventId}`;
+      if (!payments.has(r.id)) throw notFound('payment', r.id);
+      if (processed.has(id)) return undefined;
+      processed.add(id);
+      return refund(r, event, true);
     },
-    async relayBatch(limit, publish) {
-      if (relaying) return 0;
-      relaying = true;
-      try {
-        const batch = outbox.filter((e) => !e.published).slice(0, limit);
-        for (const { published: _, ...e } of batch) await publish(structuredClone(e));
-        for (const e of batch) e.published = true;
-        return batch.length;
-      } finally {
-        relaying = false;
-      }
-    },
+    pending: outbox.pending,
+    relayBatch: outbox.relayBatch,
   };
 }

@@ -16,4 +16,6 @@ export interface Payment {
   refunded: Money;
   created_at: string;
   failure_reason: string;
+  /** Why it was last refunded; empty when it never was. */
+  refund_reason: string;
 }

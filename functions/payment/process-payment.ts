@@ -59,7 +59,7 @@ export default defineFunction({
     const pending: Payment = {
       id: d.newId(), order_id: d.newId(), user_id: input.user_id, status: 'pending', amount: basket.total, items: basket.items,
       card: { brand: brand(input.card.number), last4: input.card.number.slice(-4) }, refunded: money(0, basket.total.currency),
-      created_at: now, failure_reason: '',
+      created_at: now, failure_reason: '', refund_reason: '',
     };
     const raced = await d.payments.begin(pending, key ? { key, requestHash: fingerprint(input) } : undefined);
     if (raced) return replay(raced, input);

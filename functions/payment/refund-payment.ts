@@ -23,6 +23,6 @@ export default defineFunction({
     statusAfterRefund(payment, amount);
     await d.provider.refund({ reference: payment.id, amount: { amount_minor: amount, currency: payment.amount.currency } });
     const now = d.now();
-    return d.payments.refund(id, amount, now, (p) => paymentRefundedEvent(p, amount, reason, d.newId(), now));
+    return d.payments.refund({ id, amountMinor: amount, reason, now }, (p) => paymentRefundedEvent(p, amount, reason, d.newId(), now));
   },
 });

@@ -1,10 +1,11 @@
 import { notFound } from '../../platform/errors.ts';
-import type { OutboxEvent } from '../../platform/events/outbox.ts';
+import { enqueue, sqlOutbox } from '../../platform/events/sql-outbox.ts';
+import { markProcessed } from '../../platform/sql/processed-events.ts';
 import type { Sql, SqlQuery } from '../../platform/sql/sql.ts';
 import type { LineItem } from '../basket/price.ts';
 import type { Payment, PaymentStatus } from './payment.ts';
-import { statusAfterRefund } from './refund-rules.ts';
-import type { PaymentStore } from './store.ts';
+import { refundable, statusAfterRefund } from './refund-rules.ts';
+import type { PaymentStore, Refund, RefundEvent } from './store.ts';
 
 interface Row {
   id: string;
@@ -18,6 +19,7 @@ interface Row {
   card_brand: string;
   card_last4: string;
   failure_reason: string;
+  refund_reason: string;
   created_at: Date;
   request_hash: string | null;
 }
@@ -33,21 +35,27 @@ const toPayment = (r: Row): Payment => ({
   refunded: { amount_minor: Number(r.refunded_minor), currency: r.currency },
   created_at: new Date(r.created_at).toISOString(),
   failure_reason: r.failure_reason,
+  refund_reason: r.refund_reason,
 });
 
-const enqueue = (tx: SqlQuery, events: OutboxEvent[]) =>
-  Promise.all(events.map((e) => tx.query('insert into outbox (event_id, topic, key, event) values ($1, $2, $3, $4)', [e.event.id, e.topic, e.key, JSON.stringify(e.event)])));
-
-/** The advisory lock key of the outbox relay. */
-const OUTBOX_LOCK = 0x0d_a7_b0_c5;
-
-/** The oldest unpublished outbox events, in write order. */
-async function pending(q: SqlQuery, limit: number): Promise<OutboxEvent[]> {
-  const rows = await q.query<{ topic: string; key: string; event: OutboxEvent['event'] | string }>(
-    'select topic, key, event from outbox where published_at is null order by seq limit $1',
-    [limit],
+/**
+ * Records a refund on the locked payment row and queues its event. With `clamp`, refunds what is
+ * left when that is less, and nothing (no event) when the payment is not refundable.
+ */
+async function refundIn(tx: SqlQuery, r: Refund, event: RefundEvent, clamp: boolean): Promise<Payment> {
+  const [row] = await tx.query<Row>('select * from payments where id = $1 for update', [r.id]);
+  if (!row) throw notFound('payment', r.id);
+  const before = toPayment(row);
+  const amount = clamp ? refundable(before, r.amountMinor) : r.amountMinor;
+  if (amount === 0) return before;
+  const status = statusAfterRefund(before, amount);
+  const [updated] = await tx.query<Row>(
+    'update payments set status = $2, refunded_minor = refunded_minor + $3, refund_reason = $4, updated_at = $5 where id = $1 returning *',
+    [r.id, status, amount, r.reason, r.now],
   );
-  return rows.map((r) => ({ topic: r.topic, key: r.key, event: typeof r.event === 'string' ? JSON.parse(r.event) : r.event }));
+  const after = toPayment(updated!);
+  await enqueue(tx, [event(after, amount)]);
+  return after;
 }
 
 /** The payment store and its outbox on SQL (PGlite or PostgreSQL). */
@@ -79,33 +87,11 @@ export function sqlPaymentStore(sql: Sql): PaymentStore {
         await enqueue(tx, events);
       });
     },
-    async refund(id, amountMinor, now, event) {
-      return sql.transaction(async (tx) => {
-        const [row] = await tx.query<Row>('select * from payments where id = $1 for update', [id]);
-        if (!row) throw notFound('payment', id);
-        const before = toPayment(row);
-        const status = statusAfterRefund(before, amountMinor);
-        const [updated] = await tx.query<Row>(
-          'update payments set status = $2, refunded_minor = refunded_minor + $3, updated_at = $4 where id = $1 returning *',
-          [id, status, amountMinor, now],
-        );
-        const after = toPayment(updated!);
-        await enqueue(tx, [event(after)]);
-        return after;
-      });
-    },
-    pending: (limit) => pending(sql, limit),
-    // The transaction holds an advisory lock while it publishes: relays of other processes
-    // (replicas, or process-payment next to refund-payment) skip the tick instead of publishing
-    // the same events again, and write order is kept.
-    relayBatch: (limit, publish) =>
+    refund: (r, event) => sql.transaction((tx) => refundIn(tx, r, event, false)),
+    refundOnce: (consumer, eventId, r, event) =>
       sql.transaction(async (tx) => {
-        const [lock] = await tx.query<{ held: boolean }>('select pg_try_advisory_xact_lock($1) as held', [OUTBOX_LOCK]);
-        if (!lock?.held) return 0;
-        const events = await pending(tx, limit);
-        for (const e of events) await publish(e);
-        if (events.length) await tx.query('update outbox set published_at = now() where event_id = any($1::text[])', [events.map((e) => e.event.id)]);
-        return events.length;
+        return (await markProcessed(tx, consumer, eventId)) ? refundIn(tx, r, event, true) : undefined;
       }),
+    ...sqlOutbox(sql),
   };
 }

@@ -25,8 +25,26 @@ export interface PaymentStore extends Outbox {
   /** Saves a payment's final state and queues its events, in one transaction. */
   finish(payment: Payment, events: OutboxEvent[]): Promise<void>;
   /**
-   * Adds a refund of `amountMinor` to a completed payment and queues the event built from the
-   * refunded payment, in one transaction; throws `not_found` or `refund_not_allowed`.
+   * Adds a refund to a completed payment and queues the event built from the refunded payment,
+   * in one transaction; throws `not_found` or `refund_not_allowed`.
    */
-  refund(id: string, amountMinor: number, now: string, event: (refunded: Payment) => OutboxEvent): Promise<Payment>;
+  refund(refund: Refund, event: RefundEvent): Promise<Payment>;
+  /**
+   * The saga's refund, applied at most once per (consumer, event id), the id recorded in the
+   * refund's transaction: refunds `amountMinor` or what is left if less. Answers undefined for
+   * an id already applied; a payment with nothing left to refund comes back unchanged.
+   * Throws `not_found`.
+   */
+  refundOnce(consumer: string, eventId: string, refund: Refund, event: RefundEvent): Promise<Payment | undefined>;
 }
+
+/** A refund to record. */
+export interface Refund {
+  id: string;
+  amountMinor: number;
+  reason: string;
+  now: string;
+}
+
+/** Builds the event of a refund from the refunded payment and the amount refunded. */
+export type RefundEvent = (refunded: Payment, amountMinor: number) => OutboxEvent;

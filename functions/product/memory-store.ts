@@ -1,11 +1,12 @@
 import { notFound, ShopError } from '../../platform/errors.ts';
+import { memoryOutbox, type MemoryOutbox } from '../../platform/events/memory-outbox.ts';
 import type { Product } from './product.ts';
 import type { ProductStore } from './store.ts';
 
 const byName = (a: Product, b: Product) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 
-/** An in-memory product store, for fast tests. */
-export function memoryProductStore(): ProductStore {
+/** An in-memory product store writing to an in-memory outbox, for fast tests. */
+export function memoryProductStore(outbox: MemoryOutbox = memoryOutbox()): ProductStore {
   const products = new Map<string, Product>();
   const processed = new Set<string>();
   const copy = (p: Product | undefined) => (p ? structuredClone(p) : undefined);
@@ -39,13 +40,16 @@ export function memoryProductStore(): ProductStore {
       Object.assign(p, { stock: p.stock + delta, updated_at: now });
       return structuredClone(p);
     },
-    async takeOrderStock(consumer, eventId, lines, now) {
+    async takeOrderStock(consumer, eventId, lines, now, rejected) {
       const key = `${consumer}\u0000${eventId}`;
       if (processed.has(key)) return { outcome: 'duplicate' };
       processed.add(key);
       for (const line of lines) {
         const available = products.get(line.product_id)?.stock ?? 0;
-        if (available < line.quantity) return { outcome: 'rejected', product_id: line.product_id, available, requested: line.quantity };
+        if (available >= line.quantity) continue;
+        const shortage = { product_id: line.product_id, available, requested: line.quantity };
+        outbox.add([rejected(shortage)]);
+        return { outcome: 'rejected', ...shortage };
       }
       for (const line of lines) Object.assign(products.get(line.product_id)!, { stock: products.get(line.product_id)!.stock - line.quantity, updated_at: now });
       return { outcome: 'applied' };

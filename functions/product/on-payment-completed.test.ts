@@ -18,11 +18,15 @@ describe('product/on-payment-completed', () => {
     expect((await a.deps.products.get('pot'))?.stock).toBe(0);
   });
 
-  it('takes nothing when one item lacks stock', async () => {
+  it('takes nothing when one item lacks stock, and publishes stock-rejected once', async () => {
     const a = await app();
-    await a.request('POST', '/product-payment-completed', paymentCompleted('e2', 'bob', [{ product_id: 'mug', quantity: 1 }, { product_id: 'pot', quantity: 2 }]));
+    const event = paymentCompleted('e2', 'bob', [{ product_id: 'mug', quantity: 1 }, { product_id: 'pot', quantity: 2 }]);
+    for (let i = 0; i < 2; i++) expect((await a.request('POST', '/product-payment-completed', event)).status).toBe(200);
     expect((await a.deps.products.get('mug'))?.stock).toBe(5);
     expect((await a.deps.products.get('pot'))?.stock).toBe(1);
+    const rejected = await a.deps.payments.pending(10);
+    expect(rejected.map((e) => [e.topic, e.key])).toEqual([['stock-rejected', 'pay-e2']]);
+    expect(rejected[0]!.event.data).toMatchObject({ paymentId: 'pay-e2', userId: 'bob', productId: 'pot', requested: 2, available: 1 });
   });
 
   it('answers 400 to an event that is not a payment-completed, changing nothing', async () => {

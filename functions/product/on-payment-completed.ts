@@ -1,6 +1,7 @@
 import { defineEventHandler } from '../../platform/define.ts';
 import type { Deps } from '../deps.ts';
 import { paymentCompletedData } from '../events/schemas.ts';
+import { stockRejectedEvent } from './events.ts';
 import type { StockLine } from './product.ts';
 
 /** Sums the quantities of lines naming the same product. */
@@ -10,15 +11,21 @@ function mergeLines(items: StockLine[]): StockLine[] {
   return [...totals].map(([product_id, quantity]) => ({ product_id, quantity }));
 }
 
-/** Takes a paid order's items from stock, exactly once per event. */
+/**
+ * Takes a paid order's items from stock, all or nothing, exactly once per event. When stock
+ * cannot serve the order (it sold out after the payment checked it), nothing is taken and
+ * `stock-rejected` is published, in the same write, so that the payment is refunded.
+ */
 export default defineEventHandler({
   name: 'product/on-payment-completed',
   topic: 'payment-completed',
   data: paymentCompletedData,
-  handler: (d: Pick<Deps, 'products' | 'now'>) => async (data, event, ctx) => {
-    const result = await d.products.takeOrderStock('product/on-payment-completed', event.id, mergeLines(data.items), d.now());
+  publishes: ['stock-rejected'],
+  handler: (d: Pick<Deps, 'products' | 'now' | 'newId'>) => async (data, event, ctx) => {
+    const now = d.now();
+    const result = await d.products.takeOrderStock('product/on-payment-completed', event.id, mergeLines(data.items), now, (s) => stockRejectedEvent(data, s, d.newId(), now));
     const fields = { payment_id: data.payment_id, order_id: data.order_id, ...result };
-    if (result.outcome === 'rejected') ctx.log.error(fields, 'paid order exceeds stock: nothing taken from stock');
-    else ctx.log.info(fields, 'order stock taken');
+    if (result.outcome === 'rejected') ctx.log.warn(fields, 'paid order exceeds stock: nothing taken, stock-rejected published');
+    else ctx.log.info(fields, result.outcome === 'applied' ? 'order stock taken' : 'event already applied to stock');
   },
 });

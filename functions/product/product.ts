@@ -27,8 +27,12 @@ export interface StockLine {
   quantity: number;
 }
 
+/** The first line of an order that stock cannot serve. */
+export interface StockShortage {
+  product_id: string;
+  available: number;
+  requested: number;
+}
+
 /** Outcome of applying an order's stock decrement once per event. */
-export type OrderStockResult =
-  | { outcome: 'applied' }
-  | { outcome: 'duplicate' }
-  | { outcome: 'rejected'; product_id: string; available: number; requested: number };
+export type OrderStockResult = { outcome: 'applied' } | { outcome: 'duplicate' } | ({ outcome: 'rejected' } & StockShortage);

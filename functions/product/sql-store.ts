@@ -1,4 +1,6 @@
 import { notFound, ShopError } from '../../platform/errors.ts';
+import { enqueue } from '../../platform/events/sql-outbox.ts';
+import { markProcessed } from '../../platform/sql/processed-events.ts';
 import type { Sql } from '../../platform/sql/sql.ts';
 import type { Product } from './product.ts';
 import type { ProductStore } from './store.ts';
@@ -81,10 +83,9 @@ export function sqlProductStore(sql: Sql): ProductStore {
       if (!current) throw notFound('product', id);
       throw new ShopError('insufficient_stock', `product ${id} has ${current.stock} in stock, cannot remove ${-delta}`);
     },
-    async takeOrderStock(consumer, eventId, lines, now) {
+    async takeOrderStock(consumer, eventId, lines, now, rejected) {
       return sql.transaction(async (tx) => {
-        const fresh = await tx.query('insert into processed_events (consumer, event_id) values ($1, $2) on conflict do nothing returning event_id', [consumer, eventId]);
-        if (fresh.length === 0) return { outcome: 'duplicate' } as const;
+        if (!(await markProcessed(tx, consumer, eventId))) return { outcome: 'duplicate' } as const;
         const ids = lines.map((l) => l.product_id);
         const stock = await tx.query<{ id: string; stock: number }>(
           'select id, stock from products where id = any($1::text[]) order by id for update',
@@ -92,7 +93,10 @@ export function sqlProductStore(sql: Sql): ProductStore {
         );
         for (const line of lines) {
           const available = stock.find((s) => s.id === line.product_id)?.stock ?? 0;
-          if (available < line.quantity) return { outcome: 'rejected', product_id: line.product_id, available, requested: line.quantity } as const;
+          if (available >= line.quantity) continue;
+          const shortage = { product_id: line.product_id, available, requested: line.quantity };
+          await enqueue(tx, [rejected(shortage)]);
+          return { outcome: 'rejected', ...shortage } as const;
         }
         await tx.query(
           `update products p set stock = p.stock - l.quantity, updated_at = $2

@@ -1,6 +1,15 @@
+import { memoryOutbox } from '../../platform/events/memory-outbox.ts';
+import { sqlOutbox } from '../../platform/events/sql-outbox.ts';
 import { onEveryStoreAdapter } from '../../platform/sql/test-sql-adapters.ts';
 import { memoryProductStore } from './memory-store.ts';
 import { sqlProductStore } from './sql-store.ts';
 import { productStoreContract } from './store.contract.ts';
 
-await onEveryStoreAdapter(productStoreContract, memoryProductStore, sqlProductStore);
+await onEveryStoreAdapter(
+  productStoreContract,
+  () => {
+    const outbox = memoryOutbox();
+    return { ...memoryProductStore(outbox), outbox };
+  },
+  (sql) => ({ ...sqlProductStore(sql), outbox: sqlOutbox(sql) }),
+);

@@ -1,13 +1,25 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { aProduct } from '../test-deps.ts';
+import type { Outbox, OutboxEvent } from '../../platform/events/outbox.ts';
+import { cloudEvent } from '../events/topics.ts';
+import type { StockShortage } from './product.ts';
 import type { ProductStore } from './store.ts';
 
 const now = '2026-02-01T00:00:00.000Z';
 
+/** A `stock-rejected` event for a shortage, with a recognisable id. */
+const rejected = (id: string) => (s: StockShortage): OutboxEvent => ({
+  topic: 'stock-rejected', key: 'p1',
+  event: cloudEvent('stock-rejected', { id, source: '/test', subject: 'p1', time: now, data: { payment_id: 'p1', ...s } }),
+});
+
+/** A product store and the outbox it writes to. */
+export type ProductStoreWithOutbox = ProductStore & { outbox: Outbox };
+
 /** The behaviour every ProductStore adapter must have. */
-export function productStoreContract(adapter: string, make: () => Promise<ProductStore>, enabled = true) {
+export function productStoreContract(adapter: string, make: () => Promise<ProductStoreWithOutbox>, enabled = true) {
   describe.runIf(enabled)(`ProductStore contract: ${adapter}`, () => {
-    let store: ProductStore;
+    let store: ProductStoreWithOutbox;
     beforeEach(async () => {
       store = await make();
       await store.insert([
@@ -51,20 +63,26 @@ export function productStoreContract(adapter: string, make: () => Promise<Produc
 
     it('takes order stock all or nothing, once per consumer and event id', async () => {
       const lines = [{ product_id: 'a', quantity: 2 }, { product_id: 'b', quantity: 1 }];
-      expect(await store.takeOrderStock('c1', 'e1', lines, now)).toEqual({ outcome: 'applied' });
-      expect(await store.takeOrderStock('c1', 'e1', lines, now)).toEqual({ outcome: 'duplicate' });
+      expect(await store.takeOrderStock('c1', 'e1', lines, now, rejected('x1'))).toEqual({ outcome: 'applied' });
+      expect(await store.takeOrderStock('c1', 'e1', lines, now, rejected('x2'))).toEqual({ outcome: 'duplicate' });
       expect((await store.getMany(['a', 'b'])).map((p) => p.stock).sort()).toEqual([0, 4]);
-      expect(await store.takeOrderStock('c1', 'e2', lines, now)).toEqual({ outcome: 'rejected', product_id: 'a', available: 0, requested: 2 });
+      expect(await store.outbox.pending(10)).toEqual([]);
+      expect(await store.takeOrderStock('c1', 'e2', lines, now, rejected('x3'))).toEqual({ outcome: 'rejected', product_id: 'a', available: 0, requested: 2 });
       expect((await store.get('b'))?.stock).toBe(4);
-      expect(await store.takeOrderStock('c1', 'e3', [{ product_id: 'gone', quantity: 1 }], now)).toMatchObject({ outcome: 'rejected', available: 0 });
+      expect(await store.takeOrderStock('c1', 'e2', lines, now, rejected('x4'))).toEqual({ outcome: 'duplicate' });
+      expect(await store.takeOrderStock('c1', 'e3', [{ product_id: 'gone', quantity: 1 }], now, rejected('x5'))).toMatchObject({ outcome: 'rejected', available: 0 });
+      const queued = await store.outbox.pending(10);
+      expect(queued.map((e) => e.event.id)).toEqual(['x3', 'x5']);
+      expect(queued[0]!.event.data).toMatchObject({ paymentId: 'p1', productId: 'a', requested: 2 });
     });
 
     it('keeps stock at zero or above under concurrent orders', async () => {
       const results = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => store.takeOrderStock('c1', `race-${i}`, [{ product_id: 'b', quantity: 1 }], now)),
+        Array.from({ length: 8 }, (_, i) => store.takeOrderStock('c1', `race-${i}`, [{ product_id: 'b', quantity: 1 }], now, rejected(`r-${i}`))),
       );
       expect(results.filter((r) => r.outcome === 'applied')).toHaveLength(5);
       expect((await store.get('b'))?.stock).toBe(0);
+      expect(await store.outbox.pending(10)).toHaveLength(3);
     });
   });
 }

@@ -1,4 +1,5 @@
-import type { OrderStockResult, Product, ProductPage, ProductPatch, StockLine } from './product.ts';
+import type { OutboxEvent } from '../../platform/events/outbox.ts';
+import type { OrderStockResult, Product, ProductPage, ProductPatch, StockLine, StockShortage } from './product.ts';
 
 /** The product store port: PGlite or PostgreSQL (SQL), or memory for fast tests. */
 export interface ProductStore {
@@ -14,7 +15,8 @@ export interface ProductStore {
   adjustStock(id: string, delta: number, now: string): Promise<Product>;
   /**
    * Takes every line of an order from stock, all or nothing, at most once per (consumer, event id):
-   * a repeated event id is a `duplicate` and changes nothing.
+   * a repeated event id is a `duplicate` and changes nothing. When stock cannot serve it, nothing
+   * is taken and the event built by `rejected` is queued in the outbox in the same write.
    */
-  takeOrderStock(consumer: string, eventId: string, lines: StockLine[], now: string): Promise<OrderStockResult>;
+  takeOrderStock(consumer: string, eventId: string, lines: StockLine[], now: string, rejected: (s: StockShortage) => OutboxEvent): Promise<OrderStockResult>;
 }

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shop/events/v1/events.proto.
  */
 export const file_shop_events_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChtzaG9wL2V2ZW50cy92MS9ldmVudHMucHJvdG8SDnNob3AuZXZlbnRzLnYxIssBChBQYXltZW50Q29tcGxldGVkEhIKCnBheW1lbnRfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIlCgZhbW91bnQYBCABKAsyFS5zaG9wLmNvbW1vbi52MS5Nb25leRInCgVpdGVtcxgFIAMoCzIYLnNob3AuY29tbW9uLnYxLkxpbmVJdGVtEjAKDGNvbXBsZXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi3wEKD1BheW1lbnRSZWZ1bmRlZBISCgpwYXltZW50X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSJQoGYW1vdW50GAQgASgLMhUuc2hvcC5jb21tb24udjEuTW9uZXkSLQoOdG90YWxfcmVmdW5kZWQYBSABKAsyFS5zaG9wLmNvbW1vbi52MS5Nb25leRIOCgZyZWFzb24YBiABKAkSLwoLcmVmdW5kZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp, file_shop_common_v1_line_item, file_shop_common_v1_money]);
+  fileDesc("ChtzaG9wL2V2ZW50cy92MS9ldmVudHMucHJvdG8SDnNob3AuZXZlbnRzLnYxIssBChBQYXltZW50Q29tcGxldGVkEhIKCnBheW1lbnRfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIlCgZhbW91bnQYBCABKAsyFS5zaG9wLmNvbW1vbi52MS5Nb25leRInCgVpdGVtcxgFIAMoCzIYLnNob3AuY29tbW9uLnYxLkxpbmVJdGVtEjAKDGNvbXBsZXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi3wEKD1BheW1lbnRSZWZ1bmRlZBISCgpwYXltZW50X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSJQoGYW1vdW50GAQgASgLMhUuc2hvcC5jb21tb24udjEuTW9uZXkSLQoOdG90YWxfcmVmdW5kZWQYBSABKAsyFS5zaG9wLmNvbW1vbi52MS5Nb25leRIOCgZyZWFzb24YBiABKAkSLwoLcmVmdW5kZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrEBCg1TdG9ja1JlamVjdGVkEhIKCnBheW1lbnRfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRISCgpwcm9kdWN0X2lkGAQgASgJEhEKCXJlcXVlc3RlZBgFIAEoBRIRCglhdmFpbGFibGUYBiABKAUSLwoLcmVqZWN0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqsBCgpEZWFkTGV0dGVyEg0KBXRvcGljGAEgASgJEg8KB2hhbmRsZXIYAiABKAkSDgoGcmVhc29uGAMgASgJEhAKCGF0dGVtcHRzGAQgASgFEhAKCGV2ZW50X2lkGAUgASgJEgsKA2tleRgGIAEoCRIPCgdwYXlsb2FkGAcgASgJEisKB2RlYWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp, file_shop_common_v1_line_item, file_shop_common_v1_money]);
 
 /**
  * PaymentCompleted is published on topic "payment-completed" when a charge succeeds.
@@ -115,4 +115,122 @@ export type PaymentRefunded = Message<"shop.events.v1.PaymentRefunded"> & {
  */
 export const PaymentRefundedSchema: GenMessage<PaymentRefunded> = /*@__PURE__*/
   messageDesc(file_shop_events_v1_events, 1);
+
+/**
+ * StockRejected is published on topic "stock-rejected" when a paid order cannot be taken from
+ * stock: nothing of it was taken, and the payment service refunds the payment in full.
+ *
+ * @generated from message shop.events.v1.StockRejected
+ */
+export type StockRejected = Message<"shop.events.v1.StockRejected"> & {
+  /**
+   * @generated from field: string payment_id = 1;
+   */
+  paymentId: string;
+
+  /**
+   * @generated from field: string order_id = 2;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: string user_id = 3;
+   */
+  userId: string;
+
+  /**
+   * The first line of the order that stock could not serve.
+   *
+   * @generated from field: string product_id = 4;
+   */
+  productId: string;
+
+  /**
+   * @generated from field: int32 requested = 5;
+   */
+  requested: number;
+
+  /**
+   * @generated from field: int32 available = 6;
+   */
+  available: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp rejected_at = 7;
+   */
+  rejectedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message shop.events.v1.StockRejected.
+ * Use `create(StockRejectedSchema)` to create a new message.
+ */
+export const StockRejectedSchema: GenMessage<StockRejected> = /*@__PURE__*/
+  messageDesc(file_shop_events_v1_events, 2);
+
+/**
+ * DeadLetter is published on topic "dead-letters" when an event handler gives up on a message:
+ * it can never be handled (not a valid event) or failed on every attempt. `task dlq:list` shows
+ * them; `task dlq:replay` publishes the message to its topic again.
+ *
+ * @generated from message shop.events.v1.DeadLetter
+ */
+export type DeadLetter = Message<"shop.events.v1.DeadLetter"> & {
+  /**
+   * The topic the message was read from.
+   *
+   * @generated from field: string topic = 1;
+   */
+  topic: string;
+
+  /**
+   * The handler (consumer group) that gave up.
+   *
+   * @generated from field: string handler = 2;
+   */
+  handler: string;
+
+  /**
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: int32 attempts = 4;
+   */
+  attempts: number;
+
+  /**
+   * The id of the CloudEvent; empty when the message was not one.
+   *
+   * @generated from field: string event_id = 5;
+   */
+  eventId: string;
+
+  /**
+   * The Kafka key of the message.
+   *
+   * @generated from field: string key = 6;
+   */
+  key: string;
+
+  /**
+   * The message value exactly as received.
+   *
+   * @generated from field: string payload = 7;
+   */
+  payload: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp dead_at = 8;
+   */
+  deadAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message shop.events.v1.DeadLetter.
+ * Use `create(DeadLetterSchema)` to create a new message.
+ */
+export const DeadLetterSchema: GenMessage<DeadLetter> = /*@__PURE__*/
+  messageDesc(file_shop_events_v1_events, 3);
 
