@@ -3,6 +3,7 @@ import type { Hono } from 'hono';
 import type { Config } from '../platform/config.ts';
 import type { EventHandlerDef, FunctionDef } from '../platform/define.ts';
 import { mountBinding } from '../platform/events/binding-route.ts';
+import type { DeadLetterPolicy } from '../platform/events/dead-letter.ts';
 import { createDelivery } from '../platform/events/subscribe.ts';
 import { mountConnect } from '../platform/http/connect-on-hono.ts';
 import type { RequestVars } from '../platform/http/request-context.ts';
@@ -21,6 +22,8 @@ export interface ServeFunctions {
   /** The functions to serve. */
   defs: Definitions;
   deps: Deps;
+  /** Where event handlers send what they give up on (messages from Kafka only). */
+  deadLetters: DeadLetterPolicy;
   config: Pick<Config, 'adminToken' | 'bodyLimitBytes' | 'kafkaPrefix'>;
   log: Log;
 }
@@ -42,7 +45,7 @@ export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => vo
       rpcs.push((router) => mountRpc(router, route.rpc as never, invoke, s.log));
     } else {
       const deliver = createDelivery(def as EventHandlerDef<Deps>, s.deps, decodeEvent, s.log);
-      mountBinding(s.app, { binding: route.binding, topic: route.topic, kafkaTopic: `${s.config.kafkaPrefix}${route.topic}` }, deliver);
+      mountBinding(s.app, { binding: route.binding, handler: name, topic: route.topic, kafkaTopic: `${s.config.kafkaPrefix}${route.topic}` }, deliver, s.deadLetters);
     }
   }
   const rpc = (router: ConnectRouter) => rpcs.forEach((r) => r(router));

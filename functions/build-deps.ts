@@ -2,6 +2,7 @@ import type { Config } from '../platform/config.ts';
 import type { EventBus } from '../platform/events/bus.ts';
 import { kafkaBus } from '../platform/events/kafka-bus.ts';
 import { memoryBus } from '../platform/events/memory-bus.ts';
+import type { DeadLetterPolicy, SendDeadLetter } from '../platform/events/dead-letter.ts';
 import { startOutboxRelay, type Relay } from '../platform/events/outbox-relay.ts';
 import { uuid } from '../platform/ids.ts';
 import type { Log } from '../platform/log.ts';
@@ -12,6 +13,7 @@ import { openPostgres } from '../platform/sql/postgres.ts';
 import { connectRedis, redisBasketStore } from './basket/redis-store.ts';
 import { memoryBasketStore } from './basket/memory-store.ts';
 import type { Deps } from './deps.ts';
+import { deadLetterSink } from './events/dead-letters.ts';
 import { testProvider } from './payment/provider.ts';
 import { sqlPaymentStore } from './payment/sql-store.ts';
 import { demoCatalog } from './product/demo-catalog.ts';
@@ -23,12 +25,14 @@ export interface Runtime {
   bus: EventBus;
   /** Publishes the outbox to the bus; absent where nothing in this process consumes it. */
   relay?: Relay;
+  /** Where handlers of this process send the messages they give up on. */
+  deadLetters: DeadLetterPolicy;
   close(): Promise<void>;
 }
 
 /** The Kafka bus, connected; fails with a message naming Kafka when it is unreachable. */
-async function openKafka(config: Config, log: Log): Promise<EventBus> {
-  const bus = kafkaBus({ brokers: config.kafkaBrokers, clientId: 'daprps', prefix: config.kafkaPrefix }, log);
+async function openKafka(config: Config, log: Log, unreadable: SendDeadLetter): Promise<EventBus> {
+  const bus = kafkaBus({ brokers: config.kafkaBrokers, clientId: 'daprps', prefix: config.kafkaPrefix, unreadable }, log);
   await bus.connect();
   return bus;
 }
@@ -39,8 +43,8 @@ async function openDapr(config: Config): Promise<EventBus> {
   return daprBus({ ...config.dapr, prefix: config.kafkaPrefix });
 }
 
-const openBus = (config: Config, log: Log): Promise<EventBus> | EventBus =>
-  config.eventTransport === 'kafka' ? openKafka(config, log) : config.eventTransport === 'dapr' ? openDapr(config) : memoryBus(log);
+const openBus = (config: Config, log: Log, unreadable: SendDeadLetter): Promise<EventBus> | EventBus =>
+  config.eventTransport === 'kafka' ? openKafka(config, log, unreadable) : config.eventTransport === 'dapr' ? openDapr(config) : memoryBus(log);
 
 /**
  * Builds a process's dependencies from the configuration: PostgreSQL (`DATABASE_URL`) or PGlite
@@ -67,12 +71,13 @@ export async function buildRuntime(config: Config, log: Log, opts: { relay: bool
       log.info('demo catalog seeded');
     }
     const payments = sqlPaymentStore(sql);
-    const bus = await openBus(config, log);
+    const send: SendDeadLetter = (d) => deadLetterSink(bus, uuid, now)(d);
+    const bus = await openBus(config, log, send);
     closers.push(() => bus.close());
     const relay = opts.relay ? startOutboxRelay(payments, bus, log) : undefined;
     closers.push(() => relay?.stop());
     const deps: Deps = { products, payments, baskets, provider: testProvider(), now, newId: uuid, currency: config.currency };
-    return { deps, bus, relay, close };
+    return { deps, bus, relay, deadLetters: { send, maxAttempts: config.eventMaxAttempts, log }, close };
   } catch (e) {
     await close();
     throw e;

@@ -22,9 +22,9 @@ export async function serveFunction(name: FunctionName, def: Definition): Promis
   // under Dapr its sidecar's input binding POSTs each event to its binding route instead.
   const defs = { [name]: def };
   const runtime = await buildRuntime(config, log, { relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length });
-  if (config.eventTransport === 'kafka') await subscribeHandlers(defs, runtime.deps, runtime.bus, log);
+  if (config.eventTransport === 'kafka') await subscribeHandlers(defs, runtime, log);
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, health: () => ({ function: name }) });
-  const rpc = mountFunctions({ app, defs, deps: runtime.deps, config, log });
+  const rpc = mountFunctions({ app, defs, deps: runtime.deps, deadLetters: runtime.deadLetters, config, log });
   const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });
   log.info({ function: name, url: `http://${config.host}:${server.port}`, data_dir: config.dataDir }, 'function listening');
   onShutdown(log, async () => {

@@ -5,7 +5,7 @@ import { mountFunctions } from './app.ts';
 import type { Deps } from './deps.ts';
 import { definitionsOf } from './registry.ts';
 import type { FunctionName } from './routes.ts';
-import { testDeps, testLog } from './test-deps.ts';
+import { recordingDeadLetters, testDeps, testLog } from './test-deps.ts';
 
 /** The admin token of test apps. */
 export const ADMIN = 'test-admin-token-0123456789';
@@ -13,11 +13,14 @@ export const ADMIN = 'test-admin-token-0123456789';
 /** Serves functions in memory: `request` for REST (Hono `app.request`), `client` for Connect. */
 export function testApp(names: FunctionName[], deps: Deps = testDeps(), adminToken: string | null = ADMIN) {
   const app = createHttpApp({ log: testLog, bodyLimitBytes: 64 * 1024 });
-  const rpc = mountFunctions({ app, defs: definitionsOf(names), deps, config: { adminToken: adminToken ?? undefined, bodyLimitBytes: 64 * 1024, kafkaPrefix: '' }, log: testLog });
+  const deadLetters = recordingDeadLetters();
+  const rpc = mountFunctions({ app, defs: definitionsOf(names), deps, deadLetters, config: { adminToken: adminToken ?? undefined, bodyLimitBytes: 64 * 1024, kafkaPrefix: '' }, log: testLog });
   const transport = createRouterTransport(rpc);
   return {
     deps,
     app,
+    /** What event handlers sent to the dead-letter topic. */
+    deadLetters: deadLetters.sent,
     /** Sends a REST request; a body object is sent as JSON. */
     async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
       const init: RequestInit = { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers } };

@@ -1,3 +1,4 @@
+import type { DeadLetterPolicy, SendDeadLetter } from '../platform/events/dead-letter.ts';
 import { memoryOutbox } from '../platform/events/memory-outbox.ts';
 import { createLog } from '../platform/log.ts';
 import { memoryBasketStore } from './basket/memory-store.ts';
@@ -39,4 +40,10 @@ export function aProduct(over: Partial<Product> = {}): Product {
     updated_at: '2026-01-01T00:00:00.000Z',
     ...over,
   };
+}
+
+/** A dead-letter policy for tests that keeps what it is sent in `sent`. */
+export function recordingDeadLetters(maxAttempts = 3): DeadLetterPolicy & { sent: Parameters<SendDeadLetter>[0][] } {
+  const sent: Parameters<SendDeadLetter>[0][] = [];
+  return { sent, maxAttempts, log: testLog, send: async (d) => void sent.push(d) };
 }

@@ -28,7 +28,7 @@ export function createGateway(config: Config, log: Log, runtime?: Runtime): Gate
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, health: () => ({ service: 'gateway', mode }) });
   app.use(corsAllowList(config.corsOrigins));
   if (runtime) {
-    const rpc = mountFunctions({ app, defs: registry, deps: runtime.deps, config, log });
+    const rpc = mountFunctions({ app, defs: registry, deps: runtime.deps, deadLetters: runtime.deadLetters, config, log });
     return { app, rpc };
   }
   for (const name of allFunctions) {

@@ -15,7 +15,7 @@ async function main() {
   const embedded = !config.functionUrlTemplate && Object.keys(config.functionUrls).length === 0;
   const runtime = embedded ? await buildRuntime(config, log, { relay: true }) : undefined;
   const { app, rpc } = createGateway(config, log, runtime);
-  if (runtime) await subscribeHandlers(registry, runtime.deps, runtime.bus, log);
+  if (runtime) await subscribeHandlers(registry, runtime, log);
   const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });
   log.info({ url: `http://${config.host}:${server.port}`, mode: embedded ? 'embedded' : 'remote', data_dir: embedded ? config.dataDir : undefined }, 'gateway listening');
   onShutdown(log, async () => {

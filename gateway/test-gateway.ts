@@ -52,7 +52,7 @@ export async function startEmbedded(env: Record<string, string> = {}): Promise<R
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, CORS_ORIGINS: 'http://shop.example', ...env });
   const runtime = await buildRuntime(config, testLog, { relay: true });
   const gw = createGateway(config, testLog, runtime);
-  await subscribeHandlers(registry, runtime.deps, runtime.bus, testLog);
+  await subscribeHandlers(registry, runtime, testLog);
   const server = await serve({ fetch: gw.app.fetch, rpc: gw.rpc, port: 0, host: '127.0.0.1' });
   return {
     url: `http://127.0.0.1:${server.port}`,

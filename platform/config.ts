@@ -16,6 +16,7 @@ const envSchema = v.object({
   KAFKA_BROKERS: v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)))),
   KAFKA_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{0,64}$/, 'may contain only letters, digits and . _ -')), ''),
   EVENT_TRANSPORT: v.optional(v.picklist(['memory', 'kafka', 'dapr'])),
+  EVENT_MAX_ATTEMPTS: int(5, 1, 1000),
   DAPR_HOST: v.optional(v.string(), '127.0.0.1'),
   DAPR_HTTP_PORT: int(3500, 1, 65535),
   DAPR_PUBSUB: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a Dapr component name')), 'shop-pubsub'),
@@ -55,6 +56,8 @@ export interface Config {
    * through the sidecar, delivered by its input bindings) or `memory` (in process).
    */
   eventTransport: 'memory' | 'kafka' | 'dapr';
+  /** Failures of a handler on one event before it goes to the dead-letter topic (outages not counted). */
+  eventMaxAttempts: number;
   /** The Dapr sidecar's HTTP API (`EVENT_TRANSPORT=dapr`). */
   dapr: { host: string; httpPort: number; pubsub: string };
   adminToken: string | undefined;
@@ -100,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kafkaBrokers: e.KAFKA_BROKERS ?? [],
     kafkaPrefix: e.KAFKA_PREFIX,
     eventTransport: e.EVENT_TRANSPORT ?? (e.KAFKA_BROKERS?.length ? 'kafka' : 'memory'),
+    eventMaxAttempts: e.EVENT_MAX_ATTEMPTS,
     dapr: { host: e.DAPR_HOST, httpPort: e.DAPR_HTTP_PORT, pubsub: e.DAPR_PUBSUB },
     adminToken: e.ADMIN_TOKEN,
     currency: e.SHOP_CURRENCY,

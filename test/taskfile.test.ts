@@ -55,6 +55,9 @@ describe.runIf(ready)('the Taskfile: task invoke for every function, task fn for
     await ok('clear-basket', { user_id: 'tia' });
     await ok('product/on-payment-completed', paid('task-p1'));
     await ok('basket/on-payment-completed', paid('task-p2'));
+    const rejected = { payment_id: payment.id, order_id: payment.orderId, user_id: 'tia', product_id: 'kettle', requested: 1, available: 0, rejected_at: '2026-01-01T00:00:00Z' };
+    await ok('payment/on-stock-rejected', rejected);
+    expect((await ok('get-payment', { id: payment.id })).status).toBe('refunded');
     expect([...done].sort()).toEqual(Object.keys(routes).sort());
     expect((await invoke('get-product', { id: 'no-such-product' }, shop.url)).status).toBe(404);
   }, 120_000);

@@ -1,24 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { paymentCompleted } from '../../functions/events/test-events.ts';
-import { testLog } from '../../functions/test-deps.ts';
+import { recordingDeadLetters, testLog } from '../../functions/test-deps.ts';
 import type { CloudEvent } from '../define.ts';
 import { ShopError } from '../errors.ts';
 import { createHttpApp } from '../http/app.ts';
 import { mountBinding } from './binding-route.ts';
 import type { DeliveryOutcome } from './subscribe.ts';
 
-const route = { binding: 'stock-payment-completed', topic: 'payment-completed', kafkaTopic: 'run1.payment-completed' };
+const route = { binding: 'stock-payment-completed', handler: 'product/on-payment-completed', topic: 'payment-completed', kafkaTopic: 'run1.payment-completed' };
 const fromKafka = { __topic: 'run1.payment-completed', __partition: '2', __offset: '41', __key: 'pay-e1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
 
 /** A binding route whose handler answers `outcome` (or throws it) and records what it got. */
 function binding(outcome: DeliveryOutcome | Error = { ok: true }) {
   const app = createHttpApp({ log: testLog, bodyLimitBytes: 64 * 1024 });
-  const got: { event: CloudEvent; context: Record<string, unknown> }[] = [];
+  const got: { event: CloudEvent; context?: Record<string, unknown> }[] = [];
+  const dead = recordingDeadLetters(3);
   mountBinding(app, route, async (event, context) => {
     got.push({ event, context });
     if (outcome instanceof Error) throw outcome;
     return outcome;
-  });
+  }, dead);
   const post = async (body: unknown, headers: Record<string, string> = {}) => {
     const res = await app.request(`/${route.binding}`, {
       method: 'POST',
@@ -27,7 +28,7 @@ function binding(outcome: DeliveryOutcome | Error = { ok: true }) {
     });
     return { status: res.status, body: await res.json() };
   };
-  return { app, got, post };
+  return { app, got, post, dead: dead.sent };
 }
 
 describe('the binding route daprd delivers to', () => {
@@ -44,9 +45,20 @@ describe('the binding route daprd delivers to', () => {
     expect(b.got[0]!.context).toEqual({ topic: 'run1.payment-completed', partition: 2, offset: '41', key: 'pay-e1', traceparent: fromKafka.traceparent });
   });
 
-  it('asks for redelivery (5xx) when the handler fails', async () => {
-    expect((await binding(new Error('database went away')).post(paymentCompleted('e1', 'a', []), fromKafka)).status).toBe(500);
-    expect((await binding(new ShopError('unavailable', 'down')).post(paymentCompleted('e1', 'a', []), fromKafka)).status).toBe(503);
+  it('asks for redelivery (5xx) when the handler fails, and dead-letters the event on its third failure', async () => {
+    const b = binding(new Error('bug in handler'));
+    const event = paymentCompleted('e1', 'a', []);
+    expect((await b.post(event, fromKafka)).status).toBe(500);
+    expect((await b.post(event, fromKafka)).status).toBe(500);
+    expect(b.dead).toEqual([]);
+    expect(await b.post(event, fromKafka)).toEqual({ status: 200, body: { status: 'DROP', error: { code: 'dead_lettered', message: 'failed 3 times, last: bug in handler' } } });
+    expect(b.dead).toEqual([{ topic: 'payment-completed', handler: 'product/on-payment-completed', reason: 'failed 3 times, last: bug in handler', attempts: 3, event_id: 'e1', key: 'pay-e1', payload: JSON.stringify(event) }]);
+  });
+
+  it('never dead-letters while a dependency is unavailable: 503 until it is back', async () => {
+    const b = binding(new ShopError('unavailable', 'down'));
+    for (let i = 0; i < 6; i++) expect((await b.post(paymentCompleted('e1', 'a', []), fromKafka)).status).toBe(503);
+    expect(b.dead).toEqual([]);
   });
 
   it('acknowledges a message from Kafka that can never be handled with 200 DROP, without calling the handler', async () => {
@@ -62,17 +74,23 @@ describe('the binding route daprd delivers to', () => {
       const res = await b.post(body, headers);
       expect(res).toMatchObject({ status: 200, body: { status: 'DROP', error: { code: 'invalid_argument' } } });
       expect(b.got).toHaveLength(0);
+      const payload = typeof body === 'string' ? body : JSON.stringify(body);
+      expect(b.dead).toEqual([{ topic: 'payment-completed', handler: 'product/on-payment-completed', reason: (res.body as { error: { message: string } }).error.message, attempts: 1, event_id: '', key: 'pay-e1', payload }]);
     }
   });
 
-  it('drops an event whose data the handler rejects, with the reason', async () => {
-    const res = await binding({ ok: false, reason: 'event e1 is not a valid payment-completed event: items: bad' }).post(paymentCompleted('e1', 'a', []), fromKafka);
-    expect(res).toEqual({ status: 200, body: { status: 'DROP', error: { code: 'invalid_argument', message: 'event e1 is not a valid payment-completed event: items: bad' } } });
+  it('dead-letters an event whose data the handler rejects, with the reason, at once', async () => {
+    const reason = 'event e1 is not a valid payment-completed event: items: bad';
+    const b = binding({ ok: false, reason });
+    const res = await b.post(paymentCompleted('e1', 'a', []), fromKafka);
+    expect(res).toEqual({ status: 200, body: { status: 'DROP', error: { code: 'dead_lettered', message: reason } } });
+    expect(b.dead).toMatchObject([{ reason, attempts: 1, event_id: 'e1' }]);
   });
 
   it('answers 400 to a caller that is not a Kafka binding', async () => {
     const b = binding({ ok: false, reason: 'not valid' });
     expect(await b.post('{not json')).toMatchObject({ status: 400, body: { error: { code: 'invalid_argument' } } });
     expect(await b.post(paymentCompleted('e1', 'a', []))).toMatchObject({ status: 400, body: { error: { message: 'not valid' } } });
+    expect(b.dead).toEqual([]);
   });
 });

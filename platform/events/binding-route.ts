@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import type { CloudEvent } from '../define.ts';
 import { ShopError } from '../errors.ts';
 import type { RequestVars } from '../http/request-context.ts';
-import type { DeliveryOutcome } from './subscribe.ts';
+import { withDeadLetters, type DeadLetterPolicy, type Deliver } from './dead-letter.ts';
 
 /** The CloudEvents envelope a binding delivers; Dapr may add fields (topic, traceid, ...). */
 const envelope = v.looseObject({
@@ -23,17 +23,19 @@ const kafkaHeaders = v.object({
   traceparent: v.optional(v.pipe(v.string(), v.regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/, 'traceparent is not W3C trace context'))),
 });
 
-/** Where a binding delivers: its route, the handler's topic, and the Kafka topic it reads. */
+/** Where a binding delivers: its route, its handler, the handler's topic, and the Kafka topic it reads. */
 export interface BindingRoute {
   binding: string;
+  handler: string;
   topic: string;
   kafkaTopic: string;
 }
 
-type Delivery = { event: CloudEvent; context: Record<string, unknown> } | { reason: string };
+type Delivery = { event: CloudEvent; context: Record<string, unknown>; payload: string } | { reason: string; payload: string };
 
 /** Decodes and validates one delivery: the Kafka headers (when daprd sent them) and the CloudEvent body. */
 async function decode(c: Context, route: BindingRoute): Promise<Delivery> {
+  const payload = await c.req.text();
   const headers = v.safeParse(kafkaHeaders, {
     topic: c.req.header('__topic'),
     partition: c.req.header('__partition'),
@@ -42,32 +44,44 @@ async function decode(c: Context, route: BindingRoute): Promise<Delivery> {
     traceparent: c.req.header('traceparent'),
   });
   const context = headers.success ? Object.fromEntries(Object.entries(headers.output).filter(([, x]) => x !== undefined)) : {};
-  if (headers.success && headers.output.topic !== route.kafkaTopic) return { reason: `message from topic ${headers.output.topic}, expected ${route.kafkaTopic}` };
-  if (!headers.success && c.req.header('__topic') !== undefined) return { reason: headers.issues[0].message };
-  const body = await c.req.json<unknown>().catch(() => undefined);
-  if (body === undefined) return { reason: 'body must be a CloudEvent in JSON' };
+  if (headers.success && headers.output.topic !== route.kafkaTopic) return { reason: `message from topic ${headers.output.topic}, expected ${route.kafkaTopic}`, payload };
+  if (!headers.success && c.req.header('__topic') !== undefined) return { reason: headers.issues[0].message, payload };
+  let body: unknown;
+  try {
+    body = JSON.parse(payload);
+  } catch {
+    return { reason: 'body must be a CloudEvent in JSON', payload };
+  }
   const event = v.safeParse(envelope, body);
-  if (!event.success) return { reason: `body is not a CloudEvent: ${event.issues[0].message}` };
-  return { event: event.output as unknown as CloudEvent, context };
+  if (!event.success) return { reason: `body is not a CloudEvent: ${event.issues[0].message}`, payload };
+  return { event: event.output as unknown as CloudEvent, context, payload };
 }
 
 /**
  * Serves an event handler on the route a Dapr input binding calls (`POST /<binding>`, the Kafka
  * value as body and the Kafka metadata as `__topic`, `__partition`, `__offset`, `__key`
  * headers), and answers daprd's `OPTIONS` probe. 200 `SUCCESS` means done; a failure (5xx)
- * asks daprd to deliver again. An event that can never succeed is not refused with a 4xx when
- * it came from Kafka (it would be redelivered forever and block its partition): it is
- * acknowledged with 200 `DROP` and the reason, and logged. Other callers get a 400.
+ * asks daprd to deliver again. A message from Kafka that can never succeed, or that failed
+ * `maxAttempts` times, goes to the dead-letter topic and is acknowledged with 200 `DROP` and
+ * the reason (refusing it would have it redelivered forever, blocking its partition). Other
+ * callers (`task invoke`) get a 400 for an invalid event and the error of a failing one.
  */
-export function mountBinding(app: Hono<{ Variables: RequestVars }>, route: BindingRoute, deliver: (e: CloudEvent, context: Record<string, unknown>) => Promise<DeliveryOutcome>): void {
+export function mountBinding(app: Hono<{ Variables: RequestVars }>, route: BindingRoute, deliver: Deliver, dead: DeadLetterPolicy): void {
+  const guarded = withDeadLetters(deliver, { topic: route.topic, handler: route.handler, ...dead });
   app.options(`/${route.binding}`, (c) => c.body(null, 200));
   app.post(`/${route.binding}`, async (c) => {
     const fromKafka = c.req.header('__topic') !== undefined;
     const delivery = await decode(c, route);
-    const outcome = 'reason' in delivery ? { ok: false as const, reason: delivery.reason } : await deliver(delivery.event, delivery.context);
-    if (outcome.ok) return c.json({ status: 'SUCCESS' });
-    if (!fromKafka) throw new ShopError('invalid_argument', outcome.reason);
-    c.get('log').error({ binding: route.binding, reason: outcome.reason }, 'event dropped: it can never be handled');
-    return c.json({ status: 'DROP', error: { code: 'invalid_argument', message: outcome.reason } });
+    if ('reason' in delivery && !fromKafka) throw new ShopError('invalid_argument', delivery.reason);
+    if ('reason' in delivery) {
+      const key = c.req.header('__key') ?? '';
+      await dead.send({ topic: route.topic, handler: route.handler, reason: delivery.reason, attempts: 1, event_id: '', key, payload: delivery.payload });
+      dead.log.error({ handler: route.handler, reason: delivery.reason }, 'unreadable message dead-lettered');
+      return c.json({ status: 'DROP', error: { code: 'invalid_argument', message: delivery.reason } });
+    }
+    const outcome = fromKafka ? await guarded(delivery.event, { ...delivery.context, payload: delivery.payload }) : await deliver(delivery.event, delivery.context);
+    if (!outcome.ok) throw new ShopError('invalid_argument', outcome.reason);
+    if (outcome.deadLettered) return c.json({ status: 'DROP', error: { code: 'dead_lettered', message: outcome.deadLettered } });
+    return c.json({ status: 'SUCCESS' });
   });
 }

@@ -1,5 +1,5 @@
 import { infraUrls, requireInfra, uniqueName } from '../../test/infra.ts';
-import { testLog } from '../../functions/test-deps.ts';
+import { recordingDeadLetters, testLog } from '../../functions/test-deps.ts';
 import { busContract } from './bus.contract.ts';
 import { ensureTopics, kafkaBus } from './kafka-bus.ts';
 import { memoryBus } from './memory-bus.ts';
@@ -10,7 +10,7 @@ const brokers = [new URL(infraUrls.kafka).host];
 busContract(
   'Kafka',
   async () => {
-    const bus = kafkaBus({ brokers, clientId: 'contract', retry: { attempts: 5, firstDelayMs: 10 } }, testLog);
+    const bus = kafkaBus({ brokers, clientId: 'contract', retry: { attempts: 5, firstDelayMs: 10 }, unreadable: recordingDeadLetters().send }, testLog);
     await bus.connect();
     return {
       bus,

@@ -1,7 +1,7 @@
 import type { CloudEvent } from '../define.ts';
 
-/** Handles one delivered event; throwing asks for redelivery. */
-export type EventListener = (event: CloudEvent) => Promise<void>;
+/** Handles one delivered event (with the transport's metadata, e.g. the Kafka key); throwing asks for redelivery. */
+export type EventListener = (event: CloudEvent, context?: Record<string, unknown>) => Promise<void>;
 
 /** The event bus port: in process by default; Kafka or Dapr for real. Delivery is at least once. */
 export interface EventBus {

@@ -3,6 +3,7 @@ import type { CloudEvent } from '../define.ts';
 import { ShopError } from '../errors.ts';
 import type { Log } from '../log.ts';
 import type { EventBus } from './bus.ts';
+import type { SendDeadLetter } from './dead-letter.ts';
 import type { RetryPolicy } from './memory-bus.ts';
 
 /** Options of the Kafka bus. */
@@ -12,14 +13,16 @@ export interface KafkaBusOptions {
   /** Prefix of every topic and consumer group name. */
   prefix?: string;
   retry?: RetryPolicy;
+  /** Where a message that is no CloudEvent goes (the dead-letter topic); it is then skipped. */
+  unreadable: SendDeadLetter;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A Kafka value as a CloudEvent, or undefined when it is not one. */
-function parseEvent(value: Buffer | null): CloudEvent | undefined {
+function parseEvent(value: string): CloudEvent | undefined {
   try {
-    const event = JSON.parse(value?.toString('utf8') ?? '') as CloudEvent;
+    const event = JSON.parse(value) as CloudEvent;
     return typeof event?.id === 'string' && event.specversion === '1.0' ? event : undefined;
   } catch {
     return undefined;
@@ -65,14 +68,16 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
         autoCommit: true,
         autoCommitThreshold: 1,
         eachMessage: async ({ message, partition, heartbeat }) => {
-          const event = parseEvent(message.value);
+          const payload = message.value?.toString('utf8') ?? '';
+          const event = parseEvent(payload);
           if (!event) {
-            log.error({ topic, group, partition, offset: message.offset }, 'message is not a CloudEvent: skipped');
+            await opts.unreadable({ topic, handler: group, reason: 'message is not a CloudEvent', attempts: 1, event_id: '', key: message.key?.toString('utf8') ?? '', payload });
+            log.error({ topic, group, partition, offset: message.offset }, 'message is not a CloudEvent: dead-lettered');
             return;
           }
           for (let attempt = 1; ; attempt++) {
             try {
-              await listener(event);
+              await listener(event, { key: message.key?.toString('utf8') ?? '', payload });
               break;
             } catch (err) {
               log.warn({ err, topic, group, event_id: event?.id, attempt }, 'event handler failed');

@@ -5,8 +5,11 @@ import { parse } from '../validation.ts';
 /** Decodes a CloudEvent's data for a topic (protobuf JSON to plain snake_case JSON). */
 export type DecodeData = (topic: string, event: CloudEvent) => unknown;
 
-/** Outcome of one delivery: done, or invalid (a poison event, never retried) and why. Other failures throw. */
-export type DeliveryOutcome = { ok: true } | { ok: false; reason: string };
+/**
+ * Outcome of one delivery: done (handled, or given up on and sent to the dead-letter topic, and
+ * why), or invalid (a poison event, never retried) and why. Other failures throw.
+ */
+export type DeliveryOutcome = { ok: true; deadLettered?: string } | { ok: false; reason: string };
 
 /** Builds the delivery function of an event handler, whatever transport delivers it. */
 export function createDelivery<Deps>(def: EventHandlerDef<Deps>, deps: Deps, decode: DecodeData, log: Log) {
