@@ -74,7 +74,7 @@ export async function buildRuntime(config: Config, log: Log, opts: { relay: bool
     const send: SendDeadLetter = (d) => deadLetterSink(bus, uuid, now)(d);
     const bus = await openBus(config, log, send);
     closers.push(() => bus.close());
-    const relay = opts.relay ? startOutboxRelay(payments, bus, log) : undefined;
+    const relay = opts.relay ? startOutboxRelay(payments, bus, log, config.outboxPollMs) : undefined;
     closers.push(() => relay?.stop());
     const deps: Deps = { products, payments, baskets, provider: testProvider(), now, newId: uuid, currency: config.currency };
     return { deps, bus, relay, deadLetters: { send, maxAttempts: config.eventMaxAttempts, log }, close };

@@ -17,6 +17,7 @@ const envSchema = v.object({
   KAFKA_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{0,64}$/, 'may contain only letters, digits and . _ -')), ''),
   EVENT_TRANSPORT: v.optional(v.picklist(['memory', 'kafka', 'dapr'])),
   EVENT_MAX_ATTEMPTS: int(5, 1, 1000),
+  OUTBOX_POLL_MS: int(100, 10, 3_600_000),
   DAPR_HOST: v.optional(v.string(), '127.0.0.1'),
   DAPR_HTTP_PORT: int(3500, 1, 65535),
   DAPR_PUBSUB: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a Dapr component name')), 'shop-pubsub'),
@@ -58,6 +59,8 @@ export interface Config {
   eventTransport: 'memory' | 'kafka' | 'dapr';
   /** Failures of a handler on one event before it goes to the dead-letter topic (outages not counted). */
   eventMaxAttempts: number;
+  /** How often the outbox relay looks for pending events. */
+  outboxPollMs: number;
   /** The Dapr sidecar's HTTP API (`EVENT_TRANSPORT=dapr`). */
   dapr: { host: string; httpPort: number; pubsub: string };
   adminToken: string | undefined;
@@ -104,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kafkaPrefix: e.KAFKA_PREFIX,
     eventTransport: e.EVENT_TRANSPORT ?? (e.KAFKA_BROKERS?.length ? 'kafka' : 'memory'),
     eventMaxAttempts: e.EVENT_MAX_ATTEMPTS,
+    outboxPollMs: e.OUTBOX_POLL_MS,
     dapr: { host: e.DAPR_HOST, httpPort: e.DAPR_HTTP_PORT, pubsub: e.DAPR_PUBSUB },
     adminToken: e.ADMIN_TOKEN,
     currency: e.SHOP_CURRENCY,

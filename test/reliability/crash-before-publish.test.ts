@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../gateway/test-gateway.ts';
+import { freePorts } from '../infra.ts';
+import { realInfraEnv } from '../real-infra-env.ts';
+import { recordFigures } from './figures.ts';
+import { countMessages, createProduct, fillBaskets, pay, startRealShop, stockOf, unitsInBasket, type RealShop } from './harness.ts';
+
+const { ready, env } = await realInfraEnv();
+const root = new URL('../..', import.meta.url).pathname;
+
+/** process-payment alone in its own process, as on Knative; resolves once it is healthy. */
+async function startPaymentFunction(port: number, extra: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'functions/serve-one.ts', 'process-payment'], {
+    cwd: root, env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', ...extra }, stdio: 'ignore',
+  });
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`process-payment did not start (exit ${child.exitCode})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return child;
+}
+
+/** Kills a process at once (no shutdown hook runs), unless it is gone already. */
+const kill = (child: ChildProcess) =>
+  new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : (child.once('exit', r), child.kill('SIGKILL'))));
+
+describe.runIf(ready)('a payment function killed between commit and publish (PostgreSQL, Redis, Kafka)', () => {
+  let shop: RealShop;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    // The shop here consumes the events but publishes nothing: only process-payment relays.
+    shop = await startRealShop(env, { relay: false });
+  });
+  afterAll(async () => {
+    await Promise.all(children.map(kill));
+    await shop?.stop();
+  });
+
+  it('still delivers every committed payment event, once, when a replica starts again', async () => {
+    const counter = await countMessages([env.KAFKA_BROKERS!], `${env.KAFKA_PREFIX}payment-completed`);
+    const product = await createProduct(shop.url, 20);
+    const users = ['crash-1', 'crash-2', 'crash-3', 'crash-4', 'crash-5'];
+    await fillBaskets(shop.url, users, product, 2);
+    const [first, second] = await freePorts(2);
+    // A relay that would not look at the outbox for an hour: every payment commits and stays unpublished.
+    const doomed = await startPaymentFunction(first!, { OUTBOX_POLL_MS: '3600000' });
+    children.push(doomed);
+    for (const user of users) expect((await pay(`http://127.0.0.1:${first}`, user)).status).toBe(201);
+    const pending = async () => (await shop.db.query<{ n: number }>('select count(*)::int as n from outbox where published_at is null'))[0]!.n;
+    expect(await pending()).toBe(5);
+    await kill(doomed);
+    expect(await pending()).toBe(5);
+    expect(await stockOf(shop.url, product)).toBe(20);
+
+    // Another replica (or the same one restarted by Knative) relays what the dead one committed.
+    children.push(await startPaymentFunction(second!, {}));
+    await eventually(async () => (await pending()) === 0, 30_000);
+    await eventually(async () => (await stockOf(shop.url, product)) === 10, 30_000);
+    for (const user of users) await eventually(async () => (await unitsInBasket(shop.url, user, product)) === 0, 30_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const stock = await stockOf(shop.url, product);
+    await counter.stop();
+    await recordFigures('crash-before-publish', {
+      guarantee: 'Transactional outbox: a payment committed by a process killed before publishing is still delivered, once',
+      test: 'test/reliability/crash-before-publish.test.ts',
+      sent: counter.total(), delivered: counter.distinct(), duplicates: counter.total() - counter.distinct(),
+      doubled: Math.max(0, (20 - stock) / 2 - 5), lost: Math.max(0, 5 - (20 - stock) / 2),
+      note: '5 payments committed, process-payment SIGKILLed with all 5 events unpublished; a new replica published them; stock 20 → ' + stock,
+    });
+    expect(stock).toBe(10);
+    expect(counter.distinct()).toBe(5);
+  }, 120_000);
+});

@@ -1,0 +1,90 @@
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { buildRuntime, type Runtime } from '../../functions/build-deps.ts';
+import type { Definitions } from '../../functions/definitions.ts';
+import { registry } from '../../functions/registry.ts';
+import { subscribeHandlers } from '../../functions/subscribe-handlers.ts';
+import { createGateway } from '../../gateway/app.ts';
+import { call, dropSchema, GATEWAY_ADMIN } from '../../gateway/test-gateway.ts';
+import { testLog } from '../../functions/test-deps.ts';
+import { loadConfig } from '../../platform/config.ts';
+import { serve } from '../../platform/http/serve.ts';
+import { openPostgres } from '../../platform/sql/postgres.ts';
+import type { Sql } from '../../platform/sql/sql.ts';
+
+/** A shop in this process on real infrastructure, with a direct line to its database. */
+export interface RealShop {
+  url: string;
+  runtime: Runtime;
+  db: Sql;
+  stop(): Promise<void>;
+}
+
+/**
+ * The gateway with every function in process on `env` (PostgreSQL, Redis, Kafka), its event
+ * handlers subscribed; `relay: false` leaves publishing to other processes.
+ */
+export async function startRealShop(env: Record<string, string>, opts: { relay?: boolean; handlers?: Definitions } = {}): Promise<RealShop> {
+  const config = loadConfig({ PORT: '0', ADMIN_TOKEN: GATEWAY_ADMIN, ...env });
+  const runtime = await buildRuntime(config, testLog, { relay: opts.relay ?? true });
+  const gw = createGateway(config, testLog, runtime);
+  await subscribeHandlers(opts.handlers ?? registry, runtime, testLog);
+  const server = await serve({ fetch: gw.app.fetch, rpc: gw.rpc, port: 0, host: '127.0.0.1' });
+  const db = await openPostgres({ url: env.DATABASE_URL!, schema: env.DATABASE_SCHEMA });
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    runtime,
+    db,
+    async stop() {
+      await server.close();
+      await runtime.close();
+      await db.close();
+      await dropSchema(env);
+    },
+  };
+}
+
+/** A card the test provider approves. */
+export const approvedCard = { number: '4242424242424242', holder: 'Rel Iable', expiry: '12/30', cvv: '123' };
+
+/** Creates a product with the given stock through the gateway; returns its id. */
+export async function createProduct(url: string, stock: number, name = 'Reliability test item'): Promise<string> {
+  const res = await call(`${url}/api/v1/products`, 'POST', { name, category: 'test', price: { amount_minor: 1000, currency: 'USD' }, stock }, { authorization: `Bearer ${GATEWAY_ADMIN}` });
+  if (res.status !== 201) throw new Error(`creating a product: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
+/** Puts `quantity` of a product in each user's basket, a few at a time. */
+export async function fillBaskets(url: string, users: string[], productId: string, quantity: number): Promise<void> {
+  for (let i = 0; i < users.length; i += 20) {
+    await Promise.all(users.slice(i, i + 20).map(async (user_id) => {
+      const res = await call(`${url}/api/v1/baskets/add`, 'POST', { user_id, product_id: productId, quantity });
+      if (res.status !== 200) throw new Error(`add-to-basket for ${user_id}: ${res.status} ${JSON.stringify(res.body)}`);
+    }));
+  }
+}
+
+/** Pays a user's basket through the gateway. */
+export const pay = (url: string, user: string) => call(`${url}/api/v1/payments`, 'POST', { user_id: user, card: approvedCard }, { 'idempotency-key': `pay-${user}` });
+
+/** Units of a product left in stock. */
+export const stockOf = async (url: string, id: string): Promise<number> => (await call(`${url}/api/v1/products/${id}`)).body.stock;
+
+/** Units of a product in a user's basket. */
+export async function unitsInBasket(url: string, user: string, productId: string): Promise<number> {
+  const items: { product_id: string; quantity: number }[] = (await call(`${url}/api/v1/baskets/${user}`)).body.items;
+  return items.find((i) => i.product_id === productId)?.quantity ?? 0;
+}
+
+/**
+ * Counts the messages of a Kafka topic from now on, in a group of its own: how many arrived and
+ * how many distinct event ids, to tell redeliveries from events.
+ */
+export async function countMessages(brokers: string[], topic: string): Promise<{ total: () => number; distinct: () => number; stop: () => Promise<void> }> {
+  const kafka = new Kafka({ clientId: 'reliability-counter', brokers, logLevel: logLevel.NOTHING });
+  const consumer: Consumer = kafka.consumer({ groupId: `counter-${topic}-${Date.now()}`, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  const ids: string[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void ids.push(JSON.parse(message.value!.toString()).id) });
+  return { total: () => ids.length, distinct: () => new Set(ids).size, stop: () => consumer.disconnect() };
+}
