@@ -7,6 +7,7 @@ import { buildRuntime, type Runtime } from '../functions/build-deps.ts';
 import { routes, type FunctionName, type RequestRoute } from '../functions/routes.ts';
 import { testLog } from '../functions/test-deps.ts';
 import { loadConfig } from '../platform/config.ts';
+import { recordCheck } from '../test/reliability/figures.ts';
 import { copyPgliteTemplate } from '../test/pglite-template.ts';
 import { createGateway, type Gateway } from './app.ts';
 import { GATEWAY_ADMIN } from './test-gateway.ts';
@@ -85,9 +86,16 @@ describe('hostile input never gets a 5xx and a refusal changes nothing (property
     runtime = await buildRuntime(config, testLog, { relay: false });
     gateway = createGateway(config, testLog, runtime);
   });
+  const seen = { requests: 0, refused: 0, accepted: 0, failures: 0 };
   afterAll(async () => {
     await runtime?.close();
     await rm(dir, { recursive: true, force: true });
+    await recordCheck('hostile-input', {
+      guarantee: 'Bad input: always a 4xx with a JSON error, never a 5xx, and a refusal changes nothing',
+      test: 'gateway/hostile-input.test.ts',
+      runs: seen.requests, failures: seen.failures,
+      note: `${Object.keys(valid).length} routes, property-based (fast-check): ${seen.refused} refused with a 4xx, ${seen.accepted} valid enough to be served`,
+    });
   });
 
   /** What a refused request must leave alone: the catalog, two baskets, the outbox. */
@@ -107,10 +115,16 @@ describe('hostile input never gets a 5xx and a refusal changes nothing (property
           const { path, init } = request(route, input, text);
           const res = await gateway.app.request(`http://gw${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${GATEWAY_ADMIN}` } });
           const answer = await res.text();
+          seen.requests++;
+          if (res.status >= 500) seen.failures++;
+          else if (res.status >= 400) seen.refused++;
+          else seen.accepted++;
           expect(res.status, `${init.method} ${path.slice(0, 200)} ${text.slice(0, 300)} → ${answer.slice(0, 300)}`).toBeLessThan(500);
           if (res.status >= 400) {
             expect(JSON.parse(answer)).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
-            expect(await state()).toBe(before);
+            const after = await state();
+            if (after !== before) seen.failures++;
+            expect(after).toBe(before);
           }
         }),
         { numRuns: 150 },

@@ -12,3 +12,4 @@ export REQUIRE_INFRA=1 TEST_DATABASE_URL="$DATABASE_URL" TEST_REDIS_URL="$REDIS_
 unset DATABASE_URL REDIS_URL KAFKA_BROKERS
 npx tsc --noEmit
 npx vitest run "$@"
+npx tsx scripts/reliability-report.ts --print
