@@ -12,7 +12,7 @@ import { startTopology } from '../scripts/topology.ts';
 import { freePorts, requireDaprd } from '../test/infra.ts';
 import { realInfraEnv } from '../test/real-infra-env.ts';
 import { shopFlow } from './shop-flow.ts';
-import { call, dropSchema, eventually } from './test-gateway.ts';
+import { call, dropSchema, eventually, GATEWAY_ADMIN } from './test-gateway.ts';
 
 const infra = await realInfraEnv();
 const ready = infra.ready && requireDaprd();
@@ -34,7 +34,7 @@ async function startWithDapr() {
   const resources = await localResources(dir, { brokers: env.KAFKA_BROKERS!, prefix: env.KAFKA_PREFIX! });
   const output: string[] = [];
   const topology = await startTopology({
-    env: { ...env, LOG_LEVEL: 'warn' }, gatewayPort: free[0]!, ports, onLine: (l) => output.push(l),
+    env: { ...env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn' }, gatewayPort: free[0]!, ports, onLine: (l) => output.push(l),
     dapr: { ...resources, ports: sidecars, logLevel: 'warn' },
   }).catch((e) => {
     throw new Error(`${(e as Error).message}\n${output.slice(-40).join('\n')}`);

@@ -3,7 +3,7 @@ import { startTopology } from '../scripts/topology.ts';
 import { freePorts } from '../test/infra.ts';
 import { realInfraEnv } from '../test/real-infra-env.ts';
 import { shopFlow } from './shop-flow.ts';
-import { dropSchema } from './test-gateway.ts';
+import { dropSchema, GATEWAY_ADMIN } from './test-gateway.ts';
 
 const { ready, env } = await realInfraEnv();
 
@@ -14,7 +14,7 @@ async function startSeparate() {
   const free = await freePorts(names.length + 1);
   names.forEach((name, i) => (ports[name] = free[i + 1]!));
   const output: string[] = [];
-  const topology = await startTopology({ env: { ...env, LOG_LEVEL: 'warn' }, gatewayPort: free[0]!, ports, onLine: (l) => output.push(l) }).catch((e) => {
+  const topology = await startTopology({ env: { ...env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn' }, gatewayPort: free[0]!, ports, onLine: (l) => output.push(l) }).catch((e) => {
     throw new Error(`${(e as Error).message}\n${output.slice(-30).join('\n')}`);
   });
   return {

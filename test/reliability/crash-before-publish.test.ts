@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../gateway/test-gateway.ts';
 import { freePorts } from '../infra.ts';
 import { realInfraEnv } from '../real-infra-env.ts';
 import { recordFigures } from './figures.ts';
-import { countMessages, createProduct, fillBaskets, pay, startRealShop, stockOf, unitsInBasket, type RealShop } from './harness.ts';
+import { countMessages, createProduct, fillBaskets, pay, stockOf, unitsInBasket, useRealShop } from './harness.ts';
 
 const { ready, env } = await realInfraEnv();
 const root = new URL('../..', import.meta.url).pathname;
@@ -27,16 +27,9 @@ const kill = (child: ChildProcess) =>
   new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : (child.once('exit', r), child.kill('SIGKILL'))));
 
 describe.runIf(ready)('a payment function killed between commit and publish (PostgreSQL, Redis, Kafka)', () => {
-  let shop: RealShop;
+  const shop = useRealShop(env, { relay: false });
   const children: ChildProcess[] = [];
-  beforeAll(async () => {
-    // The shop here consumes the events but publishes nothing: only process-payment relays.
-    shop = await startRealShop(env, { relay: false });
-  });
-  afterAll(async () => {
-    await Promise.all(children.map(kill));
-    await shop?.stop();
-  });
+  afterAll(async () => void (await Promise.all(children.map(kill))));
 
   it('still delivers every committed payment event, once, when a replica starts again', async () => {
     const counter = await countMessages([env.KAFKA_BROKERS!], `${env.KAFKA_PREFIX}payment-completed`);

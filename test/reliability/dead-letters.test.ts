@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readDeadLetters } from '../../functions/events/dead-letter-topic.ts';
 import { stockRejected } from '../../functions/events/test-events.ts';
 import { eventually } from '../../gateway/test-gateway.ts';
 import { realInfraEnv } from '../real-infra-env.ts';
 import { recordFigures } from './figures.ts';
-import { createProduct, fillBaskets, pay, startRealShop, type RealShop } from './harness.ts';
+import { createProduct, fillBaskets, pay, useRealShop } from './harness.ts';
 
 const { ready, env } = await realInfraEnv();
 const root = new URL('../..', import.meta.url).pathname;
@@ -15,11 +15,7 @@ const dlq = (...args: string[]) =>
   promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/dlq.ts', ...args], { cwd: root, env: { ...process.env, KAFKA_BROKERS: env.KAFKA_BROKERS, KAFKA_PREFIX: env.KAFKA_PREFIX } });
 
 describe.runIf(ready)('poison messages go to the dead-letter topic and can be replayed (PostgreSQL, Redis, Kafka)', () => {
-  let shop: RealShop;
-  beforeAll(async () => {
-    shop = await startRealShop(env);
-  });
-  afterAll(async () => shop?.stop());
+  const shop = useRealShop(env);
 
   it('dead-letters an unreadable message at once and a failing event after its attempts, without blocking the partition', async () => {
     const brokers = [env.KAFKA_BROKERS!];

@@ -1,18 +1,14 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../../gateway/test-gateway.ts';
 import { realInfraEnv } from '../real-infra-env.ts';
 import { recordFigures } from './figures.ts';
-import { countMessages, createProduct, fillBaskets, pay, startRealShop, stockOf, unitsInBasket, type RealShop } from './harness.ts';
+import { countMessages, createProduct, fillBaskets, pay, stockOf, unitsInBasket, useRealShop } from './harness.ts';
 
 const { ready, env } = await realInfraEnv();
 
 describe.runIf(ready)('the same event delivered three times (PostgreSQL, Redis, Kafka)', () => {
-  let shop: RealShop;
-  beforeAll(async () => {
-    shop = await startRealShop(env);
-  });
-  afterAll(async () => shop?.stop());
+  const shop = useRealShop(env);
 
   it('takes stock once and clears the basket once', async () => {
     const brokers = [env.KAFKA_BROKERS!];

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { afterAll, beforeAll } from 'vitest';
 import { buildRuntime, type Runtime } from '../../functions/build-deps.ts';
 import type { Definitions } from '../../functions/definitions.ts';
 import { registry } from '../../functions/registry.ts';
@@ -41,6 +42,14 @@ export async function startRealShop(env: Record<string, string>, opts: { relay?:
       await dropSchema(env);
     },
   };
+}
+
+/** {@link startRealShop} before the suite's tests and stopped after them; the object is filled in `beforeAll`. */
+export function useRealShop(env: Record<string, string>, opts: { relay?: boolean } = {}): RealShop {
+  const shop = {} as RealShop;
+  beforeAll(async () => void Object.assign(shop, await startRealShop(env, opts)), 120_000);
+  afterAll(async () => shop.stop?.(), 60_000);
+  return shop;
 }
 
 /** A card the test provider approves. */

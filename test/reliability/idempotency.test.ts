@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, eventually } from '../../gateway/test-gateway.ts';
 import { realInfraEnv } from '../real-infra-env.ts';
 import { recordFigures } from './figures.ts';
-import { approvedCard, createProduct, fillBaskets, startRealShop, stockOf, type RealShop } from './harness.ts';
+import { approvedCard, createProduct, fillBaskets, stockOf, useRealShop } from './harness.ts';
 
 const { ready, env } = await realInfraEnv();
 
 describe.runIf(ready)('concurrent retries of one payment (PostgreSQL, Redis, Kafka)', () => {
-  let shop: RealShop;
-  beforeAll(async () => {
-    shop = await startRealShop(env);
-  });
-  afterAll(async () => shop?.stop());
+  const shop = useRealShop(env);
 
   it('charges once for 20 concurrent requests with the same Idempotency-Key, and refuses the key for another body', async () => {
     const product = await createProduct(shop.url, 10);

@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { call, eventually } from '../../gateway/test-gateway.ts';
 import { realInfraEnv } from '../real-infra-env.ts';
 import { recordFigures } from './figures.ts';
-import { countMessages, createProduct, fillBaskets, pay, startRealShop, stockOf, type RealShop } from './harness.ts';
+import { countMessages, createProduct, fillBaskets, pay, stockOf, useRealShop } from './harness.ts';
 
 const { ready, env } = await realInfraEnv();
 
 describe.runIf(ready)('200 concurrent checkouts of a product with stock 10 (PostgreSQL, Redis, Kafka)', () => {
-  let shop: RealShop;
+  const shop = useRealShop(env);
   let watching = false;
-  beforeAll(async () => {
-    shop = await startRealShop(env);
-  });
-  afterAll(async () => {
-    watching = false;
-    await shop?.stop();
-  });
+  afterAll(() => void (watching = false));
 
   it('keeps exactly 10 orders, refunds or refuses the rest, and stock ends at 0, never below', async () => {
     const brokers = [env.KAFKA_BROKERS!];
