@@ -9,8 +9,9 @@ import { testLog } from '../functions/test-deps.ts';
 import { loadConfig } from '../platform/config.ts';
 import { recordCheck } from '../test/reliability/figures.ts';
 import { copyPgliteTemplate } from '../test/pglite-template.ts';
+import { realInfraEnv } from '../test/real-infra-env.ts';
 import { createGateway, type Gateway } from './app.ts';
-import { GATEWAY_ADMIN } from './test-gateway.ts';
+import { dropSchema, GATEWAY_ADMIN } from './test-gateway.ts';
 
 /** A valid input of every request function, as REST JSON (path parameters included). */
 const valid: Record<string, Record<string, unknown>> = {
@@ -75,14 +76,25 @@ function request(route: RequestRoute, input: Record<string, unknown>, text: stri
   return { path, init: { method: route.method, body: text, headers: { 'content-type': 'application/json', 'idempotency-key': 'hostile' } } };
 }
 
-describe('hostile input never gets a 5xx and a refusal changes nothing (property-based, PGlite)', () => {
+const { ready, env: realEnv } = await realInfraEnv();
+const { KAFKA_BROKERS: _brokers, KAFKA_PREFIX: _prefix, ...postgresAndRedis } = realEnv;
+
+/** The shops the input goes to: the embedded default, and PostgreSQL with Redis (events stay in process). */
+const shops = [
+  {
+    name: 'hostile-input', label: 'embedded default: PGlite, baskets in memory', enabled: true,
+    env: async (dir: string) => (await copyPgliteTemplate(dir), { DATA_DIR: dir }), cleanUp: async () => {},
+  },
+  { name: 'hostile-input-real', label: 'PostgreSQL and Redis', enabled: ready, env: async () => postgresAndRedis, cleanUp: () => dropSchema(postgresAndRedis) },
+];
+
+for (const shop of shops) describe.runIf(shop.enabled)(`hostile input never gets a 5xx and a refusal changes nothing (property-based, ${shop.label})`, () => {
   let runtime: Runtime;
   let gateway: Gateway;
   let dir = '';
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'daprps-hostile-'));
-    await copyPgliteTemplate(dir);
-    const config = loadConfig({ DATA_DIR: dir, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ ...(await shop.env(dir)), ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'silent' });
     runtime = await buildRuntime(config, testLog, { relay: false });
     gateway = createGateway(config, testLog, runtime);
   });
@@ -90,8 +102,9 @@ describe('hostile input never gets a 5xx and a refusal changes nothing (property
   afterAll(async () => {
     await runtime?.close();
     await rm(dir, { recursive: true, force: true });
-    await recordCheck('hostile-input', {
-      guarantee: 'Bad input: always a 4xx with a JSON error, never a 5xx, and a refusal changes nothing',
+    await shop.cleanUp();
+    await recordCheck(shop.name, {
+      guarantee: `Bad input (${shop.label}): always a 4xx with a JSON error, never a 5xx, and a refusal changes nothing`,
       test: 'gateway/hostile-input.test.ts',
       runs: seen.requests, failures: seen.failures,
       note: `${Object.keys(valid).length} routes, property-based (fast-check): ${seen.refused} refused with a 4xx, ${seen.accepted} valid enough to be served`,
