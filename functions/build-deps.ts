@@ -1,4 +1,7 @@
 import type { Config } from '../platform/config.ts';
+import type { Need } from '../platform/define.ts';
+import type { Check } from '../platform/health.ts';
+import { outboxBacklog } from '../platform/metrics.ts';
 import type { EventBus } from '../platform/events/bus.ts';
 import { kafkaBus } from '../platform/events/kafka-bus.ts';
 import { memoryBus } from '../platform/events/memory-bus.ts';
@@ -27,6 +30,8 @@ export interface Runtime {
   relay?: Relay;
   /** Where handlers of this process send the messages they give up on. */
   deadLetters: DeadLetterPolicy;
+  /** Readiness checks of what this process connected to. */
+  checks: Record<Need, Check>;
   close(): Promise<void>;
 }
 
@@ -77,7 +82,13 @@ export async function buildRuntime(config: Config, log: Log, opts: { relay: bool
     const relay = opts.relay ? startOutboxRelay(payments, bus, log, config.outboxPollMs) : undefined;
     closers.push(() => relay?.stop());
     const deps: Deps = { products, payments, baskets, provider: testProvider(), now, newId: uuid, currency: config.currency };
-    return { deps, bus, relay, deadLetters: { send, maxAttempts: config.eventMaxAttempts, log }, close };
+    outboxBacklog.readFrom(async () => (await sql.query<{ n: number }>('select count(*)::int as n from outbox where published_at is null'))[0]!.n);
+    const checks: Record<Need, Check> = {
+      database: async () => void (await sql.query('select 1')),
+      redis: async () => void (await redis?.ping()),
+      events: () => bus.ready(),
+    };
+    return { deps, bus, relay, deadLetters: { send, maxAttempts: config.eventMaxAttempts, log }, checks, close };
   } catch (e) {
     await close();
     throw e;

@@ -6,6 +6,7 @@ import { createHttpApp } from '../platform/http/app.ts';
 import { serve } from '../platform/http/serve.ts';
 import { createLog } from '../platform/log.ts';
 import { onShutdown } from '../platform/shutdown.ts';
+import { readinessChecks } from './readiness.ts';
 import { routes, serviceName, type FunctionName } from './routes.ts';
 import { subscribeHandlers } from './subscribe-handlers.ts';
 
@@ -23,7 +24,7 @@ export async function serveFunction(name: FunctionName, def: Definition): Promis
   const defs = { [name]: def };
   const runtime = await buildRuntime(config, log, { relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length });
   if (config.eventTransport === 'kafka') await subscribeHandlers(defs, runtime, log);
-  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, health: () => ({ function: name }) });
+  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, info: { function: name }, checks: readinessChecks(def, runtime) });
   const rpc = mountFunctions({ app, defs, deps: runtime.deps, deadLetters: runtime.deadLetters, config, log });
   const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });
   log.info({ function: name, url: `http://${config.host}:${server.port}`, data_dir: config.dataDir }, 'function listening');

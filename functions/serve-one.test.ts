@@ -54,6 +54,11 @@ describe('a function served alone and invoked with JSON', () => {
     const rest = await fetch(`${url}/api/v1/products/kettle`);
     expect(rest.status).toBe(200);
     expect((await fetch(`${url}/api/v1/baskets/alice`)).status).toBe(404);
+    // Its own health (readiness checks only what it needs) and metrics.
+    expect(await (await fetch(`${url}/health/ready`)).json()).toMatchObject({ status: 'ok', function: 'get-product', checks: { database: { ok: true } } });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('http_requests_total{route="/api/v1/products/:id",method="GET",status="200"} 1');
+    expect(metrics).toContain('nodejs_eventloop_lag_seconds');
   }, 60_000);
 
   it('serves an event handler on its binding route and applies an invoked event', async () => {

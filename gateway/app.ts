@@ -25,7 +25,7 @@ export const allFunctions = Object.keys(routes) as FunctionName[];
  */
 export function createGateway(config: Config, log: Log, runtime?: Runtime): Gateway {
   const mode = runtime ? 'embedded' : 'remote';
-  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, health: () => ({ service: 'gateway', mode }) });
+  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, info: { service: 'gateway', mode }, checks: runtime?.checks });
   app.use(corsAllowList(config.corsOrigins));
   if (runtime) {
     const rpc = mountFunctions({ app, defs: registry, deps: runtime.deps, deadLetters: runtime.deadLetters, config, log });

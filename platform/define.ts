@@ -15,10 +15,15 @@ export interface RestRequest {
   body: unknown;
 }
 
+/** What a function needs to serve: its readiness checks exactly these. */
+export type Need = 'database' | 'redis' | 'events';
+
 /** A request/response function, defined once and served over REST, Connect-RPC or in process. */
 export interface FunctionDef<Deps, I = any, O = any> {
   /** The function's name, a key of the route table. */
   name: string;
+  /** The dependencies it cannot serve without (readiness); `events` when it publishes. */
+  needs: readonly Need[];
   /** Validates the plain JSON input (snake_case field names, as in the REST API). */
   input: v.GenericSchema<unknown, I>;
   /** `admin`: needs the admin bearer token. */
@@ -49,6 +54,8 @@ export interface CloudEvent<D = unknown> {
 /** An event handler, triggered by the bus (in process, Kafka, or a Dapr binding). */
 export interface EventHandlerDef<Deps, D = any> {
   name: string;
+  /** The dependencies it cannot handle events without (readiness); always `events`. */
+  needs: readonly Need[];
   topic: string;
   /** Validates the event data; an invalid event is not retried. */
   data: v.GenericSchema<unknown, D>;

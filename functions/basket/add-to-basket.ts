@@ -9,6 +9,7 @@ import { MAX_LINE_QUANTITY } from './store.ts';
 /** Adds units of a product to a user's basket; never more than the stock. */
 export default defineFunction({
   name: 'add-to-basket',
+  needs: ['database', 'redis'],
   access: 'public',
   input: v.object({ user_id: idSchema, product_id: idSchema, quantity: intSchema(1, MAX_LINE_QUANTITY) }),
   handler: (d: Pick<Deps, 'baskets' | 'products' | 'currency'>) => async ({ user_id, product_id, quantity }) => {

@@ -6,6 +6,7 @@ import type { Deps } from '../deps.ts';
 /** Empties a user's basket. */
 export default defineFunction({
   name: 'clear-basket',
+  needs: ['redis'],
   access: 'public',
   input: v.object({ user_id: idSchema }),
   handler: (d: Pick<Deps, 'baskets'>) => async ({ user_id }): Promise<void> => d.baskets.clear(user_id),

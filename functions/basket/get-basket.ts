@@ -7,6 +7,7 @@ import { loadBasket } from './load-basket.ts';
 /** Returns a user's basket at current prices (an empty basket if none). */
 export default defineFunction({
   name: 'get-basket',
+  needs: ['database', 'redis'],
   access: 'public',
   input: v.object({ user_id: idSchema }),
   handler: (d: Pick<Deps, 'baskets' | 'products' | 'currency'>) => async ({ user_id }) => loadBasket(d, user_id),

@@ -8,6 +8,7 @@ import { paymentCompletedData } from '../events/schemas.ts';
  */
 export default defineEventHandler({
   name: 'basket/on-payment-completed',
+  needs: ['redis', 'events'],
   topic: 'payment-completed',
   data: paymentCompletedData,
   handler: (d: Pick<Deps, 'baskets'>) => async (data, event, ctx) => {

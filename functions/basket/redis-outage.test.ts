@@ -1,21 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, requireInfra } from '../../test/infra.ts';
+import { startRedis, stopProcess as stop } from '../../test/private-redis.ts';
 import { recordCheck } from '../../test/reliability/figures.ts';
 import { aProduct, testDeps } from '../test-deps.ts';
 import { testApp } from '../test-app.ts';
 import { connectRedis, redisBasketStore } from './redis-store.ts';
-
-/** A private redis-server (installed by `npm run infra:up`), so stopping it disturbs no other test. */
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no']);
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => String(d).includes('Ready to accept connections') && resolve(child));
-    child.once('error', reject);
-  });
-}
-
-const stop = (child: ChildProcess) => new Promise((r) => (child.once('exit', r), child.kill('SIGKILL')));
 
 describe.runIf(await requireInfra('redis'))('baskets while Redis goes down and comes back', () => {
   let server: ChildProcess | undefined;

@@ -8,6 +8,7 @@ import { MAX_LINE_QUANTITY } from './store.ts';
 /** Removes units of a product from a basket, or the whole line when no quantity is given. */
 export default defineFunction({
   name: 'remove-from-basket',
+  needs: ['database', 'redis'],
   access: 'public',
   input: v.object({ user_id: idSchema, product_id: idSchema, quantity: v.optional(intSchema(1, MAX_LINE_QUANTITY)) }),
   handler: (d: Pick<Deps, 'baskets' | 'products' | 'currency'>) => async ({ user_id, product_id, quantity }) =>

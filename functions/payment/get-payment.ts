@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts';
 /** Returns one payment. */
 export default defineFunction({
   name: 'get-payment',
+  needs: ['database'],
   access: 'public',
   input: v.object({ id: idSchema }),
   handler: (d: Pick<Deps, 'payments'>) => async ({ id }) => (await d.payments.get(id)) ?? Promise.reject(notFound('payment', id)),

@@ -1,6 +1,7 @@
 import { defineEventHandler } from '../../platform/define.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { Deps } from '../deps.ts';
+import { paymentsByStatus } from '../metrics.ts';
 import { stockRejectedData } from '../events/schemas.ts';
 import { paymentRefundedEvent } from './events.ts';
 import { refundable } from './refund-rules.ts';
@@ -12,6 +13,7 @@ import { refundable } from './refund-rules.ts';
  */
 export default defineEventHandler({
   name: 'payment/on-stock-rejected',
+  needs: ['database', 'events'],
   topic: 'stock-rejected',
   data: stockRejectedData,
   publishes: ['payment-refunded'],
@@ -25,6 +27,7 @@ export default defineEventHandler({
     const now = d.now();
     const refunded = await d.payments.refundOnce('payment/on-stock-rejected', event.id, { id: payment.id, amountMinor: amount, reason, now }, (p, a) =>
       paymentRefundedEvent(p, a, reason, d.newId(), now));
+    if (refunded) paymentsByStatus.inc({ status: refunded.status });
     const fields = { payment_id: payment.id, order_id: payment.order_id, status: refunded?.status };
     ctx.log.info(fields, refunded ? 'payment refunded: the order could not be served' : 'event already applied to the payment');
   },

@@ -6,6 +6,7 @@ import { money } from '../../platform/money.ts';
 import { idSchema } from '../../platform/validation.ts';
 import { priceBasket } from '../basket/price.ts';
 import type { Deps } from '../deps.ts';
+import { paymentsByStatus } from '../metrics.ts';
 import { brand, expired } from './card.ts';
 import { paymentCompletedEvent } from './events.ts';
 import type { Payment } from './payment.ts';
@@ -30,6 +31,7 @@ function replay(existing: KeyedPayment, input: Input): Payment {
 /** Charges a user's basket at current prices and publishes `payment-completed` through the outbox. */
 export default defineFunction({
   name: 'process-payment',
+  needs: ['database', 'redis', 'events'],
   access: 'public',
   publishes: ['payment-completed'],
   input: v.object({
@@ -70,6 +72,7 @@ export default defineFunction({
     });
     const done: Payment = charge.approved ? { ...pending, status: 'completed' } : { ...pending, status: 'failed', failure_reason: charge.reason };
     await d.payments.finish(done, done.status === 'completed' ? [paymentCompletedEvent(done, d.newId(), d.now())] : []);
+    paymentsByStatus.inc({ status: done.status });
     return done;
   },
 });

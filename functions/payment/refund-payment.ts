@@ -3,12 +3,14 @@ import { defineFunction } from '../../platform/define.ts';
 import { notFound } from '../../platform/errors.ts';
 import { idSchema, intSchema, MAX_AMOUNT_MINOR, textSchema } from '../../platform/validation.ts';
 import type { Deps } from '../deps.ts';
+import { paymentsByStatus } from '../metrics.ts';
 import { paymentRefundedEvent } from './events.ts';
 import { statusAfterRefund } from './refund-rules.ts';
 
 /** Refunds a completed payment, fully (no amount) or partly, and publishes `payment-refunded`. */
 export default defineFunction({
   name: 'refund-payment',
+  needs: ['database', 'events'],
   access: 'public',
   publishes: ['payment-refunded'],
   input: v.object({
@@ -23,6 +25,8 @@ export default defineFunction({
     statusAfterRefund(payment, amount);
     await d.provider.refund({ reference: payment.id, amount: { amount_minor: amount, currency: payment.amount.currency } });
     const now = d.now();
-    return d.payments.refund({ id, amountMinor: amount, reason, now }, (p) => paymentRefundedEvent(p, amount, reason, d.newId(), now));
+    const refunded = await d.payments.refund({ id, amountMinor: amount, reason, now }, (p) => paymentRefundedEvent(p, amount, reason, d.newId(), now));
+    paymentsByStatus.inc({ status: refunded.status });
+    return refunded;
   },
 });

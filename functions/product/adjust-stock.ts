@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts';
 /** Adds units to (or removes them from) a product's stock; stock never goes below zero (admin). */
 export default defineFunction({
   name: 'adjust-stock',
+  needs: ['database'],
   access: 'admin',
   input: v.object({ id: idSchema, delta: intSchema(-1_000_000, 1_000_000) }),
   handler: (d: Pick<Deps, 'products' | 'now'>) => async ({ id, delta }) => {

@@ -7,6 +7,7 @@ import { productFields } from './schemas.ts';
 /** Adds a product to the catalog (admin). */
 export default defineFunction({
   name: 'create-product',
+  needs: ['database'],
   access: 'admin',
   input: v.object({
     name: productFields.name,

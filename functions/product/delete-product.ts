@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts';
 /** Removes a product from the catalog (admin). */
 export default defineFunction({
   name: 'delete-product',
+  needs: ['database'],
   access: 'admin',
   input: v.object({ id: idSchema }),
   handler: (d: Pick<Deps, 'products'>) => async ({ id }): Promise<void> => {

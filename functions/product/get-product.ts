@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts';
 /** Returns one product. */
 export default defineFunction({
   name: 'get-product',
+  needs: ['database'],
   access: 'public',
   input: v.object({ id: idSchema }),
   handler: (d: Pick<Deps, 'products'>) => async ({ id }) => (await d.products.get(id)) ?? Promise.reject(notFound('product', id)),

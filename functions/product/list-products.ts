@@ -7,6 +7,7 @@ import { productFields } from './schemas.ts';
 /** Lists the catalog, optionally by category, a page at a time. */
 export default defineFunction({
   name: 'list-products',
+  needs: ['database'],
   access: 'public',
   input: v.object({
     category: v.optional(productFields.category),

@@ -1,5 +1,6 @@
 import { defineEventHandler } from '../../platform/define.ts';
 import type { Deps } from '../deps.ts';
+import { stockRejections } from '../metrics.ts';
 import { paymentCompletedData } from '../events/schemas.ts';
 import { stockRejectedEvent } from './events.ts';
 import type { StockLine } from './product.ts';
@@ -18,6 +19,7 @@ function mergeLines(items: StockLine[]): StockLine[] {
  */
 export default defineEventHandler({
   name: 'product/on-payment-completed',
+  needs: ['database', 'events'],
   topic: 'payment-completed',
   data: paymentCompletedData,
   publishes: ['stock-rejected'],
@@ -25,7 +27,9 @@ export default defineEventHandler({
     const now = d.now();
     const result = await d.products.takeOrderStock('product/on-payment-completed', event.id, mergeLines(data.items), now, (s) => stockRejectedEvent(data, s, d.newId(), now));
     const fields = { payment_id: data.payment_id, order_id: data.order_id, ...result };
-    if (result.outcome === 'rejected') ctx.log.warn(fields, 'paid order exceeds stock: nothing taken, stock-rejected published');
-    else ctx.log.info(fields, result.outcome === 'applied' ? 'order stock taken' : 'event already applied to stock');
+    if (result.outcome === 'rejected') {
+      stockRejections.inc();
+      ctx.log.warn(fields, 'paid order exceeds stock: nothing taken, stock-rejected published');
+    } else ctx.log.info(fields, result.outcome === 'applied' ? 'order stock taken' : 'event already applied to stock');
   },
 });

@@ -8,6 +8,7 @@ import { productFields } from './schemas.ts';
 /** Changes the given fields of a product (admin); stock changes go through adjust-stock. */
 export default defineFunction({
   name: 'update-product',
+  needs: ['database'],
   access: 'admin',
   input: v.object({
     id: idSchema,

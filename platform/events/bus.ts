@@ -11,5 +11,7 @@ export interface EventBus {
    * throws gets the event again. Resolves once the subscription is live.
    */
   subscribe(topic: string, group: string, listener: EventListener): Promise<void>;
+  /** Resolves when the broker (or the sidecar) answers; throws why not (readiness). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }

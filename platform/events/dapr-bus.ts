@@ -37,6 +37,11 @@ export function daprBus(opts: DaprBusOptions): EventBus {
     async subscribe(topic) {
       throw new Error(`with Dapr, ${topic} events arrive through the sidecar's input bindings, not a subscription`);
     },
+    async ready() {
+      // The sidecar is up and its components (pub/sub, bindings) are initialised.
+      const res = await fetch(`http://${opts.host}:${opts.httpPort}/v1.0/healthz/outbound`);
+      if (!res.ok) throw new Error(`the Dapr sidecar at ${opts.host}:${opts.httpPort} answers ${res.status}`);
+    },
     async close() {
       await client.stop();
     },

@@ -1,6 +1,7 @@
 import type { CloudEvent } from '../define.ts';
 import { ShopError } from '../errors.ts';
 import type { Log } from '../log.ts';
+import { eventsHandled } from '../metrics.ts';
 import type { DeliveryOutcome } from './subscribe.ts';
 
 /** A message a handler gave up on, as the `dead-letters` topic carries it. */
@@ -74,6 +75,7 @@ export function withDeadLetters(deliver: Deliver, o: DeadLetterPolicy & { topic:
     const key = typeof context.key === 'string' ? context.key : (event.subject ?? '');
     await o.send({ topic: o.topic, handler: o.handler, reason: outcome.reason, attempts, event_id: event.id, key, payload: typeof payload === 'string' ? payload : JSON.stringify(event) });
     o.log.error({ handler: o.handler, event_id: event.id, attempts, reason: outcome.reason }, 'event dead-lettered');
+    eventsHandled.inc({ handler: o.handler, outcome: 'dead_lettered' });
     return { ok: true, deadLettered: outcome.reason };
   };
 }

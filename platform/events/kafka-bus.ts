@@ -42,6 +42,9 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const consumers: Consumer[] = [];
   let connected: Promise<void> | undefined;
+  // For readiness only: asks the cluster for its brokers, without retries.
+  const probe = new Kafka({ clientId: `${opts.clientId}-health`, brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  let probing: Promise<void> | undefined;
 
   const connect = () =>
     (connected ??= producer.connect().catch((e) => {
@@ -89,9 +92,15 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
         },
       });
     },
+    async ready() {
+      await (probing ??= probe.connect().catch((e) => Promise.reject((probing = undefined, e))));
+      const cluster = await probe.describeCluster();
+      if (cluster.brokers.length === 0) throw new Error('Kafka answers with no broker');
+    },
     async close() {
       await Promise.all(consumers.map((c) => c.disconnect()));
       if (connected) await producer.disconnect();
+      if (probing) await probe.disconnect();
     },
   };
 }

@@ -54,6 +54,9 @@ export function memoryBus(log: Log, retry: RetryPolicy = { attempts: 8, firstDel
       const name = `${topic}\u0000${group}`;
       groups.set(name, [...(groups.get(name) ?? []), { listener, queue: [], running: false }]);
     },
+    async ready() {
+      if (closed) throw new Error('the in-process bus is closed');
+    },
     async close() {
       closed = true;
     },

@@ -19,6 +19,7 @@ function recordingBus(failFirst = 0): EventBus & { sent: string[] } {
       sent.push(e.id);
     },
     async subscribe() {},
+    async ready() {},
     async close() {},
   };
 }

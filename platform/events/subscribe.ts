@@ -1,5 +1,6 @@
 import type { CloudEvent, EventHandlerDef } from '../define.ts';
 import type { Log } from '../log.ts';
+import { eventLag, eventsHandled } from '../metrics.ts';
 import { parse } from '../validation.ts';
 
 /** Decodes a CloudEvent's data for a topic (protobuf JSON to plain snake_case JSON). */
@@ -21,9 +22,18 @@ export function createDelivery<Deps>(def: EventHandlerDef<Deps>, deps: Deps, dec
       data = parse(def.data, decode(def.topic, event));
     } catch (err) {
       child.error({ err }, 'invalid event: not retried');
+      eventsHandled.inc({ handler: def.name, outcome: 'invalid' });
       return { ok: false, reason: `event ${event.id} is not a valid ${def.topic} event: ${(err as Error).message}` };
     }
-    await handler(data, event, { requestId: event.id, log: child });
+    try {
+      await handler(data, event, { requestId: event.id, log: child });
+    } catch (err) {
+      eventsHandled.inc({ handler: def.name, outcome: 'failed' });
+      throw err;
+    }
+    eventsHandled.inc({ handler: def.name, outcome: 'applied' });
+    const written = Date.parse(event.time);
+    if (Number.isFinite(written)) eventLag.observe({ handler: def.name }, Math.max(0, Date.now() - written) / 1000);
     return { ok: true };
   };
 }

@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ShopError, toShopError } from '../errors.ts';
 import type { Log } from '../log.ts';
+import { mountHealth, type Check } from '../health.ts';
+import { httpMetrics, registry } from '../metrics.ts';
 import { bodyLimit } from './body-limit.ts';
 import { requestContext, type RequestVars } from './request-context.ts';
 
@@ -9,16 +11,20 @@ import { requestContext, type RequestVars } from './request-context.ts';
 export interface HttpAppOptions {
   log: Log;
   bodyLimitBytes: number;
-  /** Extra fields for `GET /health`. */
-  health?: () => Record<string, unknown>;
+  /** Who answers, in the health answers (e.g. the function's name). */
+  info?: Record<string, unknown>;
+  /** Readiness checks of the dependencies this process needs. */
+  checks?: Record<string, Check>;
 }
 
-/** A Hono app with request ids, JSON request logs, body limit, `/health` and JSON errors. */
+/** A Hono app with request ids, JSON request logs, Prometheus metrics (`/metrics`), body limit, health (`/health/live`, `/health/ready`) and JSON errors. */
 export function createHttpApp(opts: HttpAppOptions): Hono<{ Variables: RequestVars }> {
   const app = new Hono<{ Variables: RequestVars }>();
   app.use(requestContext(opts.log));
+  app.use(httpMetrics());
   app.use(bodyLimit(opts.bodyLimitBytes));
-  app.get('/health', (c) => c.json({ status: 'ok', ...opts.health?.() }));
+  mountHealth(app, opts.checks ?? {}, opts.info);
+  app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }));
   app.notFound((c) => c.json(new ShopError('not_found', `no route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((e, c) => {
     const err = e instanceof HTTPException && e.status < 500 ? new ShopError('invalid_argument', e.message) : toShopError(e);

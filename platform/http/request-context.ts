@@ -19,7 +19,7 @@ export function requestContext(log: Log): MiddlewareHandler<{ Variables: Request
     const started = performance.now();
     await next();
     c.header('X-Request-Id', requestId);
-    if (c.req.path === '/health') return;
+    if (c.req.path.startsWith('/health') || c.req.path === '/metrics') return;
     child.info(
       { method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round((performance.now() - started) * 10) / 10 },
       'request',
