@@ -1,18 +1,19 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /** A structured JSON logger; every line carries service name and, per request, a request id. */
 export type Log = Logger;
 
-/** Creates the process logger; card data and secrets are redacted wherever they appear. */
-export function createLog(service: string, level: string): Log {
-  return pino({
+/** Creates the process logger (stdout unless `destination`); card data and secrets are redacted wherever they appear. */
+export function createLog(service: string, level: string, destination?: DestinationStream): Log {
+  const options = {
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: { level: (label: string) => ({ level: label }) },
     redact: {
       paths: ['card.number', 'card.cvv', '*.card.number', '*.card.cvv', 'headers.authorization', 'authorization'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
