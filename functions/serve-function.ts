@@ -6,6 +6,7 @@ import { createHttpApp } from '../platform/http/app.ts';
 import { serve } from '../platform/http/serve.ts';
 import { createLog } from '../platform/log.ts';
 import { onShutdown } from '../platform/shutdown.ts';
+import { startTracing } from '../platform/tracing.ts';
 import { readinessChecks } from './readiness.ts';
 import { routes, serviceName, type FunctionName } from './routes.ts';
 import { subscribeHandlers } from './subscribe-handlers.ts';
@@ -18,6 +19,7 @@ import { subscribeHandlers } from './subscribe-handlers.ts';
 export async function serveFunction(name: FunctionName, def: Definition): Promise<void> {
   const config = loadConfig(process.env, { PORT: String(routes[name].port), DATA_DIR: `.data/fn/${serviceName(name)}` });
   const log = createLog(serviceName(name), config.logLevel);
+  const flushTraces = startTracing(serviceName(name), config.zipkinEndpoint);
   // Across processes (Kafka, Dapr), a function that writes events relays its outbox; in process
   // (memory) nothing else would hear them. An event handler consumes its topic itself on Kafka;
   // under Dapr its sidecar's input binding POSTs each event to its binding route instead.
@@ -31,5 +33,6 @@ export async function serveFunction(name: FunctionName, def: Definition): Promis
   onShutdown(log, async () => {
     await server.close();
     await runtime.close();
+    await flushTraces();
   });
 }

@@ -7,11 +7,13 @@ import { serve } from '../platform/http/serve.ts';
 import { createLog } from '../platform/log.ts';
 import { runMain } from '../platform/run-main.ts';
 import { onShutdown } from '../platform/shutdown.ts';
+import { startTracing } from '../platform/tracing.ts';
 
 /** Starts the gateway: embedded (every function in process) unless function URLs are configured. */
 async function main() {
   const config = loadConfig();
   const log = createLog('gateway', config.logLevel);
+  const flushTraces = startTracing('gateway', config.zipkinEndpoint);
   const embedded = !config.functionUrlTemplate && Object.keys(config.functionUrls).length === 0;
   const runtime = embedded ? await buildRuntime(config, log, { relay: true }) : undefined;
   const { app, rpc } = createGateway(config, log, runtime);
@@ -21,6 +23,7 @@ async function main() {
   onShutdown(log, async () => {
     await server.close();
     await runtime?.close();
+    await flushTraces();
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { ShopError } from '../platform/errors.ts';
+import { injectTraceHeaders } from '../platform/tracing.ts';
 
 /** Request headers not forwarded upstream (hop-by-hop, or recomputed). */
 const HOP_BY_HOP = ['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length', 'proxy-connection', 'te'];
@@ -25,6 +26,7 @@ export async function forward(c: Context, up: Upstream, timeoutMs: number): Prom
   const headers = new Headers(c.req.raw.headers);
   for (const h of HOP_BY_HOP) headers.delete(h);
   headers.set('x-request-id', c.get('requestId'));
+  injectTraceHeaders(headers);
   const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : await c.req.arrayBuffer();
   const signal = AbortSignal.timeout(timeoutMs);
   let lastError: unknown;

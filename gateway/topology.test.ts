@@ -1,8 +1,9 @@
 import { routes, type FunctionName } from '../functions/routes.ts';
 import { startTopology } from '../scripts/topology.ts';
-import { freePorts } from '../test/infra.ts';
+import { freePorts, infraUrls, requireInfra } from '../test/infra.ts';
 import { realInfraEnv } from '../test/real-infra-env.ts';
 import { shopFlow } from './shop-flow.ts';
+import { checkoutTrace } from './trace-check.ts';
 import { dropSchema, GATEWAY_ADMIN } from './test-gateway.ts';
 
 const { ready, env } = await realInfraEnv();
@@ -14,7 +15,7 @@ async function startSeparate() {
   const free = await freePorts(names.length + 1);
   names.forEach((name, i) => (ports[name] = free[i + 1]!));
   const output: string[] = [];
-  const topology = await startTopology({ env: { ...env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn' }, gatewayPort: free[0]!, ports, onLine: (l) => output.push(l) }).catch((e) => {
+  const topology = await startTopology({ env: { ...env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${infraUrls.zipkin}/api/v2/spans` }, gatewayPort: free[0]!, ports, onLine: (l) => output.push(l) }).catch((e) => {
     throw new Error(`${(e as Error).message}\n${output.slice(-30).join('\n')}`);
   });
   return {
@@ -26,4 +27,8 @@ async function startSeparate() {
   };
 }
 
-shopFlow('every function its own process on PostgreSQL, Redis and Kafka (task up)', startSeparate, ready);
+const tracing = ready && (await requireInfra('zipkin'));
+
+shopFlow('every function its own process on PostgreSQL, Redis and Kafka (task up)', startSeparate, ready, (gw) => {
+  if (tracing) checkoutTrace(gw, infraUrls.zipkin, { gateway: 'gateway', payment: 'process-payment', handlers: ['product-on-payment-completed', 'basket-on-payment-completed'] });
+});

@@ -18,6 +18,7 @@ const envSchema = v.object({
   EVENT_TRANSPORT: v.optional(v.picklist(['memory', 'kafka', 'dapr'])),
   EVENT_MAX_ATTEMPTS: int(5, 1, 1000),
   OUTBOX_POLL_MS: int(100, 10, 3_600_000),
+  OTEL_EXPORTER_ZIPKIN_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL, e.g. http://127.0.0.1:9411/api/v2/spans'))),
   DAPR_HOST: v.optional(v.string(), '127.0.0.1'),
   DAPR_HTTP_PORT: int(3500, 1, 65535),
   DAPR_PUBSUB: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a Dapr component name')), 'shop-pubsub'),
@@ -61,6 +62,8 @@ export interface Config {
   eventMaxAttempts: number;
   /** How often the outbox relay looks for pending events. */
   outboxPollMs: number;
+  /** Where spans go (Zipkin v2 JSON API); unset: traces only propagate and reach the logs. */
+  zipkinEndpoint: string | undefined;
   /** The Dapr sidecar's HTTP API (`EVENT_TRANSPORT=dapr`). */
   dapr: { host: string; httpPort: number; pubsub: string };
   adminToken: string | undefined;
@@ -108,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventTransport: e.EVENT_TRANSPORT ?? (e.KAFKA_BROKERS?.length ? 'kafka' : 'memory'),
     eventMaxAttempts: e.EVENT_MAX_ATTEMPTS,
     outboxPollMs: e.OUTBOX_POLL_MS,
+    zipkinEndpoint: e.OTEL_EXPORTER_ZIPKIN_ENDPOINT,
     dapr: { host: e.DAPR_HOST, httpPort: e.DAPR_HTTP_PORT, pubsub: e.DAPR_PUBSUB },
     adminToken: e.ADMIN_TOKEN,
     currency: e.SHOP_CURRENCY,

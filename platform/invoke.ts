@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { ShopError } from './errors.ts';
 import type { CallContext, FunctionDef } from './define.ts';
+import { inSpan, SpanKind } from './tracing.ts';
 import { parse } from './validation.ts';
 
 /** Calls a function with raw (unvalidated) input, whatever transport it came from. */
@@ -11,7 +12,8 @@ export function createInvoker<Deps, I, O>(def: FunctionDef<Deps, I, O>, deps: De
   const handler = def.handler(deps);
   return async (raw, authorization, ctx) => {
     if (def.access === 'admin') checkAdmin(authorization, adminToken);
-    return handler(parse(def.input, raw), ctx);
+    const input = parse(def.input, raw);
+    return inSpan(def.name, SpanKind.INTERNAL, { 'daprps.function': def.name }, () => handler(input, ctx));
   };
 }
 

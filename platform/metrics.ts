@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { routePath } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { routeLabel } from './http/route-label.ts';
 
 /**
  * The process's Prometheus registry: one per process (a function, or the gateway), served on
@@ -65,10 +65,7 @@ export function httpMetrics(): MiddlewareHandler {
   return async function httpMetrics(c, next) {
     const stop = httpDuration.startTimer();
     await next();
-    // After next(), the route index points at the handler that answered; none did when it is a wildcard middleware.
-    const path = routePath(c);
-    const route = path && !path.endsWith('*') ? path : 'unmatched';
-    const labels = { route, method: c.req.method, status: String(c.res.status) };
+    const labels = { route: routeLabel(c), method: c.req.method, status: String(c.res.status) };
     httpRequests.inc(labels);
     stop(labels);
   };

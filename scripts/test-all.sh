@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 eval "$(bash scripts/infra/up.sh | sed 's/^/export /')"
 bash scripts/dapr/install.sh >/dev/null
 bash scripts/tools/install.sh >/dev/null
-export REQUIRE_INFRA=1 TEST_DATABASE_URL="$DATABASE_URL" TEST_REDIS_URL="$REDIS_URL" TEST_KAFKA_BROKERS="$KAFKA_BROKERS"
-unset DATABASE_URL REDIS_URL KAFKA_BROKERS
+export REQUIRE_INFRA=1 TEST_DATABASE_URL="$DATABASE_URL" TEST_REDIS_URL="$REDIS_URL" TEST_KAFKA_BROKERS="$KAFKA_BROKERS" TEST_ZIPKIN_ENDPOINT="$OTEL_EXPORTER_ZIPKIN_ENDPOINT"
+unset DATABASE_URL REDIS_URL KAFKA_BROKERS OTEL_EXPORTER_ZIPKIN_ENDPOINT
 npx tsc --noEmit
 npx vitest run "$@"
 npx tsx scripts/reliability-report.ts --print

@@ -6,6 +6,8 @@ export const infraUrls = {
   postgres: process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://daprps@127.0.0.1:55432/daprps',
   redis: process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:56379',
   kafka: `kafka://${process.env.TEST_KAFKA_BROKERS ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'}`,
+  /** Zipkin's API root (spans are posted to /api/v2/spans). */
+  zipkin: new URL(process.env.TEST_ZIPKIN_ENDPOINT ?? process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT ?? 'http://127.0.0.1:9411/api/v2/spans').origin,
 };
 
 /** Whether a TCP port answers. */

@@ -1,6 +1,7 @@
 import { fromJson, toJson, type DescMessage } from '@bufbuild/protobuf';
 import { DeadLetterSchema, PaymentCompletedSchema, PaymentRefundedSchema, StockRejectedSchema } from '../../gen/shop/events/v1/events_pb.ts';
 import type { CloudEvent } from '../../platform/define.ts';
+import { activeTraceparent } from '../../platform/tracing.ts';
 
 /** Every topic and the protobuf message its CloudEvents carry as data. */
 export const topics = {
@@ -16,6 +17,7 @@ export type Topic = keyof typeof topics;
 /** Builds a CloudEvent whose data is the canonical protobuf JSON of the topic's message. */
 export function cloudEvent(topic: Topic, init: { id: string; source: string; subject: string; time: string; data: object }): CloudEvent {
   const schema = topics[topic];
+  const traceparent = activeTraceparent();
   return {
     specversion: '1.0',
     id: init.id,
@@ -24,6 +26,8 @@ export function cloudEvent(topic: Topic, init: { id: string; source: string; sub
     subject: init.subject,
     time: init.time,
     datacontenttype: 'application/json',
+    // Whoever consumes it continues the trace of what wrote it.
+    ...(traceparent ? { traceparent } : {}),
     data: toJson(schema, fromJson(schema, init.data as never)),
   };
 }

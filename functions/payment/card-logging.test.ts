@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createLog } from '../../platform/log.ts';
+import { startTracing } from '../../platform/tracing.ts';
 import { aProduct, testDeps } from '../test-deps.ts';
 import { testApp } from '../test-app.ts';
 import { TEST_CARDS } from './provider.ts';
 
 describe('logs of payments', () => {
-  it('carry request ids and never card numbers or CVVs, whatever happens to the payment', async () => {
+  it('carry request and trace ids and never card numbers or CVVs, whatever happens to the payment', async () => {
+    startTracing('test', undefined);
     const lines: string[] = [];
     const log = createLog('test', 'trace', { write: (line: string) => void lines.push(line) });
     const deps = testDeps({ provider: { charge: async ({ card }) => (card.number === TEST_CARDS.declined ? { approved: false, reason: 'card_declined' } : { approved: true }), refund: async () => {} } });
@@ -25,5 +27,6 @@ describe('logs of payments', () => {
     expect(requests.map((l) => [l.request_id, l.status])).toContainEqual(['req-paid', 201]);
     expect(requests.map((l) => [l.request_id, l.status])).toContainEqual(['req-declined', 402]);
     expect(requests.every((l) => typeof l.request_id === 'string' && l.level === 'info' && l.service === 'test')).toBe(true);
+    expect(requests.every((l) => /^[\da-f]{32}$/.test(l.trace_id) && /^[\da-f]{16}$/.test(l.span_id))).toBe(true);
   });
 });

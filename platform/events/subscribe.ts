@@ -1,6 +1,7 @@
 import type { CloudEvent, EventHandlerDef } from '../define.ts';
 import type { Log } from '../log.ts';
 import { eventLag, eventsHandled } from '../metrics.ts';
+import { contextFrom, inSpan, SpanKind, SpanStatusCode, traceFields } from '../tracing.ts';
 import { parse } from '../validation.ts';
 
 /** Decodes a CloudEvent's data for a topic (protobuf JSON to plain snake_case JSON). */
@@ -16,24 +17,30 @@ export type DeliveryOutcome = { ok: true; deadLettered?: string } | { ok: false;
 export function createDelivery<Deps>(def: EventHandlerDef<Deps>, deps: Deps, decode: DecodeData, log: Log) {
   const handler = def.handler(deps);
   return async (event: CloudEvent, context: Record<string, unknown> = {}): Promise<DeliveryOutcome> => {
-    const child = log.child({ handler: def.name, event_id: event.id, ...context });
-    let data: unknown;
-    try {
-      data = parse(def.data, decode(def.topic, event));
-    } catch (err) {
-      child.error({ err }, 'invalid event: not retried');
-      eventsHandled.inc({ handler: def.name, outcome: 'invalid' });
-      return { ok: false, reason: `event ${event.id} is not a valid ${def.topic} event: ${(err as Error).message}` };
-    }
-    try {
-      await handler(data, event, { requestId: event.id, log: child });
-    } catch (err) {
-      eventsHandled.inc({ handler: def.name, outcome: 'failed' });
-      throw err;
-    }
-    eventsHandled.inc({ handler: def.name, outcome: 'applied' });
-    const written = Date.parse(event.time);
-    if (Number.isFinite(written)) eventLag.observe({ handler: def.name }, Math.max(0, Date.now() - written) / 1000);
-    return { ok: true };
+    // The event carries the trace of what wrote it (the CloudEvent's traceparent, or the Kafka header).
+    const parent = contextFrom(event.traceparent ?? (typeof context.traceparent === 'string' ? context.traceparent : undefined));
+    const attributes = { 'messaging.destination.name': def.topic, 'messaging.message.id': event.id, 'messaging.consumer.group.name': def.name };
+    return inSpan(def.name, SpanKind.CONSUMER, attributes, async (span) => {
+      const child = log.child({ handler: def.name, event_id: event.id, ...context, ...traceFields(span) });
+      let data: unknown;
+      try {
+        data = parse(def.data, decode(def.topic, event));
+      } catch (err) {
+        child.error({ err }, 'invalid event: not retried');
+        eventsHandled.inc({ handler: def.name, outcome: 'invalid' });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'invalid event' });
+        return { ok: false, reason: `event ${event.id} is not a valid ${def.topic} event: ${(err as Error).message}` };
+      }
+      try {
+        await handler(data, event, { requestId: event.id, log: child });
+      } catch (err) {
+        eventsHandled.inc({ handler: def.name, outcome: 'failed' });
+        throw err;
+      }
+      eventsHandled.inc({ handler: def.name, outcome: 'applied' });
+      const written = Date.parse(event.time);
+      if (Number.isFinite(written)) eventLag.observe({ handler: def.name }, Math.max(0, Date.now() - written) / 1000);
+      return { ok: true };
+    }, parent);
   };
 }

@@ -5,6 +5,7 @@ import type { Log } from '../log.ts';
 import { mountHealth, type Check } from '../health.ts';
 import { httpMetrics, registry } from '../metrics.ts';
 import { bodyLimit } from './body-limit.ts';
+import { httpTracing } from './tracing.ts';
 import { requestContext, type RequestVars } from './request-context.ts';
 
 /** Options shared by the gateway and single-function servers. */
@@ -20,6 +21,7 @@ export interface HttpAppOptions {
 /** A Hono app with request ids, JSON request logs, Prometheus metrics (`/metrics`), body limit, health (`/health/live`, `/health/ready`) and JSON errors. */
 export function createHttpApp(opts: HttpAppOptions): Hono<{ Variables: RequestVars }> {
   const app = new Hono<{ Variables: RequestVars }>();
+  app.use(httpTracing());
   app.use(requestContext(opts.log));
   app.use(httpMetrics());
   app.use(bodyLimit(opts.bodyLimitBytes));

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { trace } from '@opentelemetry/api';
 import type { Log } from '../log.ts';
+import { traceFields } from '../tracing.ts';
+import { isProbe } from './probes.ts';
 
 /** Per-request values set by {@link requestContext}. */
 export interface RequestVars {
@@ -8,18 +11,19 @@ export interface RequestVars {
   log: Log;
 }
 
-/** Gives each request an id (kept from `X-Request-Id` when sane) and a child logger; logs one JSON line per request. */
+/** Gives each request an id (kept from `X-Request-Id` when sane) and a child logger with it and the trace id; logs one JSON line per request. */
 export function requestContext(log: Log): MiddlewareHandler<{ Variables: RequestVars }> {
   return async function requestContext(c, next) {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-    const child = log.child({ request_id: requestId });
+    const span = trace.getActiveSpan();
+    const child = log.child({ request_id: requestId, ...(span ? traceFields(span) : {}) });
     c.set('requestId', requestId);
     c.set('log', child);
     const started = performance.now();
     await next();
     c.header('X-Request-Id', requestId);
-    if (c.req.path.startsWith('/health') || c.req.path === '/metrics') return;
+    if (isProbe(c.req.path)) return;
     child.info(
       { method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round((performance.now() - started) * 10) / 10 },
       'request',

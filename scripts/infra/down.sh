@@ -13,3 +13,6 @@ if [ -f "$INFRA_DIR/kafka/kafka.pid" ] && kill -0 "$(cat "$INFRA_DIR/kafka/kafka
   for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   rm -f "$INFRA_DIR/kafka/kafka.pid"; log "Kafka stopped"
 fi
+if [ -f "$INFRA_DIR/zipkin/zipkin.pid" ] && kill -0 "$(cat "$INFRA_DIR/zipkin/zipkin.pid")" 2>/dev/null; then
+  kill "$(cat "$INFRA_DIR/zipkin/zipkin.pid")"; rm -f "$INFRA_DIR/zipkin/zipkin.pid"; log "Zipkin stopped"
+fi

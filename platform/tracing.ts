@@ -1,0 +1,73 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Context as OtelContext, type Span } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+
+// W3C trace context and async context are process-wide and set once, whatever starts tracing.
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+
+let provider: BasicTracerProvider | undefined;
+
+/**
+ * Starts tracing for this process as `service`: spans are recorded (so every log line has a
+ * trace id) and, when `zipkinUrl` is set (`OTEL_EXPORTER_ZIPKIN_ENDPOINT`, e.g.
+ * http://127.0.0.1:9411/api/v2/spans), exported to Zipkin in batches. The first call in a
+ * process wins. Returns a flush for shutdown.
+ */
+export function startTracing(service: string, zipkinUrl: string | undefined): () => Promise<void> {
+  if (!provider) {
+    provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }),
+      spanProcessors: zipkinUrl ? [new BatchSpanProcessor(new ZipkinExporter({ url: zipkinUrl }), { scheduledDelayMillis: 500 })] : [],
+    });
+    trace.setGlobalTracerProvider(provider);
+  }
+  const p = provider;
+  return () => p.forceFlush();
+}
+
+const tracer = () => trace.getTracer('daprps');
+
+/** The W3C `traceparent` of the active span, to put on what leaves the process (headers, events). */
+export function activeTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent;
+}
+
+/** Writes the active trace context into outgoing HTTP headers. */
+export const injectTraceHeaders = (headers: Headers) => propagation.inject(context.active(), headers, { set: (h, k, v) => h.set(k, v) });
+
+/** The context a `traceparent` (from a request, a Kafka header or a CloudEvent) continues; the active one when absent. */
+export function contextFrom(traceparent: string | undefined): OtelContext {
+  return traceparent ? propagation.extract(context.active(), { traceparent }) : context.active();
+}
+
+/** Trace and span ids of a span, for log lines. */
+export function traceFields(span: Span): { trace_id?: string; span_id?: string } {
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  return traceFlags === undefined || /^0+$/.test(traceId) ? {} : { trace_id: traceId, span_id: spanId };
+}
+
+/**
+ * Runs `fn` in a new span (child of `parent`, else of the active span), ending it after: an
+ * error thrown marks the span and is rethrown.
+ */
+export async function inSpan<T>(name: string, kind: SpanKind, attributes: Record<string, string | number>, fn: (span: Span) => Promise<T>, parent: OtelContext = context.active()): Promise<T> {
+  const span = tracer().startSpan(name, { kind, attributes }, parent);
+  try {
+    return await context.with(trace.setSpan(parent, span), () => fn(span));
+  } catch (e) {
+    span.recordException(e as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+    throw e;
+  } finally {
+    span.end();
+  }
+}
+
+export { SpanKind, SpanStatusCode };

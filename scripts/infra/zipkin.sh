@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Zipkin $ZIPKIN_VERSION (in-memory storage) on 127.0.0.1:$ZIPKIN_PORT, run with the machine's Java
+# 17 from the server's executable jar on Maven Central (cached in $CACHE_DIR): where the
+# functions' OpenTelemetry spans and the Dapr sidecars' spans go. Reused when already running.
+. "$(dirname "$0")/common.sh"
+jar="$CACHE_DIR/zipkin-$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar"
+
+if ! port_open "$ZIPKIN_PORT"; then
+  command -v java >/dev/null || die "Java 17+ is needed to run Zipkin"
+  if [ ! -f "$jar" ]; then
+    command -v mvn >/dev/null || die "Maven is needed once, to fetch Zipkin's server jar"
+    log "fetching Zipkin $ZIPKIN_VERSION with Maven (once) into $(dirname "$jar")"
+    mvn -q -B dependency:copy -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" -DoutputDirectory="$(dirname "$jar")" \
+      >"$INFRA_DIR/zipkin-fetch.log" 2>&1 || die "fetching Zipkin failed, see $INFRA_DIR/zipkin-fetch.log"
+  fi
+  dir="$INFRA_DIR/zipkin"
+  mkdir -p "$dir"
+  log "starting Zipkin on 127.0.0.1:$ZIPKIN_PORT"
+  # Loopback only; spans kept in memory (a development collector).
+  QUERY_PORT="$ZIPKIN_PORT" nohup java -Xms64m -Xmx256m -jar "$jar" --armeria.ports[0].ip=127.0.0.1 --armeria.ports[0].port="$ZIPKIN_PORT" \
+    >"$dir/zipkin.log" 2>&1 &
+  echo $! >"$dir/zipkin.pid"
+  wait_for 90 curl -sf "http://127.0.0.1:$ZIPKIN_PORT/health" || die "Zipkin did not start, see $dir/zipkin.log"
+else
+  log "Zipkin already up on 127.0.0.1:$ZIPKIN_PORT"
+fi
+echo "http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans"
