@@ -9,15 +9,17 @@ import type { Sql } from '../platform/sql/sql.ts';
 import { localResources } from '../scripts/dapr/components.ts';
 import type { SidecarPorts } from '../scripts/dapr/daprd.ts';
 import { startTopology } from '../scripts/topology.ts';
-import { freePorts, requireDaprd } from '../test/infra.ts';
+import { freePorts, infraUrls, requireDaprd, requireInfra } from '../test/infra.ts';
 import { realInfraEnv } from '../test/real-infra-env.ts';
 import { shopFlow } from './shop-flow.ts';
+import { checkoutTrace } from './trace-check.ts';
 import { call, dropSchema, eventually, GATEWAY_ADMIN } from './test-gateway.ts';
 
 const infra = await realInfraEnv();
 const ready = infra.ready && requireDaprd();
 const { env } = infra;
 const topic = `${env.KAFKA_PREFIX}payment-completed`;
+const tracing = ready && (await requireInfra('zipkin'));
 const sidecars: Partial<Record<FunctionName, SidecarPorts>> = {};
 
 /** `task dapr:up` on free ports: every function its own process with its own daprd sidecar. */
@@ -34,7 +36,7 @@ async function startWithDapr() {
   const resources = await localResources(dir, { brokers: env.KAFKA_BROKERS!, prefix: env.KAFKA_PREFIX! });
   const output: string[] = [];
   const topology = await startTopology({
-    env: { ...env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn' }, gatewayPort: free[0]!, ports, onLine: (l) => output.push(l),
+    env: { ...env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${infraUrls.zipkin}/api/v2/spans` }, gatewayPort: free[0]!, ports, onLine: (l) => output.push(l),
     dapr: { ...resources, ports: sidecars, logLevel: 'warn' },
   }).catch((e) => {
     throw new Error(`${(e as Error).message}\n${output.slice(-40).join('\n')}`);
@@ -69,6 +71,7 @@ const bothDrained = () => eventually(async () => (await drained('product-on-paym
 const openSchema = (): Promise<Sql> => openPostgres({ url: env.DATABASE_URL!, schema: env.DATABASE_SCHEMA, max: 2 });
 
 shopFlow('every function with its own daprd sidecar; events through Dapr pub/sub and Kafka input bindings (task dapr:up)', startWithDapr, ready, (gw) => {
+  if (tracing) checkoutTrace(gw, infraUrls.zipkin, { gateway: 'gateway', payment: 'process-payment', handlers: ['product-on-payment-completed', 'basket-on-payment-completed'] });
   const api = (path: string) => `${gw.url}/api/v1${path}`;
   const card = { number: '4242424242424242', holder: 'Dee Dapr', expiry: '12/30', cvv: '123' };
   const stock = async (id: string) => (await call(api(`/products/${id}`))).body.stock as number;

@@ -26,7 +26,10 @@ export function daprBus(opts: DaprBusOptions): EventBus {
   });
   return {
     async publish(topic, key, event) {
-      const result = await client.pubsub.publish(opts.pubsub, `${opts.prefix ?? ''}${topic}`, event, {
+      // daprd fills in `traceparent` with a trace of its own unless the envelope has `traceid`
+      // (its older name for the same value): with both, the consumers continue the writer's trace.
+      const envelope = event.traceparent ? { ...event, traceid: event.traceparent } : event;
+      const result = await client.pubsub.publish(opts.pubsub, `${opts.prefix ?? ''}${topic}`, envelope, {
         contentType: 'application/cloudevents+json',
         metadata: { partitionKey: key },
       });
