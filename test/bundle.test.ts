@@ -145,7 +145,7 @@ describe('the production bundles (scripts/build.ts)', () => {
     const [port] = await freePorts(1);
     const p = track(start(process.execPath, [main], { FUNCTION: 'product-on-payment-completed', PORT: String(port), DATA_DIR: await dataDir('event') }, tmp));
     await timeToHealthy(`http://127.0.0.1:${port}`, p);
-    expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toEqual({ status: 'ok', function: 'product/on-payment-completed' });
+    expect(await (await fetch(`http://127.0.0.1:${port}/health/live`)).json()).toEqual({ status: 'ok', function: 'product/on-payment-completed' });
     expect(await stop(p)).toBe(0);
   }, 60_000);
 
@@ -162,7 +162,7 @@ describe('the production bundles (scripts/build.ts)', () => {
     const env = { FUNCTION: '', PORT: String(port), DATA_DIR: await dataDir('gateway') };
     const p = track(start(process.execPath, [main], env, tmp));
     await timeToHealthy(`http://127.0.0.1:${port}`, p);
-    expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toEqual({ status: 'ok', service: 'gateway', mode: 'embedded' });
+    expect(await (await fetch(`http://127.0.0.1:${port}/health/live`)).json()).toEqual({ status: 'ok', service: 'gateway', mode: 'embedded' });
     expect((await fetch(`http://127.0.0.1:${port}/api/v1/products/kettle`)).status).toBe(200);
     expect(await stop(p)).toBe(0);
   }, 60_000);
