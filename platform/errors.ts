@@ -15,6 +15,7 @@ export const errorTable = {
   payload_too_large: { http: 413, connect: Code.ResourceExhausted },
   unsupported_media_type: { http: 415, connect: Code.InvalidArgument },
   idempotency_key_reused: { http: 422, connect: Code.FailedPrecondition },
+  rate_limited: { http: 429, connect: Code.ResourceExhausted },
   internal: { http: 500, connect: Code.Internal },
   unavailable: { http: 503, connect: Code.Unavailable },
   upstream_timeout: { http: 504, connect: Code.DeadlineExceeded },
