@@ -1,4 +1,6 @@
 import type { ConnectRouter } from '@connectrpc/connect';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
 import { mountFunctions } from '../functions/app.ts';
 import type { Runtime } from '../functions/build-deps.ts';
 import { registry } from '../functions/registry.ts';
@@ -6,6 +8,7 @@ import { routes, rpcPath, type FunctionName } from '../functions/routes.ts';
 import type { Config } from '../platform/config.ts';
 import { createHttpApp } from '../platform/http/app.ts';
 import type { Log } from '../platform/log.ts';
+import { clientAddress, rateLimit } from '../platform/http/rate-limit.ts';
 import { corsAllowList } from './cors.ts';
 import { functionUrls } from './function-urls.ts';
 import { forward, upstream } from './proxy.ts';
@@ -14,6 +17,15 @@ import { forward, upstream } from './proxy.ts';
 export interface Gateway {
   app: ReturnType<typeof createHttpApp>;
   rpc?: (router: ConnectRouter) => void;
+}
+
+/** The socket's peer address, when the request came through the Node server. */
+function peerAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every function of the route table. */
@@ -26,6 +38,7 @@ export const allFunctions = Object.keys(routes) as FunctionName[];
 export function createGateway(config: Config, log: Log, runtime?: Runtime): Gateway {
   const mode = runtime ? 'embedded' : 'remote';
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, info: { service: 'gateway', mode }, checks: runtime?.checks });
+  app.use(rateLimit({ ...config.rateLimit, clientOf: clientAddress(config.trustProxyHops, peerAddress, config.clientIpHeader) }));
   app.use(corsAllowList(config.corsOrigins));
   if (runtime) {
     const rpc = mountFunctions({ app, defs: registry, deps: runtime.deps, deadLetters: runtime.deadLetters, config, log });

@@ -94,7 +94,7 @@ for (const shop of shops) describe.runIf(shop.enabled)(`hostile input never gets
   let dir = '';
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'daprps-hostile-'));
-    const config = loadConfig({ ...(await shop.env(dir)), ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ ...(await shop.env(dir)), ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'silent', RATE_LIMIT_BURST: '1000000' });
     runtime = await buildRuntime(config, testLog, { relay: false });
     gateway = createGateway(config, testLog, runtime);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../platform/config.ts';
 import { call, useEmbeddedGateway } from './test-gateway.ts';
 
 describe('gateway HTTP rules', () => {
@@ -36,6 +37,22 @@ describe('gateway HTTP rules', () => {
     expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('sends security headers with every answer, errors included', async () => {
+    for (const res of [await call(`${gw.url}/api/v1/products/kettle`), await call(`${gw.url}/api/v1/products/nope`), await add('{bad')]) {
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    }
+  });
+
+  it('refuses a wildcard or malformed CORS origin at start: the allow-list is strict', () => {
+    expect(() => loadConfig({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS: must list origins like https:\/\/shop.example/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://shop.example/path' })).toThrow(/CORS_ORIGINS/);
+    expect(loadConfig({ CORS_ORIGINS: 'https://shop.example, http://localhost:5173' }).corsOrigins).toEqual(['https://shop.example', 'http://localhost:5173']);
+  });
+
   it('applies CORS, request ids and the body limit to Connect calls too', async () => {
     const rpc = `${gw.url}/shop.product.v1.ProductService/GetProduct`;
     const ok = await call(rpc, 'POST', { id: 'kettle' }, { origin: 'http://shop.example' });
@@ -64,5 +81,19 @@ describe('gateway HTTP rules', () => {
       expect(res.body.error.message).toBeTruthy();
     }
     expect((await call(`${gw.url}/api/v1/baskets/u`)).body.items).toEqual([]);
+  });
+});
+
+describe('gateway rate limit', () => {
+  const gw = useEmbeddedGateway({ RATE_LIMIT_PER_MINUTE: '60', RATE_LIMIT_BURST: '5' });
+
+  it('answers 429 with Retry-After to a client over its burst, through the real server', async () => {
+    const answers = await Promise.all(Array.from({ length: 8 }, () => call(`${gw.url}/api/v1/products/kettle`)));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(5);
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited).toHaveLength(3);
+    expect(limited[0]!.body).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/^too many requests from this client; retry in \d+ s$/) } });
+    expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await call(`${gw.url}/health/ready`)).status).toBe(200);
   });
 });

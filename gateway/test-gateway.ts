@@ -49,7 +49,7 @@ export async function dropSchema(env: Record<string, string>): Promise<void> {
 export async function startEmbedded(env: Record<string, string> = {}): Promise<RunningShop> {
   const dataDir = await mkdtemp(join(tmpdir(), 'daprps-e2e-'));
   await copyPgliteTemplate(dataDir);
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, CORS_ORIGINS: 'http://shop.example', ...env });
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, CORS_ORIGINS: 'http://shop.example', RATE_LIMIT_BURST: '1000000', ...env });
   const runtime = await buildRuntime(config, testLog, { relay: true });
   const gw = createGateway(config, testLog, runtime);
   await subscribeHandlers(registry, runtime, testLog);

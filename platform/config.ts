@@ -26,7 +26,11 @@ const envSchema = v.object({
   SEED_DEMO: v.optional(v.picklist(['true', 'false']), 'true'),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
   SHOP_CURRENCY: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')), 'USD'),
-  CORS_ORIGINS: list,
+  CORS_ORIGINS: v.pipe(list, v.check((origins) => origins.every((o) => /^https?:\/\/[^/\s*]+$/.test(o)), 'must list origins like https://shop.example (no "*", no path)')),
+  RATE_LIMIT_PER_MINUTE: int(600, 1, 1_000_000),
+  RATE_LIMIT_BURST: int(100, 1, 1_000_000),
+  TRUST_PROXY_HOPS: int(0, 0, 10),
+  CLIENT_IP_HEADER: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,64}$/i, 'must be a header name'))),
   BODY_LIMIT_BYTES: int(64 * 1024, 256, 10 * 1024 * 1024),
   UPSTREAM_TIMEOUT_MS: int(10_000, 100, 300_000),
   FUNCTION_URL_TEMPLATE: v.optional(v.pipe(v.string(), v.includes('{'))),
@@ -68,7 +72,14 @@ export interface Config {
   dapr: { host: string; httpPort: number; pubsub: string };
   adminToken: string | undefined;
   currency: string;
+  /** Origins a browser may call from; exact scheme, host and port, no wildcard. */
   corsOrigins: string[];
+  /** Requests per minute a client may make at the gateway, and the burst on top. */
+  rateLimit: { perMinute: number; burst: number };
+  /** How many proxies in front of the gateway append to X-Forwarded-For (0: the socket's peer is the client). */
+  trustProxyHops: number;
+  /** A header a trusted ingress sets to the client's address; it wins over X-Forwarded-For. */
+  clientIpHeader: string | undefined;
   bodyLimitBytes: number;
   upstreamTimeoutMs: number;
   /** Where the gateway finds functions, e.g. `http://127.0.0.1:{port}`; unset: in process. */
@@ -116,6 +127,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: e.ADMIN_TOKEN,
     currency: e.SHOP_CURRENCY,
     corsOrigins: e.CORS_ORIGINS,
+    rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    clientIpHeader: e.CLIENT_IP_HEADER,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     functionUrlTemplate: e.FUNCTION_URL_TEMPLATE,

@@ -5,6 +5,7 @@ import type { Log } from '../log.ts';
 import { mountHealth, type Check } from '../health.ts';
 import { httpMetrics, registry } from '../metrics.ts';
 import { bodyLimit } from './body-limit.ts';
+import { securityHeaders } from './security-headers.ts';
 import { httpTracing } from './tracing.ts';
 import { requestContext, type RequestVars } from './request-context.ts';
 
@@ -22,6 +23,7 @@ export interface HttpAppOptions {
 export function createHttpApp(opts: HttpAppOptions): Hono<{ Variables: RequestVars }> {
   const app = new Hono<{ Variables: RequestVars }>();
   app.use(httpTracing());
+  app.use(securityHeaders());
   app.use(requestContext(opts.log));
   app.use(httpMetrics());
   app.use(bodyLimit(opts.bodyLimitBytes));

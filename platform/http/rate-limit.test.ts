@@ -35,6 +35,14 @@ describe('rate limiting per client', () => {
     expect((await l.get('1.2.3.4, 198.51.100.1')).status).toBe(429);
   });
 
+  it('takes the client from the ingress header when one is configured', () => {
+    const of = clientAddress(1, () => 'peer', 'x-envoy-external-address');
+    const ctx = (headers: Record<string, string>) => ({ req: { header: (name: string) => headers[name] } }) as never;
+    expect(of(ctx({ 'x-envoy-external-address': '198.51.100.9', 'x-forwarded-for': '1.1.1.1' }))).toBe('198.51.100.9');
+    expect(of(ctx({ 'x-forwarded-for': '1.1.1.1, 198.51.100.3' }))).toBe('198.51.100.3');
+    expect(clientAddress(0, () => 'peer')(ctx({ 'x-forwarded-for': '1.1.1.1' }))).toBe('peer');
+  });
+
   it('never limits health and metrics probes', async () => {
     const l = limited(60, 1);
     await l.get();

@@ -50,12 +50,15 @@ export function rateLimit(o: RateLimitOptions): MiddlewareHandler {
 }
 
 /**
- * The client of a request: the address `hops` entries from the right of X-Forwarded-For (the
- * one the outermost trusted proxy saw; `hops` = how many proxies in front append to it), else
- * the socket's peer address.
+ * The client of a request: the header a trusted ingress sets to the client's address (`header`,
+ * e.g. Envoy's x-envoy-external-address), else the address `hops` entries from the right of
+ * X-Forwarded-For (the one the outermost trusted proxy saw; `hops` = how many proxies in front
+ * append to it), else the socket's peer address.
  */
-export function clientAddress(hops: number, peer: (c: Context) => string | undefined): (c: Context) => string {
+export function clientAddress(hops: number, peer: (c: Context) => string | undefined, header?: string): (c: Context) => string {
   return (c) => {
+    const fromIngress = header && c.req.header(header)?.trim();
+    if (fromIngress) return fromIngress;
     if (hops > 0) {
       const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       const seen = chain[chain.length - hops];

@@ -25,7 +25,7 @@ export interface RealShop {
  * handlers subscribed; `relay: false` leaves publishing to other processes.
  */
 export async function startRealShop(env: Record<string, string>, opts: { relay?: boolean; handlers?: Definitions } = {}): Promise<RealShop> {
-  const config = loadConfig({ PORT: '0', ADMIN_TOKEN: GATEWAY_ADMIN, ...env });
+  const config = loadConfig({ PORT: '0', ADMIN_TOKEN: GATEWAY_ADMIN, RATE_LIMIT_BURST: '1000000', ...env });
   const runtime = await buildRuntime(config, testLog, { relay: opts.relay ?? true });
   const gw = createGateway(config, testLog, runtime);
   await subscribeHandlers(opts.handlers ?? registry, runtime, testLog);
