@@ -1,5 +1,6 @@
 import type { ConnectRouter } from '@connectrpc/connect';
 import type { Hono } from 'hono';
+import { authenticatorFor } from '../platform/auth.ts';
 import type { Config } from '../platform/config.ts';
 import type { EventHandlerDef, FunctionDef } from '../platform/define.ts';
 import { mountBinding } from '../platform/events/binding-route.ts';
@@ -24,7 +25,7 @@ export interface ServeFunctions {
   deps: Deps;
   /** Where event handlers send what they give up on (messages from Kafka only). */
   deadLetters: DeadLetterPolicy;
-  config: Pick<Config, 'adminToken' | 'bodyLimitBytes' | 'kafkaPrefix'>;
+  config: Pick<Config, 'adminToken' | 'auth' | 'bodyLimitBytes' | 'kafkaPrefix'>;
   log: Log;
 }
 
@@ -36,11 +37,12 @@ export interface ServeFunctions {
  */
 export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => void {
   const rpcs: ((router: ConnectRouter) => void)[] = [];
+  const authenticate = authenticatorFor(s.config.auth, s.config.adminToken);
   for (const [name, def] of definitionsIn(s.defs)) {
     const route = routes[name];
     if (route.kind === 'request') {
       const fn = def as FunctionDef<Deps>;
-      const invoke = createInvoker(fn, s.deps, s.config.adminToken);
+      const invoke = createInvoker(fn, s.deps, authenticate, !!s.config.adminToken);
       mountRest(s.app, route, fn, invoke);
       rpcs.push((router) => mountRpc(router, route.rpc as never, invoke, s.log));
     } else {

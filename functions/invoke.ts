@@ -15,7 +15,8 @@ async function main() {
   const base = (baseArg ?? `http://127.0.0.1:${route.port}`).replace(/\/$/, '');
   const input = JSON.parse(json) as Record<string, unknown>;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const token = loadConfig().adminToken;
+  // A user's JWT (TOKEN=$(npm run -s token -- alice)), else the admin token when set.
+  const token = process.env.TOKEN || loadConfig().adminToken;
   if (token) headers.authorization = `Bearer ${token}`;
   const [path, body] =
     route.kind === 'request'

@@ -1,6 +1,7 @@
 import { mountFunctions } from './app.ts';
 import { buildRuntime } from './build-deps.ts';
 import type { Definition } from './definitions.ts';
+import { warnIfAuthOff } from '../platform/auth.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createHttpApp } from '../platform/http/app.ts';
 import { serve } from '../platform/http/serve.ts';
@@ -20,6 +21,7 @@ export async function serveFunction(name: FunctionName, def: Definition): Promis
   const config = loadConfig(process.env, { PORT: String(routes[name].port), DATA_DIR: `.data/fn/${serviceName(name)}` });
   const log = createLog(serviceName(name), config.logLevel);
   const flushTraces = startTracing(serviceName(name), config.zipkinEndpoint);
+  warnIfAuthOff(config.auth, log);
   // Across processes (Kafka, Dapr), a function that writes events relays its outbox; in process
   // (memory) nothing else would hear them. An event handler consumes its topic itself on Kafka;
   // under Dapr its sidecar's input binding POSTs each event to its binding route instead.

@@ -1,6 +1,7 @@
 import { createClient, createRouterTransport, type Client } from '@connectrpc/connect';
 import type { DescService } from '@bufbuild/protobuf';
 import { createHttpApp } from '../platform/http/app.ts';
+import type { Config } from '../platform/config.ts';
 import type { Log } from '../platform/log.ts';
 import { mountFunctions } from './app.ts';
 import type { Deps } from './deps.ts';
@@ -12,10 +13,10 @@ import { recordingDeadLetters, testDeps, testLog } from './test-deps.ts';
 export const ADMIN = 'test-admin-token-0123456789';
 
 /** Serves functions in memory: `request` for REST (Hono `app.request`), `client` for Connect. */
-export function testApp(names: FunctionName[], deps: Deps = testDeps(), adminToken: string | null = ADMIN, log: Log = testLog) {
+export function testApp(names: FunctionName[], deps: Deps = testDeps(), adminToken: string | null = ADMIN, log: Log = testLog, auth: Config['auth'] = { mode: 'off' }) {
   const app = createHttpApp({ log, bodyLimitBytes: 64 * 1024 });
   const deadLetters = recordingDeadLetters();
-  const rpc = mountFunctions({ app, defs: definitionsOf(names), deps, deadLetters, config: { adminToken: adminToken ?? undefined, bodyLimitBytes: 64 * 1024, kafkaPrefix: '' }, log });
+  const rpc = mountFunctions({ app, defs: definitionsOf(names), deps, deadLetters, config: { adminToken: adminToken ?? undefined, auth, bodyLimitBytes: 64 * 1024, kafkaPrefix: '' }, log });
   const transport = createRouterTransport(rpc);
   return {
     deps,

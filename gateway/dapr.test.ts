@@ -13,7 +13,7 @@ import { freePorts, infraUrls, requireDaprd, requireInfra } from '../test/infra.
 import { realInfraEnv } from '../test/real-infra-env.ts';
 import { shopFlow } from './shop-flow.ts';
 import { checkoutTrace } from './trace-check.ts';
-import { call, dropSchema, eventually, GATEWAY_ADMIN } from './test-gateway.ts';
+import { asUser, call, dropSchema, eventually, GATEWAY_ADMIN } from './test-gateway.ts';
 
 const infra = await realInfraEnv();
 const ready = infra.ready && requireDaprd();
@@ -76,8 +76,9 @@ shopFlow('every function with its own daprd sidecar; events through Dapr pub/sub
   const card = { number: '4242424242424242', holder: 'Dee Dapr', expiry: '12/30', cvv: '123' };
   const stock = async (id: string) => (await call(api(`/products/${id}`))).body.stock as number;
   const pay = async (user: string, product: string, quantity: number) => {
-    await call(api('/baskets/add'), 'POST', { user_id: user, product_id: product, quantity });
-    const paid = await call(api('/payments'), 'POST', { user_id: user, card });
+    const auth = await asUser(user);
+    await call(api('/baskets/add'), 'POST', { user_id: user, product_id: product, quantity }, auth);
+    const paid = await call(api('/payments'), 'POST', { user_id: user, card }, auth);
     expect(paid.status).toBe(201);
     return paid.body.id as string;
   };
@@ -118,7 +119,7 @@ shopFlow('every function with its own daprd sidecar; events through Dapr pub/sub
     const paymentId = await pay('dapr-dup', 'notebook', 1);
     await eventually(async () => (await stock('notebook')) === before - 1, 30_000);
     await bothDrained();
-    await call(api('/baskets/add'), 'POST', { user_id: 'dapr-dup', product_id: 'notebook', quantity: 1 });
+    await call(api('/baskets/add'), 'POST', { user_id: 'dapr-dup', product_id: 'notebook', quantity: 1 }, await asUser('dapr-dup'));
 
     const sql = await openSchema();
     const [row] = await sql.query<{ event: unknown }>(`select event from outbox where key = $1 and topic = 'payment-completed'`, [paymentId]);
@@ -132,6 +133,6 @@ shopFlow('every function with its own daprd sidecar; events through Dapr pub/sub
     }
     await bothDrained();
     expect(await stock('notebook')).toBe(before - 1);
-    expect((await call(api('/baskets/dapr-dup'))).body.items).toMatchObject([{ product_id: 'notebook', quantity: 1 }]);
+    expect((await call(api('/baskets/dapr-dup'), 'GET', undefined, await asUser('dapr-dup'))).body.items).toMatchObject([{ product_id: 'notebook', quantity: 1 }]);
   });
 });

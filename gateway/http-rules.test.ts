@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../platform/config.ts';
-import { call, useEmbeddedGateway } from './test-gateway.ts';
+import { asUser, call, useEmbeddedGateway } from './test-gateway.ts';
 
 describe('gateway HTTP rules', () => {
   const gw = useEmbeddedGateway({ BODY_LIMIT_BYTES: '1024' });
-  const add = (body: unknown, headers: Record<string, string> = {}) => call(`${gw.url}/api/v1/baskets/add`, 'POST', body, headers);
+  const add = async (body: unknown, headers: Record<string, string> = {}) => call(`${gw.url}/api/v1/baskets/add`, 'POST', body, { ...(await asUser('u')), ...headers });
 
   it('answers 400 to malformed JSON and to a body that is not an object', async () => {
     expect(await add('{"user_id": ')).toMatchObject({ status: 400, body: { error: { code: 'invalid_argument', message: 'request body is not valid JSON' } } });
@@ -80,7 +80,7 @@ describe('gateway HTTP rules', () => {
       expect(res.status, JSON.stringify(body)).toBeLessThan(500);
       expect(res.body.error.message).toBeTruthy();
     }
-    expect((await call(`${gw.url}/api/v1/baskets/u`)).body.items).toEqual([]);
+    expect((await call(`${gw.url}/api/v1/baskets/u`, 'GET', undefined, await asUser('u'))).body.items).toEqual([]);
   });
 });
 

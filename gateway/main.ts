@@ -2,6 +2,7 @@ import { createGateway } from './app.ts';
 import { registry } from '../functions/registry.ts';
 import { subscribeHandlers } from '../functions/subscribe-handlers.ts';
 import { buildRuntime } from '../functions/build-deps.ts';
+import { warnIfAuthOff } from '../platform/auth.ts';
 import { loadConfig } from '../platform/config.ts';
 import { serve } from '../platform/http/serve.ts';
 import { createLog } from '../platform/log.ts';
@@ -14,6 +15,7 @@ async function main() {
   const config = loadConfig();
   const log = createLog('gateway', config.logLevel);
   const flushTraces = startTracing('gateway', config.zipkinEndpoint);
+  warnIfAuthOff(config.auth, log);
   const embedded = !config.functionUrlTemplate && Object.keys(config.functionUrls).length === 0;
   const runtime = embedded ? await buildRuntime(config, log, { relay: true }) : undefined;
   const { app, rpc } = createGateway(config, log, runtime);

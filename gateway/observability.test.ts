@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, eventually, GATEWAY_ADMIN, useEmbeddedGateway } from './test-gateway.ts';
+import { asUser, call, eventually, GATEWAY_ADMIN, useEmbeddedGateway } from './test-gateway.ts';
 
 /** The value of a Prometheus series in a scrape, or undefined when it is not there. */
 function series(scrape: string, name: string): number | undefined {
@@ -15,8 +15,8 @@ describe('observability of the embedded shop: /metrics and health', () => {
   it('exposes request, event, outbox, payment and stock-rejection series after a checkout and a rejected order', async () => {
     const created = await call(api('/products'), 'POST', { name: 'Observed', category: 'test', price: { amount_minor: 500, currency: 'USD' }, stock: 1 }, { authorization: `Bearer ${GATEWAY_ADMIN}` });
     const id = created.body.id;
-    for (const user of ['obs-1', 'obs-2']) await call(api('/baskets/add'), 'POST', { user_id: user, product_id: id, quantity: 1 });
-    const paid = await Promise.all(['obs-1', 'obs-2'].map((user) => call(api('/payments'), 'POST', { user_id: user, card })));
+    for (const user of ['obs-1', 'obs-2']) await call(api('/baskets/add'), 'POST', { user_id: user, product_id: id, quantity: 1 }, await asUser(user));
+    const paid = await Promise.all(['obs-1', 'obs-2'].map(async (user) => call(api('/payments'), 'POST', { user_id: user, card }, await asUser(user))));
     await eventually(async () => (await call(api(`/products/${id}`))).body.stock === 0);
     const accepted = paid.filter((p) => p.status === 201).length;
     await call(api('/products/kettle'));

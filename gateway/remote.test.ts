@@ -23,7 +23,7 @@ describe('gateway forwarding to functions served alone', () => {
     const env: Record<string, string> = { PORT: '0', UPSTREAM_TIMEOUT_MS: '300' };
     for (const name of ['list-products', 'get-product', 'add-to-basket'] as FunctionName[]) {
       const app = createHttpApp({ log: testLog, bodyLimitBytes: 65536 });
-      const rpc = mountFunctions({ app, defs: definitionsOf([name]), deps, deadLetters: recordingDeadLetters(), config: { adminToken: undefined, bodyLimitBytes: 65536, kafkaPrefix: '' }, log: testLog });
+      const rpc = mountFunctions({ app, defs: definitionsOf([name]), deps, deadLetters: recordingDeadLetters(), config: { adminToken: undefined, auth: { mode: 'off' }, bodyLimitBytes: 65536, kafkaPrefix: '' }, log: testLog });
       const server = await serve({ fetch: app.fetch, rpc, port: 0, host: '127.0.0.1' });
       servers.push(server);
       // A dead replica first: the gateway moves on to the live one.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, eventually, GATEWAY_ADMIN, useShop, type RunningShop } from './test-gateway.ts';
+import { asUser, call, eventually, GATEWAY_ADMIN, useShop, type RunningShop } from './test-gateway.ts';
 
 /** The whole shop flow through the gateway of a shop that `start` runs; `more` adds tests on the same shop. */
 export function shopFlow(label: string, start: () => Promise<RunningShop>, enabled = true, more?: (gw: { url: string }) => void) {
@@ -20,43 +20,46 @@ export function shopFlow(label: string, start: () => Promise<RunningShop>, enabl
 
     it('browse, add, pay: stock drops and the basket clears through payment-completed', async () => {
       const before = (await call(api('/products/french-press'))).body.stock;
-      await call(api('/baskets/add'), 'POST', { user_id: 'e2e-alice', product_id: 'french-press', quantity: 2 });
-      const basket = await call(api('/baskets/add'), 'POST', { user_id: 'e2e-alice', product_id: 'kettle', quantity: 1 });
+      const alice = await asUser('e2e-alice');
+      await call(api('/baskets/add'), 'POST', { user_id: 'e2e-alice', product_id: 'french-press', quantity: 2 }, alice);
+      const basket = await call(api('/baskets/add'), 'POST', { user_id: 'e2e-alice', product_id: 'kettle', quantity: 1 }, alice);
       expect(basket.body.total).toEqual({ amount_minor: 2 * 2900 + 5900, currency: 'USD' });
 
-      const payment = await call(api('/payments'), 'POST', { user_id: 'e2e-alice', card: card() }, { 'idempotency-key': 'e2e-1' });
+      const payment = await call(api('/payments'), 'POST', { user_id: 'e2e-alice', card: card() }, { 'idempotency-key': 'e2e-1', ...alice });
       expect(payment.status).toBe(201);
       expect(payment.body).toMatchObject({ status: 'completed', amount: { amount_minor: 11700 }, card: { last4: '4242' } });
 
       await eventually(async () => (await call(api('/products/french-press'))).body.stock === before - 2);
-      await eventually(async () => (await call(api('/baskets/e2e-alice'))).body.items.length === 0);
-      expect((await call(api(`/payments/${payment.body.id}`))).body.status).toBe('completed');
+      await eventually(async () => (await call(api('/baskets/e2e-alice'), 'GET', undefined, alice)).body.items.length === 0);
+      expect((await call(api(`/payments/${payment.body.id}`), 'GET', undefined, alice)).body.status).toBe('completed');
 
-      const retry = await call(api('/payments'), 'POST', { user_id: 'e2e-alice', card: card() }, { 'idempotency-key': 'e2e-1' });
+      const retry = await call(api('/payments'), 'POST', { user_id: 'e2e-alice', card: card() }, { 'idempotency-key': 'e2e-1', ...alice });
       expect(retry).toMatchObject({ status: 201, body: { id: payment.body.id } });
       await new Promise((r) => setTimeout(r, 300));
       expect((await call(api('/products/french-press'))).body.stock).toBe(before - 2);
     });
 
     it('a declined card answers 402 and leaves stock and basket alone', async () => {
-      await call(api('/baskets/add'), 'POST', { user_id: 'e2e-bob', product_id: 'notebook', quantity: 1 });
+      const bob = await asUser('e2e-bob');
+      await call(api('/baskets/add'), 'POST', { user_id: 'e2e-bob', product_id: 'notebook', quantity: 1 }, bob);
       const stock = (await call(api('/products/notebook'))).body.stock;
-      const declined = await call(api('/payments'), 'POST', { user_id: 'e2e-bob', card: card('4000000000000002') });
+      const declined = await call(api('/payments'), 'POST', { user_id: 'e2e-bob', card: card('4000000000000002') }, bob);
       expect(declined).toMatchObject({ status: 402, body: { status: 'failed' } });
       await new Promise((r) => setTimeout(r, 300));
       expect((await call(api('/products/notebook'))).body.stock).toBe(stock);
-      expect((await call(api('/baskets/e2e-bob'))).body.items).toHaveLength(1);
+      expect((await call(api('/baskets/e2e-bob'), 'GET', undefined, bob)).body.items).toHaveLength(1);
     });
 
     it('an empty basket answers 409', async () => {
-      const res = await call(api('/payments'), 'POST', { user_id: 'e2e-nobody', card: card() });
+      const res = await call(api('/payments'), 'POST', { user_id: 'e2e-nobody', card: card() }, await asUser('e2e-nobody'));
       expect(res).toMatchObject({ status: 409, body: { error: { code: 'basket_empty' } } });
     });
 
     it('refunds through the gateway', async () => {
-      await call(api('/baskets/add'), 'POST', { user_id: 'e2e-carol', product_id: 'yoga-mat', quantity: 1 });
-      const paid = await call(api('/payments'), 'POST', { user_id: 'e2e-carol', card: card() });
-      const refund = await call(api(`/payments/${paid.body.id}/refund`), 'POST', { amount_minor: 500, reason: 'scratched' });
+      const carol = await asUser('e2e-carol');
+      await call(api('/baskets/add'), 'POST', { user_id: 'e2e-carol', product_id: 'yoga-mat', quantity: 1 }, carol);
+      const paid = await call(api('/payments'), 'POST', { user_id: 'e2e-carol', card: card() }, carol);
+      const refund = await call(api(`/payments/${paid.body.id}/refund`), 'POST', { amount_minor: 500, reason: 'scratched' }, carol);
       expect(refund.body).toMatchObject({ status: 'partially_refunded', refunded: { amount_minor: 500 } });
     });
 
@@ -67,13 +70,13 @@ export function shopFlow(label: string, start: () => Promise<RunningShop>, enabl
       expect(created.status).toBe(201);
       const id: string = created.body.id;
       const buyers = ['e2e-saga-1', 'e2e-saga-2', 'e2e-saga-3', 'e2e-saga-4'];
-      for (const user of buyers) expect((await call(api('/baskets/add'), 'POST', { user_id: user, product_id: id, quantity: 1 })).body).toMatchObject({ items: [{ product_id: id }] });
+      for (const user of buyers) expect((await call(api('/baskets/add'), 'POST', { user_id: user, product_id: id, quantity: 1 }, await asUser(user))).body).toMatchObject({ items: [{ product_id: id }] });
       // A payment checks stock, but stock is taken when payment-completed is applied: payments
       // that race past the check before that are refunded by the saga.
-      const answers = await Promise.all(buyers.map((user) => call(api('/payments'), 'POST', { user_id: user, card: card() })));
+      const answers = await Promise.all(buyers.map(async (user) => call(api('/payments'), 'POST', { user_id: user, card: card() }, await asUser(user))));
       for (const a of answers) expect(a.status === 201 || a.body.error?.code === 'insufficient_stock', JSON.stringify(a.body)).toBe(true);
       const accepted = answers.filter((a) => a.status === 201);
-      const final = async () => Promise.all(accepted.map(async (p) => (await call(api(`/payments/${p.body.id}`))).body));
+      const final = async () => Promise.all(accepted.map(async (p) => (await call(api(`/payments/${p.body.id}`), 'GET', undefined, await asUser(p.body.user_id))).body));
       await eventually(async () => (await final()).filter((p) => p.status === 'refunded').length === accepted.length - 1, 20_000);
       const payments = await final();
       expect(payments.filter((p) => p.status === 'completed')).toHaveLength(1);

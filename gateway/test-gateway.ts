@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { buildRuntime } from '../functions/build-deps.ts';
 import { testLog } from '../functions/test-deps.ts';
+import { signToken } from '../platform/auth.ts';
 import { loadConfig } from '../platform/config.ts';
 import { serve } from '../platform/http/serve.ts';
 import { openPostgres } from '../platform/sql/postgres.ts';
@@ -14,6 +15,12 @@ import { subscribeHandlers } from '../functions/subscribe-handlers.ts';
 
 /** The admin token of test gateways. */
 export const GATEWAY_ADMIN = 'e2e-admin-token-0123456789';
+
+/** The HS256 secret test shops verify user tokens with. */
+export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789-abcdefghijklmnop';
+
+/** Headers that authenticate a request as `user` (a JWT signed with {@link TEST_JWT_SECRET}). */
+export const asUser = async (user: string, admin = false) => ({ authorization: `Bearer ${await signToken(TEST_JWT_SECRET, user, { admin })}` });
 
 /** A running shop for a test: where its gateway answers, and how to stop it. */
 export interface RunningShop {
@@ -49,7 +56,7 @@ export async function dropSchema(env: Record<string, string>): Promise<void> {
 export async function startEmbedded(env: Record<string, string> = {}): Promise<RunningShop> {
   const dataDir = await mkdtemp(join(tmpdir(), 'daprps-e2e-'));
   await copyPgliteTemplate(dataDir);
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, CORS_ORIGINS: 'http://shop.example', RATE_LIMIT_BURST: '1000000', ...env });
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, JWT_SECRET: TEST_JWT_SECRET, CORS_ORIGINS: 'http://shop.example', RATE_LIMIT_BURST: '1000000', ...env });
   const runtime = await buildRuntime(config, testLog, { relay: true });
   const gw = createGateway(config, testLog, runtime);
   await subscribeHandlers(registry, runtime, testLog);

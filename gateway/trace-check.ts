@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { call, eventually } from './test-gateway.ts';
+import { asUser, call, eventually } from './test-gateway.ts';
 
 /** A span as Zipkin's v2 API returns it. */
 interface ZipkinSpan {
@@ -30,8 +30,9 @@ export function checkoutTrace(gw: { url: string }, zipkin: string, services: { g
     const clientSpan = hex(8);
     const headers = { traceparent: `00-${traceId}-${clientSpan}-01` };
     const user = `trace-${traceId.slice(0, 8)}`;
-    await call(`${gw.url}/api/v1/baskets/add`, 'POST', { user_id: user, product_id: 'notebook', quantity: 1 });
-    const paid = await call(`${gw.url}/api/v1/payments`, 'POST', { user_id: user, card: { number: '4242424242424242', holder: 'T Race', expiry: '12/30', cvv: '123' } }, headers);
+    const auth = await asUser(user);
+    await call(`${gw.url}/api/v1/baskets/add`, 'POST', { user_id: user, product_id: 'notebook', quantity: 1 }, auth);
+    const paid = await call(`${gw.url}/api/v1/payments`, 'POST', { user_id: user, card: { number: '4242424242424242', holder: 'T Race', expiry: '12/30', cvv: '123' } }, { ...headers, ...auth });
     expect(paid.status).toBe(201);
 
     const wanted = [services.gateway, services.payment, ...services.handlers];

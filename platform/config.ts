@@ -25,6 +25,11 @@ const envSchema = v.object({
   BASKET_TTL_SECONDS: int(7 * 24 * 3600, 60, 365 * 24 * 3600),
   SEED_DEMO: v.optional(v.picklist(['true', 'false']), 'true'),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  AUTH: v.optional(v.picklist(['jwt', 'off'], 'must be "jwt" or "off"'), 'jwt'),
+  JWT_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
+  JWT_JWKS_URL: v.optional(v.pipe(v.string(), v.url('must be the URL of a JWKS'))),
+  JWT_ISSUER: v.optional(v.string()),
+  JWT_AUDIENCE: v.optional(v.string()),
   SHOP_CURRENCY: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')), 'USD'),
   CORS_ORIGINS: v.pipe(list, v.check((origins) => origins.every((o) => /^https?:\/\/[^/\s*]+$/.test(o)), 'must list origins like https://shop.example (no "*", no path)')),
   RATE_LIMIT_PER_MINUTE: int(600, 1, 1_000_000),
@@ -71,6 +76,8 @@ export interface Config {
   /** The Dapr sidecar's HTTP API (`EVENT_TRANSPORT=dapr`). */
   dapr: { host: string; httpPort: number; pubsub: string };
   adminToken: string | undefined;
+  /** How callers are authenticated: JWT (HS256 secret or JWKS), or `off` (explicitly, with a warning). */
+  auth: { mode: 'jwt' | 'off'; jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   currency: string;
   /** Origins a browser may call from; exact scheme, host and port, no wildcard. */
   corsOrigins: string[];
@@ -125,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     zipkinEndpoint: e.OTEL_EXPORTER_ZIPKIN_ENDPOINT,
     dapr: { host: e.DAPR_HOST, httpPort: e.DAPR_HTTP_PORT, pubsub: e.DAPR_PUBSUB },
     adminToken: e.ADMIN_TOKEN,
+    auth: { mode: e.AUTH, jwtSecret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     currency: e.SHOP_CURRENCY,
     corsOrigins: e.CORS_ORIGINS,
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },

@@ -1,10 +1,13 @@
 import type * as v from 'valibot';
+import type { Caller } from './auth.ts';
 import type { Log } from './log.ts';
 
 /** What a handler learns about the call, whatever the transport. */
 export interface CallContext {
   requestId: string;
   log: Log;
+  /** Who calls (an event handler is called by the platform, as an admin). */
+  caller: Caller;
 }
 
 /** The parts of an HTTP request a REST route can read its input from. */
@@ -26,8 +29,11 @@ export interface FunctionDef<Deps, I = any, O = any> {
   needs: readonly Need[];
   /** Validates the plain JSON input (snake_case field names, as in the REST API). */
   input: v.GenericSchema<unknown, I>;
-  /** `admin`: needs the admin bearer token. */
-  access: 'public' | 'admin';
+  /**
+   * `public`: anyone; `user`: an authenticated user acting for the `user_id` of its input (or an
+   * admin), the handler checking the owner of what it loads; `admin`: an admin.
+   */
+  access: 'public' | 'user' | 'admin';
   /** Builds the plain input from a REST request; default: the JSON body plus the path parameters. */
   restInput?: (req: RestRequest) => unknown;
   /** Topics it writes to the outbox: a process serving it alone also runs the outbox relay. */

@@ -1,32 +1,26 @@
-import { timingSafeEqual } from 'node:crypto';
-import { ShopError } from './errors.ts';
+import type { Caller } from './auth.ts';
+import { requireAdmin, requireUser } from './auth.ts';
 import type { CallContext, FunctionDef } from './define.ts';
 import { inSpan, SpanKind } from './tracing.ts';
 import { parse } from './validation.ts';
 
 /** Calls a function with raw (unvalidated) input, whatever transport it came from. */
-export type Invoker<O = unknown> = (raw: unknown, authorization: string | undefined, ctx: CallContext) => Promise<O>;
+export type Invoker<O = unknown> = (raw: unknown, authorization: string | undefined, ctx: Omit<CallContext, 'caller'>) => Promise<O>;
 
-/** Builds the one call path of a function: access check, input validation, handler. */
-export function createInvoker<Deps, I, O>(def: FunctionDef<Deps, I, O>, deps: Deps, adminToken: string | undefined): Invoker<O> {
+/** Who a bearer token says the caller is (see platform/auth.ts). */
+export type Authenticate = (authorization: string | undefined) => Promise<Caller>;
+
+/**
+ * Builds the one call path of a function: authentication, access check, input validation, the
+ * caller acting for the input's user, handler.
+ */
+export function createInvoker<Deps, I, O>(def: FunctionDef<Deps, I, O>, deps: Deps, authenticate: Authenticate, adminConfigured: boolean): Invoker<O> {
   const handler = def.handler(deps);
   return async (raw, authorization, ctx) => {
-    if (def.access === 'admin') checkAdmin(authorization, adminToken);
+    const caller = await authenticate(authorization);
+    if (def.access === 'admin') requireAdmin(caller, adminConfigured);
     const input = parse(def.input, raw);
-    return inSpan(def.name, SpanKind.INTERNAL, { 'daprps.function': def.name }, () => handler(input, ctx));
+    if (def.access === 'user') requireUser(caller, (input as { user_id?: string }).user_id);
+    return inSpan(def.name, SpanKind.INTERNAL, { 'daprps.function': def.name }, () => handler(input, { ...ctx, caller }));
   };
-}
-
-/** Throws unless `authorization` carries the admin bearer token. */
-export function checkAdmin(authorization: string | undefined, adminToken: string | undefined): void {
-  if (!adminToken) {
-    throw new ShopError('forbidden', 'product writes are disabled: set ADMIN_TOKEN and send "Authorization: Bearer <ADMIN_TOKEN>" to enable them');
-  }
-  const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
-  if (!token) throw new ShopError('unauthenticated', 'this operation needs "Authorization: Bearer <ADMIN_TOKEN>"');
-  const given = Buffer.from(token);
-  const expected = Buffer.from(adminToken);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new ShopError('forbidden', 'the bearer token is not the admin token');
-  }
 }

@@ -43,7 +43,8 @@ const fragments = (shown: string) =>
   shown.startsWith('{') ? shown.replace(/\s+\(.*\)$/, '').split('…').map((f) => f.trim()).filter((f) => f.length > 2) : [];
 
 describe('README', () => {
-  const gw = useEmbeddedGateway({ ADMIN_TOKEN: 'dev-admin-token-0123456789', CORS_ORIGINS: '' });
+  // No JWT_SECRET: the shop and `npm run token` share the development secret, as after `npm start`.
+  const gw = useEmbeddedGateway({ ADMIN_TOKEN: 'dev-admin-token-0123456789', CORS_ORIGINS: '', JWT_SECRET: '' });
 
   it('every curl example of "Try it" answers as shown, in order', async () => {
     const script = await tryItScript();

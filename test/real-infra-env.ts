@@ -1,5 +1,6 @@
 import { topics } from '../functions/events/topics.ts';
 import { ensureTopics } from '../platform/events/kafka-bus.ts';
+import { TEST_JWT_SECRET } from '../gateway/test-gateway.ts';
 import { infraUrls, requireInfra, uniqueName } from './infra.ts';
 
 /**
@@ -19,6 +20,7 @@ export async function realInfraEnv(): Promise<{ ready: boolean; env: Record<stri
       KAFKA_BROKERS: brokers, KAFKA_PREFIX: `${run}.`,
       // Every request of a test comes from one client: the gateway's rate limit is tested on its own.
       RATE_LIMIT_BURST: '1000000',
+      JWT_SECRET: TEST_JWT_SECRET,
     },
   };
 }

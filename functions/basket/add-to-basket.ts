@@ -10,7 +10,7 @@ import { MAX_LINE_QUANTITY } from './store.ts';
 export default defineFunction({
   name: 'add-to-basket',
   needs: ['database', 'redis'],
-  access: 'public',
+  access: 'user',
   input: v.object({ user_id: idSchema, product_id: idSchema, quantity: intSchema(1, MAX_LINE_QUANTITY) }),
   handler: (d: Pick<Deps, 'baskets' | 'products' | 'currency'>) => async ({ user_id, product_id, quantity }) => {
     const product = await d.products.get(product_id);

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.ts';
 export default defineFunction({
   name: 'clear-basket',
   needs: ['redis'],
-  access: 'public',
+  access: 'user',
   input: v.object({ user_id: idSchema }),
   handler: (d: Pick<Deps, 'baskets'>) => async ({ user_id }): Promise<void> => d.baskets.clear(user_id),
 });

@@ -8,7 +8,7 @@ import { loadBasket } from './load-basket.ts';
 export default defineFunction({
   name: 'get-basket',
   needs: ['database', 'redis'],
-  access: 'public',
+  access: 'user',
   input: v.object({ user_id: idSchema }),
   handler: (d: Pick<Deps, 'baskets' | 'products' | 'currency'>) => async ({ user_id }) => loadBasket(d, user_id),
 });

@@ -1,14 +1,20 @@
 import * as v from 'valibot';
+import { requireUser } from '../../platform/auth.ts';
 import { defineFunction } from '../../platform/define.ts';
 import { notFound } from '../../platform/errors.ts';
 import { idSchema } from '../../platform/validation.ts';
 import type { Deps } from '../deps.ts';
 
-/** Returns one payment. */
+/** Returns one payment, to its payer (or an admin). */
 export default defineFunction({
   name: 'get-payment',
   needs: ['database'],
-  access: 'public',
+  access: 'user',
   input: v.object({ id: idSchema }),
-  handler: (d: Pick<Deps, 'payments'>) => async ({ id }) => (await d.payments.get(id)) ?? Promise.reject(notFound('payment', id)),
+  handler: (d: Pick<Deps, 'payments'>) => async ({ id }, ctx) => {
+    const payment = await d.payments.get(id);
+    if (!payment) throw notFound('payment', id);
+    requireUser(ctx.caller, payment.user_id);
+    return payment;
+  },
 });

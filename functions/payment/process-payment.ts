@@ -32,7 +32,7 @@ function replay(existing: KeyedPayment, input: Input): Payment {
 export default defineFunction({
   name: 'process-payment',
   needs: ['database', 'redis', 'events'],
-  access: 'public',
+  access: 'user',
   publishes: ['payment-completed'],
   input: v.object({
     user_id: idSchema,

@@ -13,6 +13,9 @@ export type DecodeData = (topic: string, event: CloudEvent) => unknown;
  */
 export type DeliveryOutcome = { ok: true; deadLettered?: string } | { ok: false; reason: string };
 
+/** Event handlers are called by the platform, not by a user. */
+const PLATFORM = { admin: true } as const;
+
 /** Builds the delivery function of an event handler, whatever transport delivers it. */
 export function createDelivery<Deps>(def: EventHandlerDef<Deps>, deps: Deps, decode: DecodeData, log: Log) {
   const handler = def.handler(deps);
@@ -32,7 +35,7 @@ export function createDelivery<Deps>(def: EventHandlerDef<Deps>, deps: Deps, dec
         return { ok: false, reason: `event ${event.id} is not a valid ${def.topic} event: ${(err as Error).message}` };
       }
       try {
-        await handler(data, event, { requestId: event.id, log: child });
+        await handler(data, event, { requestId: event.id, log: child, caller: PLATFORM });
       } catch (err) {
         eventsHandled.inc({ handler: def.name, outcome: 'failed' });
         throw err;

@@ -5,7 +5,7 @@ import type { Definitions } from '../../functions/definitions.ts';
 import { registry } from '../../functions/registry.ts';
 import { subscribeHandlers } from '../../functions/subscribe-handlers.ts';
 import { createGateway } from '../../gateway/app.ts';
-import { call, dropSchema, GATEWAY_ADMIN } from '../../gateway/test-gateway.ts';
+import { asUser, call, dropSchema, GATEWAY_ADMIN, TEST_JWT_SECRET } from '../../gateway/test-gateway.ts';
 import { testLog } from '../../functions/test-deps.ts';
 import { loadConfig } from '../../platform/config.ts';
 import { serve } from '../../platform/http/serve.ts';
@@ -25,7 +25,7 @@ export interface RealShop {
  * handlers subscribed; `relay: false` leaves publishing to other processes.
  */
 export async function startRealShop(env: Record<string, string>, opts: { relay?: boolean; handlers?: Definitions } = {}): Promise<RealShop> {
-  const config = loadConfig({ PORT: '0', ADMIN_TOKEN: GATEWAY_ADMIN, RATE_LIMIT_BURST: '1000000', ...env });
+  const config = loadConfig({ PORT: '0', ADMIN_TOKEN: GATEWAY_ADMIN, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT_BURST: '1000000', ...env });
   const runtime = await buildRuntime(config, testLog, { relay: opts.relay ?? true });
   const gw = createGateway(config, testLog, runtime);
   await subscribeHandlers(opts.handlers ?? registry, runtime, testLog);
@@ -66,21 +66,22 @@ export async function createProduct(url: string, stock: number, name = 'Reliabil
 export async function fillBaskets(url: string, users: string[], productId: string, quantity: number): Promise<void> {
   for (let i = 0; i < users.length; i += 20) {
     await Promise.all(users.slice(i, i + 20).map(async (user_id) => {
-      const res = await call(`${url}/api/v1/baskets/add`, 'POST', { user_id, product_id: productId, quantity });
+      const res = await call(`${url}/api/v1/baskets/add`, 'POST', { user_id, product_id: productId, quantity }, await asUser(user_id));
       if (res.status !== 200) throw new Error(`add-to-basket for ${user_id}: ${res.status} ${JSON.stringify(res.body)}`);
     }));
   }
 }
 
 /** Pays a user's basket through the gateway. */
-export const pay = (url: string, user: string) => call(`${url}/api/v1/payments`, 'POST', { user_id: user, card: approvedCard }, { 'idempotency-key': `pay-${user}` });
+export const pay = async (url: string, user: string) =>
+  call(`${url}/api/v1/payments`, 'POST', { user_id: user, card: approvedCard }, { 'idempotency-key': `pay-${user}`, ...(await asUser(user)) });
 
 /** Units of a product left in stock. */
 export const stockOf = async (url: string, id: string): Promise<number> => (await call(`${url}/api/v1/products/${id}`)).body.stock;
 
 /** Units of a product in a user's basket. */
 export async function unitsInBasket(url: string, user: string, productId: string): Promise<number> {
-  const items: { product_id: string; quantity: number }[] = (await call(`${url}/api/v1/baskets/${user}`)).body.items;
+  const items: { product_id: string; quantity: number }[] = (await call(`${url}/api/v1/baskets/${user}`, 'GET', undefined, await asUser(user))).body.items;
   return items.find((i) => i.product_id === productId)?.quantity ?? 0;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, eventually } from '../../gateway/test-gateway.ts';
+import { asUser, call, eventually } from '../../gateway/test-gateway.ts';
 import { realInfraEnv } from '../real-infra-env.ts';
 import { recordFigures } from './figures.ts';
 import { approvedCard, createProduct, fillBaskets, stockOf, useRealShop } from './harness.ts';
@@ -12,8 +12,9 @@ describe.runIf(ready)('concurrent retries of one payment (PostgreSQL, Redis, Kaf
   it('charges once for 20 concurrent requests with the same Idempotency-Key, and refuses the key for another body', async () => {
     const product = await createProduct(shop.url, 10);
     await fillBaskets(shop.url, ['idem-1'], product, 3);
+    const auth = await asUser('idem-1');
     const send = (holder = approvedCard.holder) =>
-      call(`${shop.url}/api/v1/payments`, 'POST', { user_id: 'idem-1', card: { ...approvedCard, holder } }, { 'idempotency-key': 'checkout-42' });
+      call(`${shop.url}/api/v1/payments`, 'POST', { user_id: 'idem-1', card: { ...approvedCard, holder } }, { 'idempotency-key': 'checkout-42', ...auth });
     const answers = await Promise.all(Array.from({ length: 20 }, () => send()));
     const created = answers.filter((a) => a.status === 201);
     const inProgress = answers.filter((a) => a.status === 409 && a.body.error.code === 'payment_in_progress');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, eventually } from '../../gateway/test-gateway.ts';
+import { asUser, call, eventually } from '../../gateway/test-gateway.ts';
 import { privateKafka, type PrivateKafka } from '../private-kafka.ts';
 import { realInfraEnv } from '../real-infra-env.ts';
 import { recordFigures } from './figures.ts';
@@ -44,7 +44,7 @@ describe.runIf(ready)('Kafka stopped for 10 s during a stream of checkouts (Post
       paid.push(user);
       if (down.from === 0 && paid.length > 8) duringOutage++;
       // Something added after paying stays in the basket: a doubled checkout would take it too.
-      await call(`${shop.url}/api/v1/baskets/add`, 'POST', { user_id: user, product_id: product, quantity: 1 });
+      await call(`${shop.url}/api/v1/baskets/add`, 'POST', { user_id: user, product_id: product, quantity: 1 }, await asUser(user));
       await sleep(150);
     }
     await outage;

@@ -1,0 +1,134 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { sign, verify, verifyWithJwks } from 'hono/jwt';
+import { ShopError } from './errors.ts';
+
+/** Who calls: a user (JWT `sub`), possibly an admin (`roles` holds "admin", or the static ADMIN_TOKEN). */
+export interface Caller {
+  userId?: string;
+  admin: boolean;
+  /** AUTH=off: nobody is asked who they are; user-scoped calls are allowed as before auth. */
+  unchecked?: boolean;
+}
+
+/** How callers are authenticated. */
+export interface AuthConfig {
+  mode: 'jwt' | 'off';
+  /** HS256 secret (development, or a shared secret). */
+  jwtSecret?: string;
+  /** JWKS URL of the identity provider (production, RS256/ES256). */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+  /** Static bearer token that is an admin (development fallback). */
+  adminToken?: string;
+}
+
+const bearer = (authorization: string | undefined) => /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** JWKS keys, fetched once and again every 10 minutes (or when a token names an unknown key). */
+function jwksCache(url: string) {
+  let keys: Promise<{ keys: object[] }> | undefined;
+  let at = 0;
+  return (refresh = false): Promise<{ keys: object[] }> => {
+    if (!keys || refresh || Date.now() - at > 600_000) {
+      at = Date.now();
+      const fetched = fetch(url).then((r) => (r.ok ? (r.json() as Promise<{ keys: object[] }>) : Promise.reject(new Error(`JWKS ${url} answered ${r.status}`))));
+      fetched.catch(() => (keys = undefined));
+      keys = fetched;
+    }
+    return keys;
+  };
+}
+
+/**
+ * Builds the authenticator of a process: `Authorization: Bearer <token>` → the caller. The static
+ * ADMIN_TOKEN is an admin; otherwise the token must be a JWT signed with JWT_SECRET (HS256) or a
+ * key of JWT_JWKS_URL, not expired, from JWT_ISSUER for JWT_AUDIENCE when set. No token: an
+ * anonymous caller (public functions only). A bad token: 401.
+ */
+export function authenticator(config: AuthConfig): (authorization: string | undefined) => Promise<Caller> {
+  const jwks = config.jwksUrl ? jwksCache(config.jwksUrl) : undefined;
+  const verification = { ...(config.issuer ? { iss: config.issuer } : {}), ...(config.audience ? { aud: config.audience } : {}) };
+  return async (authorization) => {
+    const token = bearer(authorization);
+    if (config.adminToken && token && same(token, config.adminToken)) return { admin: true };
+    if (config.mode === 'off') return { admin: false, unchecked: true };
+    if (!token) return { admin: false };
+    let claims: Record<string, unknown>;
+    try {
+      if (jwks) {
+        const options = { verification, allowedAlgorithms: ['RS256', 'ES256', 'PS256'] as const };
+        const fetchKeys = jwks;
+        claims = await verifyWithJwks(token, { ...options, keys: (await fetchKeys()).keys as never }).catch(async () =>
+          verifyWithJwks(token, { ...options, keys: (await fetchKeys(true)).keys as never }));
+      } else {
+        claims = await verify(token, config.jwtSecret!, { alg: 'HS256', ...verification });
+      }
+    } catch (e) {
+      throw new ShopError('unauthenticated', `the bearer token is not valid: ${(e as Error).name === 'JwtTokenExpired' ? 'it has expired' : 'its signature or claims do not check out'}`, undefined, { cause: e });
+    }
+    if (typeof claims.sub !== 'string' || !claims.sub) throw new ShopError('unauthenticated', 'the bearer token names no user (sub)');
+    const roles = Array.isArray(claims.roles) ? claims.roles : [];
+    return { userId: claims.sub, admin: roles.includes('admin') };
+  };
+}
+
+/**
+ * Throws unless the caller is a user who may act for `userId` (when given): that user, or an
+ * admin. Nobody is checked with AUTH=off.
+ */
+export function requireUser(caller: Caller, userId?: string): void {
+  if (caller.unchecked || caller.admin) return;
+  if (!caller.userId) throw new ShopError('unauthenticated', 'this operation needs "Authorization: Bearer <JWT>" (npm run token -- <user> makes a development one)');
+  if (userId !== undefined && caller.userId !== userId) throw new ShopError('forbidden', `user ${caller.userId} may not act for user ${userId}`);
+}
+
+/** Throws unless the caller is an admin. */
+export function requireAdmin(caller: Caller, adminConfigured: boolean): void {
+  if (caller.admin) return;
+  if (!adminConfigured && caller.unchecked) throw new ShopError('forbidden', 'product writes are disabled: set ADMIN_TOKEN and send "Authorization: Bearer <ADMIN_TOKEN>" to enable them');
+  throw new ShopError(caller.userId ? 'forbidden' : 'unauthenticated', 'this operation needs an admin: a JWT with role "admin", or the ADMIN_TOKEN');
+}
+
+/** Where a development HS256 secret is kept, shared by every process started from the repository. */
+export const DEV_SECRET_FILE = '.data/dev-jwt-secret';
+
+/** The development secret: read from {@link DEV_SECRET_FILE}, created (random) on first use. */
+export function devJwtSecret(file = DEV_SECRET_FILE): string {
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      // Another process created it first: use theirs.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** A signed HS256 token for a user (development and tests). */
+export const signToken = (secret: string, userId: string, opts: { admin?: boolean; expiresInSeconds?: number } = {}) =>
+  sign({ sub: userId, roles: opts.admin ? ['admin'] : [], exp: Math.floor(Date.now() / 1000) + (opts.expiresInSeconds ?? 3600) }, secret, 'HS256');
+
+/**
+ * The authenticator of a process from its configuration: with JWT and neither JWT_SECRET nor
+ * JWT_JWKS_URL, the development secret of {@link DEV_SECRET_FILE} (what `npm run token` signs with).
+ */
+export function authenticatorFor(auth: Omit<AuthConfig, 'adminToken'>, adminToken: string | undefined) {
+  const jwtSecret = auth.mode === 'jwt' && !auth.jwtSecret && !auth.jwksUrl ? devJwtSecret() : auth.jwtSecret;
+  return authenticator({ ...auth, jwtSecret, adminToken });
+}
+
+/** Says loudly, at start, that nobody is authenticated (AUTH=off). */
+export function warnIfAuthOff(auth: { mode: string }, log: { warn: (o: object, msg: string) => void }): void {
+  if (auth.mode === 'off') log.warn({ auth: 'off' }, '!!! AUTH=off: callers are not authenticated; anyone can read and change any basket and payment. Never in production.');
+}
