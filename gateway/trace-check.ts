@@ -42,6 +42,7 @@ export function checkoutTrace(gw: { url: string }, zipkin: string, services: { g
       const seen = new Set(spans.map((s) => s.localEndpoint?.serviceName));
       return wanted.every((s) => seen.has(s)) && spans.filter((s) => s.kind === 'CONSUMER').length >= services.handlers.length;
     }, 30_000);
+    expect(JSON.stringify(spans), 'no card number in any span').not.toContain('4242424242424242');
     const ids = new Set(spans.map((s) => s.id));
     for (const s of spans) expect(s.parentId === clientSpan || ids.has(s.parentId!), `${s.localEndpoint?.serviceName} ${s.name} has its parent in the trace`).toBe(true);
     const byId = new Map(spans.map((s) => [s.id, s]));
