@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { routes, type FunctionName } from '../../functions/routes.ts';
+import { topics } from '../../functions/events/topics.ts';
+import { signToken } from '../../platform/auth.ts';
+import { ensureTopics } from '../../platform/events/kafka-bus.ts';
+import { openPostgres } from '../../platform/sql/postgres.ts';
+import { freePorts } from '../../test/infra.ts';
+import { compareLoad, soloLoad } from './compare-load.ts';
+import { plans, progress, ratio, type Figure } from './figure.ts';
+import { startNode, type Started } from './processes.ts';
+import { writeResults } from './report.ts';
+import { median, spread } from './stats.ts';
+
+const run = promisify(execFile);
+const quick = process.argv.includes('--quick');
+const plan = plans[quick ? 'quick' : 'full'];
+
+/** The infrastructure `infra:up` runs (started when it is not), as environment assignments. */
+async function infra(): Promise<Record<string, string>> {
+  const { stdout } = await run('bash', ['scripts/infra/up.sh'], { maxBuffer: 1024 * 1024 });
+  return Object.fromEntries(stdout.trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+}
+
+const processes: Started[] = [];
+const started = async (p: Promise<Started>) => {
+  const s = await p;
+  processes.push(s);
+  return s;
+};
+const bundle = (name: string) => ['dist/main.mjs', name];
+
+async function main() {
+  progress(`plan: ${quick ? 'quick' : 'full'} (${plan.runs} run(s) of ${plan.seconds} s, ${plan.connections} connections, ${plan.coldStarts} cold starts)`);
+  const urls = await infra();
+  progress('building the bundles (npm run build)');
+  await run('npm', ['run', '-s', 'build'], { maxBuffer: 16 * 1024 * 1024 });
+  const id = `bench_${Date.now()}`;
+  const env: Record<string, string> = {
+    DATABASE_URL: urls.DATABASE_URL!, DATABASE_SCHEMA: id, REDIS_URL: urls.REDIS_URL!, REDIS_PREFIX: `${id}:`,
+    KAFKA_BROKERS: urls.KAFKA_BROKERS!, KAFKA_PREFIX: `${id}.`, JWT_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'error', RATE_LIMIT_BURST: '1000000',
+  };
+  await ensureTopics([env.KAFKA_BROKERS!], Object.keys(topics).map((t) => `${env.KAFKA_PREFIX}${t}`));
+  const admin = `Bearer ${await signToken(env.JWT_SECRET!, 'bench-admin', { admin: true, expiresInSeconds: 3600 })}`;
+  const ports = await freePorts(8);
+  const figures: Figure[] = [];
+  try {
+    // Catalog read: list-products on PostgreSQL vs a bare Hono handler with the same JSON in memory.
+    const list = await started(startNode(bundle('list-products'), env, ports[0]!, '/health/ready'));
+    const catalog = await (await fetch(`${list.url}/api/v1/products?limit=20`)).text();
+    const memory = await started(startNode(['--import', 'tsx', 'scripts/bench/memory-catalog.ts'], { CATALOG_JSON: catalog }, ports[1]!, '/health/live'));
+    const read = await compareLoad('catalog read', plan, { url: `${list.url}/api/v1/products?limit=20` }, { url: `${memory.url}/api/v1/products` });
+    figures.push({
+      name: 'Catalog read: list-products (PostgreSQL, 20 items) ÷ bare Hono from memory', unit: 'req/s', value: read.rps,
+      baseline: { name: 'bare Hono, same JSON from memory', value: read.baselineRps }, ratio: read.ratio,
+      target: { text: 'ratio ≥ 0.60', met: read.ratio >= 0.6 },
+      notes: `p99 ${read.p99} ms (bare ${read.baselineP99} ms); ${read.spread}; ${read.failed} failed`,
+    });
+
+    // Gateway overhead: the same read through the gateway (forwarding over HTTP) vs direct.
+    const gateway = await started(startNode(['dist/main.mjs'], { ...env, FUNCTION_URL_TEMPLATE: 'http://127.0.0.1:1/{name}', FUNCTION_URL_LIST_PRODUCTS: list.url }, ports[2]!, '/health/live'));
+    const edge = await compareLoad('gateway overhead', plan, { url: `${gateway.url}/api/v1/products?limit=20` }, { url: `${list.url}/api/v1/products?limit=20` });
+    figures.push({
+      name: 'Gateway overhead: GET /api/v1/products through the gateway ÷ the function directly', unit: 'req/s', value: edge.rps,
+      baseline: { name: 'list-products directly', value: edge.baselineRps }, ratio: edge.ratio,
+      target: { text: 'ratio ≥ 0.90', met: edge.ratio >= 0.9 },
+      notes: `p99 ${edge.p99} ms (direct ${edge.baselineP99} ms); ${edge.spread}; ${edge.failed} failed`,
+    });
+
+    // Basket writes: add-to-basket on Redis, a different user each request (an admin token may act for any).
+    const add = await started(startNode(bundle('add-to-basket'), env, ports[3]!, '/health/ready'));
+    const writes = await soloLoad('basket writes', plan, {
+      url: `${add.url}/api/v1/baskets/add`, method: 'POST', distinct: 1_000_000,
+      headers: { 'content-type': 'application/json', authorization: admin },
+      body: '{"user_id":"bench-{n}","product_id":"kettle","quantity":1}',
+    });
+    figures.push({ name: 'Basket writes: add-to-basket on Redis', unit: 'req/s', value: writes.rps, notes: `p99 ${writes.p99} ms; ${writes.spread}; ${writes.failed} failed` });
+
+    for (const p of processes.splice(0)) await p.stop();
+    figures.push(...(await coldStarts(env, ports)));
+  } finally {
+    for (const p of processes.splice(0)) await p.stop().catch(() => undefined);
+    const sql = await openPostgres({ url: env.DATABASE_URL! });
+    await sql.exec(`drop schema if exists ${id} cascade`);
+    await sql.close();
+  }
+  await writeResults(figures, { quick, plan });
+}
+
+/** Cold start per function (spawn → first ready answer) ÷ a bare Node HTTP server's, and idle memory. */
+async function coldStarts(env: Record<string, string>, ports: number[]): Promise<Figure[]> {
+  const bare: number[] = [];
+  for (let i = 0; i < plan.coldStarts + 1; i++) {
+    const p = await startNode(['scripts/bench/bare-server.mjs'], {}, ports[4]!, '/');
+    if (i > 0) bare.push(p.startMs);
+    await p.stop();
+  }
+  const baseline = median(bare);
+  progress(`cold start of a bare Node HTTP server: ${Math.round(baseline)} ms (median of ${bare.length})`);
+  const figures: Figure[] = [];
+  const names = Object.keys(routes) as FunctionName[];
+  for (const [i, name] of names.entries()) {
+    const times: number[] = [];
+    let rss = 0;
+    for (let k = 0; k < plan.coldStarts; k++) {
+      const p = await startNode(bundle(name), env, ports[5]!, '/health/ready');
+      times.push(p.startMs);
+      if (k === plan.coldStarts - 1) {
+        await new Promise((r) => setTimeout(r, 2_000));
+        rss = await p.rssMb();
+      }
+      await p.stop();
+    }
+    const ms = median(times);
+    progress(`cold start ${i + 1}/${names.length} ${name}: ${Math.round(ms)} ms, idle ${Math.round(rss)} MB`);
+    const r = ratio(ms, baseline);
+    figures.push({
+      name: `Cold start: ${name}`, unit: 'ms', value: Math.round(ms), baseline: { name: 'bare Node HTTP server', value: Math.round(baseline) }, ratio: r,
+      target: { text: 'ratio ≤ 2.0 and median < 250 ms', met: r <= 2 && ms < 250 }, notes: `spread ${spread(times).pct}%`,
+    });
+    figures.push({ name: `Idle memory: ${name}`, unit: 'MB RSS', value: Math.round(rss), target: { text: '≤ 60 MB', met: rss <= 60 }, notes: 'after healthy + 2 s idle' });
+  }
+  return figures;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
