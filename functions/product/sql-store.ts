@@ -34,13 +34,17 @@ const toProduct = (r: Row): Product => ({
 export function sqlProductStore(sql: Sql): ProductStore {
   return {
     async list({ category, limit, offset }) {
+      // One round trip: the page, and the number of matches with every row (a window count);
+      // only a page past the end needs a second query for the total.
       const where = category ? 'where category = $3' : '';
       const params = category ? [limit, offset, category] : [limit, offset];
-      const [rows, count] = await Promise.all([
-        sql.query<Row>(`select ${COLUMNS} from products ${where} order by name, id limit $1 offset $2`, params),
-        sql.query<{ n: number }>(`select count(*)::int as n from products ${category ? 'where category = $1' : ''}`, category ? [category] : []),
-      ]);
-      return { products: rows.map(toProduct), total: count[0]?.n ?? 0 };
+      const rows = await sql.query<Row & { total: number }>(
+        `select ${COLUMNS}, count(*) over ()::int as total from products ${where} order by name, id limit $1 offset $2`,
+        params,
+      );
+      if (rows.length || offset === 0) return { products: rows.map(toProduct), total: rows[0]?.total ?? 0 };
+      const count = await sql.query<{ n: number }>(`select count(*)::int as n from products ${category ? 'where category = $1' : ''}`, category ? [category] : []);
+      return { products: [], total: count[0]?.n ?? 0 };
     },
     async get(id) {
       const [row] = await sql.query<Row>(`select ${COLUMNS} from products where id = $1`, [id]);

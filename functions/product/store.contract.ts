@@ -33,6 +33,8 @@ export function productStoreContract(adapter: string, make: () => Promise<Produc
       expect((await store.list({ limit: 10, offset: 0 })).products.map((p) => p.id)).toEqual(['a', 'b', 'c']);
       expect(await store.list({ category: 'kitchen', limit: 1, offset: 1 })).toMatchObject({ products: [{ id: 'c' }], total: 2 });
       expect(await store.list({ category: 'none', limit: 10, offset: 0 })).toEqual({ products: [], total: 0 });
+      expect(await store.list({ limit: 10, offset: 50 })).toEqual({ products: [], total: 3 });
+      expect(await store.list({ category: 'kitchen', limit: 10, offset: 5 })).toEqual({ products: [], total: 2 });
     });
 
     it('round-trips every field', async () => {
