@@ -8,6 +8,7 @@ import { ensureTopics } from '../../platform/events/kafka-bus.ts';
 import { openPostgres } from '../../platform/sql/postgres.ts';
 import { freePorts } from '../../test/infra.ts';
 import { compareLoad, soloLoad } from './compare-load.ts';
+import { eventLag } from './event-lag.ts';
 import { plans, progress, ratio, type Figure } from './figure.ts';
 import { startNode, type Started } from './processes.ts';
 import { writeResults } from './report.ts';
@@ -79,6 +80,7 @@ async function main() {
     figures.push({ name: 'Basket writes: add-to-basket on Redis', unit: 'req/s', value: writes.rps, notes: `p99 ${writes.p99} ms; ${writes.spread}; ${writes.failed} failed` });
 
     for (const p of processes.splice(0)) await p.stop();
+    figures.push(await eventLag(env, ports, admin, plan));
     figures.push(...(await coldStarts(env, ports)));
   } finally {
     for (const p of processes.splice(0)) await p.stop().catch(() => undefined);
