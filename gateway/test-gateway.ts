@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { buildRuntime } from '../functions/build-deps.ts';
+import { buildRuntime, type Runtime } from '../functions/build-deps.ts';
 import { testLog } from '../functions/test-deps.ts';
 import { signToken } from '../platform/auth.ts';
 import { loadConfig } from '../platform/config.ts';
@@ -50,19 +50,21 @@ export async function dropSchema(env: Record<string, string>): Promise<void> {
 }
 
 /**
- * The gateway with every function in process on a free port: PGlite in a temporary folder unless
- * `env` selects PostgreSQL (its DATABASE_SCHEMA is dropped when stopped).
+ * The gateway with every function in process on a free port, its event handlers subscribed:
+ * PGlite in a temporary folder unless `env` selects PostgreSQL (its DATABASE_SCHEMA is dropped
+ * when stopped); `relay: false` leaves publishing the outbox to other processes.
  */
-export async function startEmbedded(env: Record<string, string> = {}): Promise<RunningShop> {
+export async function startEmbedded(env: Record<string, string> = {}, opts: { relay?: boolean } = {}): Promise<RunningShop & { runtime: Runtime }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'daprps-e2e-'));
-  await copyPgliteTemplate(dataDir);
+  if (!env.DATABASE_URL) await copyPgliteTemplate(dataDir);
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, JWT_SECRET: TEST_JWT_SECRET, CORS_ORIGINS: 'http://shop.example', RATE_LIMIT_BURST: '1000000', ...env });
-  const runtime = await buildRuntime(config, testLog, { relay: true });
+  const runtime = await buildRuntime(config, testLog, { relay: opts.relay ?? true });
   const gw = createGateway(config, testLog, runtime);
   await subscribeHandlers(registry, runtime, testLog);
   const server = await serve({ fetch: gw.app.fetch, rpc: gw.rpc, port: 0, host: '127.0.0.1' });
   return {
     url: `http://127.0.0.1:${server.port}`,
+    runtime,
     async stop() {
       await server.close();
       await runtime.close();

@@ -43,7 +43,8 @@ export interface DaprOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
-async function waitHealthy(url: string, child: ChildProcess, name: string, ms = 90_000): Promise<void> {
+/** Waits until GET `url` answers 2xx; fails when `child` exits first or after `ms`. */
+export async function waitHealthy(url: string, child: ChildProcess, name: string, ms = 90_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);

@@ -8,7 +8,3 @@ export function startRedis(port: number): Promise<ChildProcess> {
     child.once('error', reject);
   });
 }
-
-/** Kills a process and waits until it is gone. */
-export const stopProcess = (child: ChildProcess) =>
-  new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : (child.once('exit', r), child.kill('SIGKILL'))));

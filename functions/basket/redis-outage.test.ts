@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, requireInfra } from '../../test/infra.ts';
-import { startRedis, stopProcess as stop } from '../../test/private-redis.ts';
+import { startRedis } from '../../test/private-redis.ts';
+import { stopProcess as stop } from '../../test/processes.ts';
 import { recordCheck } from '../../test/reliability/figures.ts';
 import { aProduct, testDeps } from '../test-deps.ts';
 import { testApp } from '../test-app.ts';

@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { CloudEvent } from '../../platform/define.ts';
 import type { DeadLetter } from '../../platform/events/dead-letter.ts';
+import { parseCloudEvent } from '../../platform/events/parse-event.ts';
 import { eventData } from './topics.ts';
 
 /** Where the dead-letter topic is: Kafka brokers and the run's topic prefix. */
@@ -58,14 +59,7 @@ export async function readDeadLetters(t: DeadLetterTopic, timeoutMs = 30_000): P
  * Letters whose payload is no CloudEvent cannot be replayed and are returned apart.
  */
 export async function replayDeadLetters(t: DeadLetterTopic, letters: DeadLetter[]): Promise<{ replayed: DeadLetter[]; unreadable: DeadLetter[] }> {
-  const readable = (d: DeadLetter) => {
-    try {
-      const e = JSON.parse(d.payload) as CloudEvent;
-      return e?.specversion === '1.0' && typeof e.id === 'string';
-    } catch {
-      return false;
-    }
-  };
+  const readable = (d: DeadLetter) => parseCloudEvent(d.payload) !== undefined;
   const replayed = letters.filter(readable);
   const producer = kafkaOf(t, 'daprps-dlq-replay').producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import type { CloudEvent } from '../define.ts';
 import { ShopError } from '../errors.ts';
 import type { RequestVars } from '../http/request-context.ts';
-import { withDeadLetters, type DeadLetterPolicy, type Deliver } from './dead-letter.ts';
+import { unreadableLetter, withDeadLetters, type DeadLetterPolicy, type Deliver } from './dead-letter.ts';
 
 /** The CloudEvents envelope a binding delivers; Dapr may add fields (topic, traceid, ...). */
 const envelope = v.looseObject({
@@ -74,8 +74,7 @@ export function mountBinding(app: Hono<{ Variables: RequestVars }>, route: Bindi
     const delivery = await decode(c, route);
     if ('reason' in delivery && !fromKafka) throw new ShopError('invalid_argument', delivery.reason);
     if ('reason' in delivery) {
-      const key = c.req.header('__key') ?? '';
-      await dead.send({ topic: route.topic, handler: route.handler, reason: delivery.reason, attempts: 1, event_id: '', key, payload: delivery.payload });
+      await dead.send(unreadableLetter({ topic: route.topic, handler: route.handler, key: c.req.header('__key') ?? '', payload: delivery.payload, reason: delivery.reason }));
       dead.log.error({ handler: route.handler, reason: delivery.reason }, 'unreadable message dead-lettered');
       return c.json({ status: 'DROP', error: { code: 'invalid_argument', message: delivery.reason } });
     }

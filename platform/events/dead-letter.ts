@@ -23,6 +23,13 @@ export interface DeadLetter {
 /** Sends a dead letter to the dead-letter topic; throws when it could not (the message then stays). */
 export type SendDeadLetter = (d: Omit<DeadLetter, 'dead_at'>) => Promise<void>;
 
+/** The dead letter of a message that is no valid event: given up on at once, with no event id. */
+export const unreadableLetter = (m: Pick<DeadLetter, 'topic' | 'handler' | 'key' | 'payload' | 'reason'>): Omit<DeadLetter, 'dead_at'> => ({
+  ...m,
+  attempts: 1,
+  event_id: '',
+});
+
 /** Where messages a handler gives up on go, and after how many failures. */
 export interface DeadLetterPolicy {
   send: SendDeadLetter;

@@ -1,10 +1,10 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import type { CloudEvent } from '../define.ts';
 import { ShopError } from '../errors.ts';
 import type { Log } from '../log.ts';
 import type { EventBus } from './bus.ts';
-import type { SendDeadLetter } from './dead-letter.ts';
+import { unreadableLetter, type SendDeadLetter } from './dead-letter.ts';
 import type { RetryPolicy } from './memory-bus.ts';
+import { parseCloudEvent } from './parse-event.ts';
 
 /** Options of the Kafka bus. */
 export interface KafkaBusOptions {
@@ -18,16 +18,6 @@ export interface KafkaBusOptions {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A Kafka value as a CloudEvent, or undefined when it is not one. */
-function parseEvent(value: string): CloudEvent | undefined {
-  try {
-    const event = JSON.parse(value) as CloudEvent;
-    return typeof event?.id === 'string' && event.specversion === '1.0' ? event : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The event bus on Kafka (kafkajs): an idempotent producer writing structured CloudEvents keyed
@@ -72,15 +62,16 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
         autoCommitThreshold: 1,
         eachMessage: async ({ message, partition, heartbeat }) => {
           const payload = message.value?.toString('utf8') ?? '';
-          const event = parseEvent(payload);
+          const key = message.key?.toString('utf8') ?? '';
+          const event = parseCloudEvent(payload);
           if (!event) {
-            await opts.unreadable({ topic, handler: group, reason: 'message is not a CloudEvent', attempts: 1, event_id: '', key: message.key?.toString('utf8') ?? '', payload });
+            await opts.unreadable(unreadableLetter({ topic, handler: group, key, payload, reason: 'message is not a CloudEvent' }));
             log.error({ topic, group, partition, offset: message.offset }, 'message is not a CloudEvent: dead-lettered');
             return;
           }
           for (let attempt = 1; ; attempt++) {
             try {
-              await listener(event, { key: message.key?.toString('utf8') ?? '', payload });
+              await listener(event, { key, payload });
               break;
             } catch (err) {
               log.warn({ err, topic, group, event_id: event?.id, attempt }, 'event handler failed');

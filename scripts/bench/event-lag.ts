@@ -1,9 +1,7 @@
 import { openPostgres } from '../../platform/sql/postgres.ts';
 import { progress, type BenchPlan, type Figure } from './figure.ts';
-import { startNode, type Started } from './processes.ts';
+import { bundle, startNode, type Started } from './processes.ts';
 import { median } from './stats.ts';
-
-const bundle = (name: string) => ['dist/main.mjs', name];
 
 /** The q-th quantile (0..1) of some numbers, nearest rank. */
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!;

@@ -10,7 +10,7 @@ import { freePorts } from '../../test/infra.ts';
 import { compareLoad, soloLoad } from './compare-load.ts';
 import { eventLag } from './event-lag.ts';
 import { plans, progress, ratio, type Figure } from './figure.ts';
-import { startNode, type Started } from './processes.ts';
+import { bundle, startNode, type Started } from './processes.ts';
 import { writeResults } from './report.ts';
 import { median, spread } from './stats.ts';
 
@@ -30,7 +30,6 @@ const started = async (p: Promise<Started>) => {
   processes.push(s);
   return s;
 };
-const bundle = (name: string) => ['dist/main.mjs', name];
 
 async function main() {
   progress(`plan: ${quick ? 'quick' : 'full'} (${plan.runs} run(s) of ${plan.seconds} s, ${plan.connections} connections, ${plan.coldStarts} cold starts)`);

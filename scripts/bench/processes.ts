@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 const root = new URL('../..', import.meta.url).pathname;
 
+/** The arguments that run a function from its bundle, as the image does. */
+export const bundle = (name: string) => ['dist/main.mjs', name];
+
 /** A process the benchmark started, healthy at `url`. */
 export interface Started {
   url: string;

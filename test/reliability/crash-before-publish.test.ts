@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../gateway/test-gateway.ts';
+import { waitHealthy } from '../../scripts/topology.ts';
 import { freePorts } from '../infra.ts';
+import { stopProcess as kill } from '../processes.ts';
 import { realInfraEnv } from '../real-infra-env.ts';
 import { recordFigures } from './figures.ts';
 import { countMessages, createProduct, fillBaskets, pay, stockOf, unitsInBasket, useRealShop } from './harness.ts';
@@ -14,17 +16,9 @@ async function startPaymentFunction(port: number, extra: Record<string, string>)
   const child = spawn(process.execPath, ['--import', 'tsx', 'functions/serve-one.ts', 'process-payment'], {
     cwd: root, env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', ...extra }, stdio: 'ignore',
   });
-  const deadline = Date.now() + 60_000;
-  while (!(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`process-payment did not start (exit ${child.exitCode})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitHealthy(`http://127.0.0.1:${port}/health/ready`, child, 'process-payment', 60_000);
   return child;
 }
-
-/** Kills a process at once (no shutdown hook runs), unless it is gone already. */
-const kill = (child: ChildProcess) =>
-  new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : (child.once('exit', r), child.kill('SIGKILL'))));
 
 describe.runIf(ready)('a payment function killed between commit and publish (PostgreSQL, Redis, Kafka)', () => {
   const shop = useRealShop(env, { relay: false });

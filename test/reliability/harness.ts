@@ -1,14 +1,7 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll } from 'vitest';
-import { buildRuntime, type Runtime } from '../../functions/build-deps.ts';
-import type { Definitions } from '../../functions/definitions.ts';
-import { registry } from '../../functions/registry.ts';
-import { subscribeHandlers } from '../../functions/subscribe-handlers.ts';
-import { createGateway } from '../../gateway/app.ts';
-import { asUser, call, dropSchema, GATEWAY_ADMIN, TEST_JWT_SECRET } from '../../gateway/test-gateway.ts';
-import { testLog } from '../../functions/test-deps.ts';
-import { loadConfig } from '../../platform/config.ts';
-import { serve } from '../../platform/http/serve.ts';
+import type { Runtime } from '../../functions/build-deps.ts';
+import { asUser, call, GATEWAY_ADMIN, startEmbedded } from '../../gateway/test-gateway.ts';
 import { openPostgres } from '../../platform/sql/postgres.ts';
 import type { Sql } from '../../platform/sql/sql.ts';
 
@@ -24,22 +17,15 @@ export interface RealShop {
  * The gateway with every function in process on `env` (PostgreSQL, Redis, Kafka), its event
  * handlers subscribed; `relay: false` leaves publishing to other processes.
  */
-export async function startRealShop(env: Record<string, string>, opts: { relay?: boolean; handlers?: Definitions } = {}): Promise<RealShop> {
-  const config = loadConfig({ PORT: '0', ADMIN_TOKEN: GATEWAY_ADMIN, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT_BURST: '1000000', ...env });
-  const runtime = await buildRuntime(config, testLog, { relay: opts.relay ?? true });
-  const gw = createGateway(config, testLog, runtime);
-  await subscribeHandlers(opts.handlers ?? registry, runtime, testLog);
-  const server = await serve({ fetch: gw.app.fetch, rpc: gw.rpc, port: 0, host: '127.0.0.1' });
+export async function startRealShop(env: Record<string, string>, opts: { relay?: boolean } = {}): Promise<RealShop> {
+  const shop = await startEmbedded(env, opts);
   const db = await openPostgres({ url: env.DATABASE_URL!, schema: env.DATABASE_SCHEMA });
   return {
-    url: `http://127.0.0.1:${server.port}`,
-    runtime,
+    ...shop,
     db,
     async stop() {
-      await server.close();
-      await runtime.close();
       await db.close();
-      await dropSchema(env);
+      await shop.stop();
     },
   };
 }
