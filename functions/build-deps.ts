@@ -76,8 +76,9 @@ export async function buildRuntime(config: Config, log: Log, opts: { relay: bool
       log.info('demo catalog seeded');
     }
     const payments = sqlPaymentStore(sql);
-    const send: SendDeadLetter = (d) => deadLetterSink(bus, uuid, now)(d);
-    const bus = await openBus(config, log, send);
+    // The Kafka bus sends unreadable messages to the dead-letter topic through itself.
+    const bus = await openBus(config, log, (d) => send(d));
+    const send = deadLetterSink(bus, uuid, now);
     closers.push(() => bus.close());
     const relay = opts.relay ? startOutboxRelay(payments, bus, log, config.outboxPollMs) : undefined;
     closers.push(() => relay?.stop());

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual, webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sign, verify, verifyWithJwks } from 'hono/jwt';
@@ -56,6 +56,9 @@ function jwksCache(url: string) {
  */
 export function authenticator(config: AuthConfig): (authorization: string | undefined) => Promise<Caller> {
   const jwks = config.jwksUrl ? jwksCache(config.jwksUrl) : undefined;
+  // The HMAC key is imported once, not for every token checked.
+  let hmacKey: Promise<webcrypto.CryptoKey> | undefined;
+  const secretKey = () => (hmacKey ??= webcrypto.subtle.importKey('raw', new TextEncoder().encode(config.jwtSecret!), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']));
   const verification = { ...(config.issuer ? { iss: config.issuer } : {}), ...(config.audience ? { aud: config.audience } : {}) };
   return async (authorization) => {
     const token = bearer(authorization);
@@ -66,11 +69,10 @@ export function authenticator(config: AuthConfig): (authorization: string | unde
     try {
       if (jwks) {
         const options = { verification, allowedAlgorithms: ['RS256', 'ES256', 'PS256'] as const };
-        const fetchKeys = jwks;
-        claims = await verifyWithJwks(token, { ...options, keys: (await fetchKeys()).keys as never }).catch(async () =>
-          verifyWithJwks(token, { ...options, keys: (await fetchKeys(true)).keys as never }));
+        claims = await verifyWithJwks(token, { ...options, keys: (await jwks()).keys as never }).catch(async () =>
+          verifyWithJwks(token, { ...options, keys: (await jwks(true)).keys as never }));
       } else {
-        claims = await verify(token, config.jwtSecret!, { alg: 'HS256', ...verification });
+        claims = await verify(token, await secretKey(), { alg: 'HS256', ...verification });
       }
     } catch (e) {
       throw new ShopError('unauthenticated', `the bearer token is not valid: ${(e as Error).name === 'JwtTokenExpired' ? 'it has expired' : 'its signature or claims do not check out'}`, undefined, { cause: e });

@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Context as OtelContext, type Span } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Context as OtelContext, type Span } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
@@ -49,8 +49,8 @@ export function contextFrom(traceparent: string | undefined): OtelContext {
 
 /** Trace and span ids of a span, for log lines. */
 export function traceFields(span: Span): { trace_id?: string; span_id?: string } {
-  const { traceId, spanId, traceFlags } = span.spanContext();
-  return traceFlags === undefined || /^0+$/.test(traceId) ? {} : { trace_id: traceId, span_id: spanId };
+  const sc = span.spanContext();
+  return isSpanContextValid(sc) ? { trace_id: sc.traceId, span_id: sc.spanId } : {};
 }
 
 /**
