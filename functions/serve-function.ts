@@ -20,13 +20,13 @@ import { subscribeHandlers } from './subscribe-handlers.ts';
 export async function serveFunction(name: FunctionName, def: Definition): Promise<void> {
   const config = loadConfig(process.env, { PORT: String(routes[name].port), DATA_DIR: `.data/fn/${serviceName(name)}` });
   const log = createLog(serviceName(name), config.logLevel);
-  const flushTraces = startTracing(serviceName(name), config.zipkinEndpoint);
+  const flushTraces = await startTracing(serviceName(name), config.zipkinEndpoint);
   warnIfAuthOff(config.auth, log);
   // Across processes (Kafka, Dapr), a function that writes events relays its outbox; in process
   // (memory) nothing else would hear them. An event handler consumes its topic itself on Kafka;
   // under Dapr its sidecar's input binding POSTs each event to its binding route instead.
   const defs = { [name]: def };
-  const runtime = await buildRuntime(config, log, { relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length });
+  const runtime = await buildRuntime(config, log, { relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length, needs: def.needs });
   if (config.eventTransport === 'kafka') await subscribeHandlers(defs, runtime, log);
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, info: { function: name }, checks: readinessChecks(def, runtime) });
   const rpc = mountFunctions({ app, defs, deps: runtime.deps, deadLetters: runtime.deadLetters, config, log });

@@ -14,7 +14,7 @@ import { startTracing } from '../platform/tracing.ts';
 async function main() {
   const config = loadConfig();
   const log = createLog('gateway', config.logLevel);
-  const flushTraces = startTracing('gateway', config.zipkinEndpoint);
+  const flushTraces = await startTracing('gateway', config.zipkinEndpoint);
   warnIfAuthOff(config.auth, log);
   const embedded = !config.functionUrlTemplate && Object.keys(config.functionUrls).length === 0;
   const runtime = embedded ? await buildRuntime(config, log, { relay: true }) : undefined;

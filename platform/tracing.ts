@@ -1,10 +1,8 @@
 import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Context as OtelContext, type Span } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 // W3C trace context and async context are process-wide and set once, whatever starts tracing.
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -15,14 +13,16 @@ let provider: BasicTracerProvider | undefined;
 /**
  * Starts tracing for this process as `service`: spans are recorded (so every log line has a
  * trace id) and, when `zipkinUrl` is set (`OTEL_EXPORTER_ZIPKIN_ENDPOINT`, e.g.
- * http://127.0.0.1:9411/api/v2/spans), exported to Zipkin in batches. The first call in a
- * process wins. Returns a flush for shutdown.
+ * http://127.0.0.1:9411/api/v2/spans), exported to Zipkin in batches; the exporter is loaded only
+ * then. The first call in a process wins. Returns a flush for shutdown.
  */
-export function startTracing(service: string, zipkinUrl: string | undefined): () => Promise<void> {
+export async function startTracing(service: string, zipkinUrl: string | undefined): Promise<() => Promise<void>> {
   if (!provider) {
-    provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }),
-      spanProcessors: zipkinUrl ? [new BatchSpanProcessor(new ZipkinExporter({ url: zipkinUrl }), { scheduledDelayMillis: 500 })] : [],
+    const exporter = zipkinUrl ? new (await import('@opentelemetry/exporter-zipkin')).ZipkinExporter({ url: zipkinUrl }) : undefined;
+    provider ??= new BasicTracerProvider({
+      // 'service.name' is the semantic conventions' ATTR_SERVICE_NAME (their package is large to load for one string).
+      resource: resourceFromAttributes({ 'service.name': service }),
+      spanProcessors: exporter ? [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })] : [],
     });
     trace.setGlobalTracerProvider(provider);
   }

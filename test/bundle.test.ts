@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { builtinModules } from 'node:module';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -103,15 +104,20 @@ describe('the production bundles (scripts/build.ts)', () => {
     console.log('bundle sizes (JavaScript, entry and chunks):', sizes);
   });
 
-  it('keeps the Dapr SDK out of a start, in a chunk loaded only under EVENT_TRANSPORT=dapr; main.mjs imports nothing', () => {
+  it('starts a function on node built-ins and its own bundle; drivers, Kafka, Redis, PGlite and the Dapr SDK load only when used; main.mjs imports nothing', () => {
     const out = relative(root, join(tmp, 'dist'));
+    const isBuiltin = (p: string) => p.startsWith('node:') || builtinModules.includes(p);
+    const inPackage = (chunks: Set<string>, outputs: Metafile['outputs'], pkg: string) =>
+      [...chunks].some((file) => Object.keys(outputs[file]!.inputs).some((input) => input.includes(`node_modules/${pkg}/`)));
     for (const name of Object.keys(built.modules) as FunctionName[]) {
       const { outputs } = built.functions[name];
       const atStart = loadedAtStart(built.functions[name], `${out}/functions/${serviceName(name)}.mjs`);
-      expect(atStart.packages, name).toContain('@electric-sql/pglite');
-      expect(atStart.packages, name).not.toContain('@dapr/dapr');
+      expect([...atStart.packages].filter((p) => !isBuiltin(p)), name).toEqual([]);
+      for (const pkg of ['pg', 'ioredis', 'kafkajs']) expect(inPackage(atStart.chunks, outputs, pkg), `${name} starts with ${pkg}`).toBe(false);
       const lazy = Object.keys(outputs).filter((file) => file.endsWith('.mjs') && !atStart.chunks.has(file));
-      expect(lazy.flatMap((file) => outputs[file]!.imports.map((i) => i.path)), name).toContain('@dapr/dapr');
+      const lazyPackages = lazy.flatMap((file) => outputs[file]!.imports.filter((i) => i.external).map((i) => i.path));
+      expect(lazyPackages, name).toEqual(expect.arrayContaining(['@dapr/dapr', '@electric-sql/pglite']));
+      for (const pkg of ['pg', 'ioredis', 'kafkajs']) expect(inPackage(new Set(lazy), outputs, pkg), `${name} has ${pkg} in a lazy chunk`).toBe(true);
     }
     expect(loadedAtStart(built.metafile, `${out}/gateway.mjs`).packages).not.toContain('@dapr/dapr');
     expect(built.metafile.outputs[`${out}/main.mjs`]!.imports).toEqual([]);

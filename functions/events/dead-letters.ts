@@ -7,7 +7,7 @@ import { cloudEvent } from './topics.ts';
  * Publishes dead letters on the `dead-letters` topic, keyed like the message they hold, straight
  * to the bus: a handler acknowledges the message only after this succeeded.
  */
-export function deadLetterSink(bus: EventBus, newId: NewId, now: () => string): SendDeadLetter {
+export function deadLetterSink(bus: Pick<EventBus, 'publish'>, newId: NewId, now: () => string): SendDeadLetter {
   return async (d) => {
     const time = now();
     const event = cloudEvent('dead-letters', { id: newId(), source: `/shop/${d.handler}`, subject: d.event_id || d.key, time, data: { ...d, dead_at: time } });

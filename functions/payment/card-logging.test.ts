@@ -7,7 +7,7 @@ import { TEST_CARDS } from './provider.ts';
 
 describe('logs of payments', () => {
   it('carry request and trace ids and never card numbers or CVVs, whatever happens to the payment', async () => {
-    startTracing('test', undefined);
+    await startTracing('test', undefined);
     const lines: string[] = [];
     const log = createLog('test', 'trace', { write: (line: string) => void lines.push(line) });
     const deps = testDeps({ provider: { charge: async ({ card }) => (card.number === TEST_CARDS.declined ? { approved: false, reason: 'card_declined' } : { approved: true }), refund: async () => {} } });

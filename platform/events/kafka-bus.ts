@@ -32,7 +32,7 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const consumers: Consumer[] = [];
   let connected: Promise<void> | undefined;
-  // For readiness only: asks the cluster for its brokers, without retries.
+  // For readiness only: asks for a topic's metadata, without retries.
   const probe = new Kafka({ clientId: `${opts.clientId}-health`, brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
   let probing: Promise<void> | undefined;
 
@@ -85,8 +85,10 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
     },
     async ready() {
       await (probing ??= probe.connect().catch((e) => Promise.reject((probing = undefined, e))));
-      const cluster = await probe.describeCluster();
-      if (cluster.brokers.length === 0) throw new Error('Kafka answers with no broker');
+      // Metadata of one topic, the one every handler needs (where it sends what it gives up on):
+      // describing the cluster would fetch the metadata of every topic, slow on a busy cluster.
+      const { topics } = await probe.fetchTopicMetadata({ topics: [name('dead-letters')] });
+      if (!topics[0]?.partitions.length) throw new Error(`Kafka has no topic ${name('dead-letters')}`);
     },
     async close() {
       await Promise.all(consumers.map((c) => c.disconnect()));

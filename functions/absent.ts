@@ -1,0 +1,13 @@
+/**
+ * Stands in for a dependency a process did not open because none of its functions needs it
+ * (their `needs`, checked against their handlers' `Pick<Deps, …>` by needs.test.ts): any use is
+ * a programming error and says which.
+ */
+export function absent<T extends object>(what: string, need: string): T {
+  return new Proxy({} as T, {
+    get(_, key) {
+      if (key === 'then') return undefined; // not a promise
+      throw new Error(`${what} was not opened: this process's functions do not declare the need "${need}"`);
+    },
+  });
+}

@@ -1,0 +1,39 @@
+import type { Config } from '../platform/config.ts';
+import type { Log } from '../platform/log.ts';
+import { migrate } from '../platform/sql/migrate.ts';
+import { once } from '../platform/sql/once.ts';
+import type { Sql } from '../platform/sql/sql.ts';
+import { sqlPaymentStore } from './payment/sql-store.ts';
+import type { PaymentStore } from './payment/store.ts';
+import { demoCatalog } from './product/demo-catalog.ts';
+import { sqlProductStore } from './product/sql-store.ts';
+import type { ProductStore } from './product/store.ts';
+
+/** The SQL database and the stores on it, migrated. */
+export interface Database {
+  sql: Sql;
+  products: ProductStore;
+  payments: PaymentStore;
+}
+
+/**
+ * PostgreSQL (`DATABASE_URL`) or else PGlite on disk, migrated, the demo catalog seeded on the
+ * first start. Only the driver in use is loaded (each takes tens of milliseconds to import).
+ */
+export async function openDatabase(config: Config, log: Log, now: () => string): Promise<Database> {
+  const sql = config.databaseUrl
+    ? await (await import('../platform/sql/postgres.ts')).openPostgres({ url: config.databaseUrl, schema: config.databaseSchema })
+    : await (await import('../platform/sql/pglite.ts')).openPglite(config.dataDir);
+  try {
+    const applied = await migrate(sql);
+    if (applied.length) log.info({ applied }, 'database migrated');
+    const products = sqlProductStore(sql);
+    if (config.seedDemo && (await once(sql, 'demo-catalog', () => products.insert(demoCatalog(config.currency, now()))))) {
+      log.info('demo catalog seeded');
+    }
+    return { sql, products, payments: sqlPaymentStore(sql) };
+  } catch (e) {
+    await sql.close();
+    throw e;
+  }
+}
