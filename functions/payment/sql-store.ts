@@ -1,7 +1,7 @@
 import { notFound } from '../../platform/errors.ts';
 import { enqueue, sqlOutbox } from '../../platform/events/sql-outbox.ts';
 import { markProcessed } from '../../platform/sql/processed-events.ts';
-import type { Sql, SqlQuery } from '../../platform/sql/sql.ts';
+import type { Sql, SqlQuery, SqlTx } from '../../platform/sql/sql.ts';
 import type { LineItem } from '../basket/price.ts';
 import type { Payment, PaymentStatus } from './payment.ts';
 import { refundable, statusAfterRefund } from './refund-rules.ts';
@@ -42,7 +42,7 @@ const toPayment = (r: Row): Payment => ({
  * Records a refund on the locked payment row and queues its event. With `clamp`, refunds what is
  * left when that is less, and nothing (no event) when the payment is not refundable.
  */
-async function refundIn(tx: SqlQuery, r: Refund, event: RefundEvent, clamp: boolean): Promise<Payment> {
+async function refundIn(tx: SqlTx, r: Refund, event: RefundEvent, clamp: boolean): Promise<Payment> {
   const [row] = await tx.query<Row>('select * from payments where id = $1 for update', [r.id]);
   if (!row) throw notFound('payment', r.id);
   const before = toPayment(row);

@@ -1,4 +1,5 @@
 import type { Outbox, OutboxEvent } from './outbox.ts';
+import { outboxWritten } from './outbox-writes.ts';
 
 /** An in-memory outbox that several in-memory stores write to, as SQL stores share one table. */
 export interface MemoryOutbox extends Outbox {
@@ -13,6 +14,7 @@ export function memoryOutbox(): MemoryOutbox {
   return {
     add(list) {
       events.push(...list.map((e) => ({ ...structuredClone(e), published: false })));
+      outboxWritten();
     },
     async pending(limit) {
       return events.filter((e) => !e.published).slice(0, limit).map(({ published: _, ...e }) => structuredClone(e));

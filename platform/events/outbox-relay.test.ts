@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { memoryPaymentStore } from '../../functions/payment/memory-store.ts';
 import { testLog } from '../../functions/test-deps.ts';
 import type { CloudEvent } from '../define.ts';
@@ -47,5 +47,22 @@ describe('outbox relay', () => {
     await relay.stop();
     expect(bus.sent).toEqual(['e1']);
     expect(await store.pending(10)).toEqual([]);
+  });
+
+  it('publishes what is written after it started without waiting for its poll (woken by the commit)', async () => {
+    const store = memoryPaymentStore();
+    const bus = recordingBus();
+    const relay = startOutboxRelay(store, bus, testLog, 3_600_000); // its poll would come in an hour
+    try {
+      await store.finish({ id: 'p' } as never, [outboxEvent('e1')]);
+      await store.finish({ id: 'q' } as never, [outboxEvent('e2'), outboxEvent('e3')]);
+      await vi.waitFor(() => expect(bus.sent).toEqual(['e1', 'e2', 'e3']), { timeout: 5_000 });
+    } finally {
+      await relay.stop();
+    }
+    // Stopped, it no longer hears commits.
+    await store.finish({ id: 'r' } as never, [outboxEvent('e4')]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(bus.sent).toEqual(['e1', 'e2', 'e3']);
   });
 });

@@ -1,6 +1,7 @@
 import type { Log } from '../log.ts';
 import type { EventBus } from './bus.ts';
 import type { Outbox } from './outbox.ts';
+import { onOutboxWrite } from './outbox-writes.ts';
 
 /** A running relay. */
 export interface Relay {
@@ -24,12 +25,25 @@ export function startOutboxRelay(outbox: Outbox, bus: EventBus, log: Log, interv
     }
   };
   const flush = () => (running = running.then(once).catch((err) => log.error({ err }, 'outbox relay failed; will retry')));
+  // Woken by commits in this process: one pass queued behind the running one covers every
+  // write until it starts, so a burst of commits costs one pass, not one each.
+  let queued = false;
+  const wake = () => {
+    if (stopped || queued) return;
+    queued = true;
+    void running.then(() => {
+      queued = false;
+      if (!stopped) void flush();
+    });
+  };
+  const unsubscribe = onOutboxWrite(wake);
   const timer = setInterval(() => !stopped && void flush(), intervalMs);
   timer.unref();
   return {
     flush,
     async stop() {
       stopped = true;
+      unsubscribe();
       clearInterval(timer);
       await running;
     },

@@ -1,9 +1,12 @@
-import type { Sql, SqlQuery } from '../sql/sql.ts';
+import type { Sql, SqlQuery, SqlTx } from '../sql/sql.ts';
 import type { Outbox, OutboxEvent } from './outbox.ts';
+import { outboxWritten } from './outbox-writes.ts';
 
-/** Queues events in the `outbox` table, inside the caller's transaction. */
-export const enqueue = (tx: SqlQuery, events: OutboxEvent[]) =>
-  Promise.all(events.map((e) => tx.query('insert into outbox (event_id, topic, key, event) values ($1, $2, $3, $4)', [e.event.id, e.topic, e.key, JSON.stringify(e.event)])));
+/** Queues events in the `outbox` table, inside the caller's transaction; relays hear of them once it commits. */
+export async function enqueue(tx: SqlTx, events: OutboxEvent[]): Promise<void> {
+  await Promise.all(events.map((e) => tx.query('insert into outbox (event_id, topic, key, event) values ($1, $2, $3, $4)', [e.event.id, e.topic, e.key, JSON.stringify(e.event)])));
+  tx.afterCommit(outboxWritten);
+}
 
 /** The advisory lock key of the outbox relay. */
 const OUTBOX_LOCK = 0x0d_a7_b0_c5;

@@ -12,7 +12,12 @@ export async function openPglite(dataDir?: string): Promise<Sql> {
   });
   return {
     ...wrap(db),
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    async transaction(fn) {
+      const committed: (() => void)[] = [];
+      const result = await db.transaction((tx) => fn({ ...wrap(tx), afterCommit: (cb) => void committed.push(cb) }));
+      for (const cb of committed) cb();
+      return result;
+    },
     close: () => db.close(),
   };
 }

@@ -58,10 +58,13 @@ export async function openPostgres(opts: PostgresOptions): Promise<Sql> {
     async transaction(fn) {
       const client = await pool.connect().catch((e) => Promise.reject(asUnavailable(e)));
       const run = (text: string) => client.query(text).catch((e) => Promise.reject(asUnavailable(e)));
+      const committed: (() => void)[] = [];
       try {
         await run('begin');
-        const result = await fn(wrap(client)); // its queries' errors are mapped already; others pass as they are
+        // Its queries' errors are mapped already; others pass as they are.
+        const result = await fn({ ...wrap(client), afterCommit: (cb) => void committed.push(cb) });
         await run('commit');
+        for (const cb of committed) cb();
         return result;
       } catch (e) {
         await client.query('rollback').catch(() => {});

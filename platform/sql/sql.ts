@@ -5,9 +5,15 @@ export interface SqlQuery {
   exec(script: string): Promise<void>;
 }
 
+/** Queries inside a transaction. */
+export interface SqlTx extends SqlQuery {
+  /** Runs `fn` once the transaction has committed (never when it rolls back). */
+  afterCommit(fn: () => void): void;
+}
+
 /** The SQL port: PGlite in the embedded default, PostgreSQL through `pg` for real. */
 export interface Sql extends SqlQuery {
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: SqlQuery) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
