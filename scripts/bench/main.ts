@@ -8,15 +8,21 @@ import { ensureTopics } from '../../platform/events/kafka-bus.ts';
 import { openPostgres } from '../../platform/sql/postgres.ts';
 import { freePorts } from '../../test/infra.ts';
 import { compareLoad, soloLoad } from './compare-load.ts';
+import { checkoutThroughput } from './checkout-throughput.ts';
 import { eventLag } from './event-lag.ts';
 import { plans, progress, ratio, type Figure } from './figure.ts';
 import { bundle, startNode, type Started } from './processes.ts';
-import { writeResults } from './report.ts';
+import { table, writeResults } from './report.ts';
 import { median, spread } from './stats.ts';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
 const plan = plans[quick ? 'quick' : 'full'];
+/** The figures of the whole run, in order; `--only a,b` runs some (and writes no results files). */
+const sections = ['catalog', 'gateway', 'basket', 'lag', 'dapr-lag', 'checkout', 'cold'] as const;
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = new Set(onlyArg ? onlyArg.split(',') : sections);
+for (const name of only) if (!(sections as readonly string[]).includes(name)) throw new Error(`--only: unknown figure ${name}; one of ${sections.join(', ')}`);
 
 /** The infrastructure `infra:up` runs (started when it is not), as environment assignments. */
 async function infra(): Promise<Record<string, string>> {
@@ -34,6 +40,10 @@ const started = async (p: Promise<Started>) => {
 async function main() {
   progress(`plan: ${quick ? 'quick' : 'full'} (${plan.runs} run(s) of ${plan.seconds} s, ${plan.connections} connections, ${plan.coldStarts} cold starts)`);
   const urls = await infra();
+  if (only.has('dapr-lag')) {
+    progress('daprd (built once, cached: scripts/dapr/install.sh)');
+    await run('bash', ['scripts/dapr/install.sh'], { maxBuffer: 16 * 1024 * 1024 });
+  }
   progress('building the bundles (npm run build)');
   await run('npm', ['run', '-s', 'build'], { maxBuffer: 16 * 1024 * 1024 });
   const id = `bench_${Date.now()}`;
@@ -47,47 +57,57 @@ async function main() {
   const ports = await freePorts(8);
   const figures: Figure[] = [];
   try {
-    // Catalog read: list-products on PostgreSQL vs a bare Hono handler with the same JSON in memory.
-    const list = await started(startNode(bundle('list-products'), env, ports[0]!, '/health/ready'));
-    const catalog = await (await fetch(`${list.url}/api/v1/products?limit=20`)).text();
-    const memory = await started(startNode(['--import', 'tsx', 'scripts/bench/memory-catalog.ts'], { CATALOG_JSON: catalog }, ports[1]!, '/health/live'));
-    const read = await compareLoad('catalog read', plan, { url: `${list.url}/api/v1/products?limit=20` }, { url: `${memory.url}/api/v1/products` });
-    figures.push({
-      name: 'Catalog read: list-products (PostgreSQL, 20 items) ÷ bare Hono from memory', unit: 'req/s', value: read.rps,
-      baseline: { name: 'bare Hono, same JSON from memory', value: read.baselineRps }, ratio: read.ratio,
-      target: { text: 'ratio ≥ 0.60', met: read.ratio >= 0.6 },
-      notes: `p99 ${read.p99} ms (bare ${read.baselineP99} ms); ${read.spread}; ${read.failed} failed`,
-    });
+    if (only.has('catalog') || only.has('gateway')) {
+      // Catalog read: list-products on PostgreSQL vs a bare Hono handler with the same JSON in memory.
+      const list = await started(startNode(bundle('list-products'), env, ports[0]!, '/health/ready'));
+      if (only.has('catalog')) {
+        const catalog = await (await fetch(`${list.url}/api/v1/products?limit=20`)).text();
+        const memory = await started(startNode(['--import', 'tsx', 'scripts/bench/memory-catalog.ts'], { CATALOG_JSON: catalog }, ports[1]!, '/health/live'));
+        const read = await compareLoad('catalog read', plan, { url: `${list.url}/api/v1/products?limit=20` }, { url: `${memory.url}/api/v1/products` });
+        figures.push({
+          name: 'Catalog read: list-products (PostgreSQL, 20 items) ÷ bare Hono from memory', unit: 'req/s', value: read.rps,
+          baseline: { name: 'bare Hono, same JSON from memory', value: read.baselineRps }, ratio: read.ratio,
+          target: { text: 'ratio ≥ 0.60', met: read.ratio >= 0.6 },
+          notes: `p99 ${read.p99} ms (bare ${read.baselineP99} ms); ${read.spread}; ${read.failed} failed`,
+        });
+      }
+      if (only.has('gateway')) {
+        // Gateway overhead: the same read through the gateway (forwarding over HTTP) vs direct.
+        const gateway = await started(startNode(['dist/main.mjs'], { ...env, FUNCTION_URL_TEMPLATE: 'http://127.0.0.1:1/{name}', FUNCTION_URL_LIST_PRODUCTS: list.url }, ports[2]!, '/health/live'));
+        const edge = await compareLoad('gateway overhead', plan, { url: `${gateway.url}/api/v1/products?limit=20` }, { url: `${list.url}/api/v1/products?limit=20` });
+        figures.push({
+          name: 'Gateway overhead: GET /api/v1/products through the gateway ÷ the function directly', unit: 'req/s', value: edge.rps,
+          baseline: { name: 'list-products directly', value: edge.baselineRps }, ratio: edge.ratio,
+          target: { text: 'ratio ≥ 0.90', met: edge.ratio >= 0.9 },
+          notes: `p99 ${edge.p99} ms (direct ${edge.baselineP99} ms); ${edge.spread}; ${edge.failed} failed`,
+        });
+      }
+    }
 
-    // Gateway overhead: the same read through the gateway (forwarding over HTTP) vs direct.
-    const gateway = await started(startNode(['dist/main.mjs'], { ...env, FUNCTION_URL_TEMPLATE: 'http://127.0.0.1:1/{name}', FUNCTION_URL_LIST_PRODUCTS: list.url }, ports[2]!, '/health/live'));
-    const edge = await compareLoad('gateway overhead', plan, { url: `${gateway.url}/api/v1/products?limit=20` }, { url: `${list.url}/api/v1/products?limit=20` });
-    figures.push({
-      name: 'Gateway overhead: GET /api/v1/products through the gateway ÷ the function directly', unit: 'req/s', value: edge.rps,
-      baseline: { name: 'list-products directly', value: edge.baselineRps }, ratio: edge.ratio,
-      target: { text: 'ratio ≥ 0.90', met: edge.ratio >= 0.9 },
-      notes: `p99 ${edge.p99} ms (direct ${edge.baselineP99} ms); ${edge.spread}; ${edge.failed} failed`,
-    });
-
-    // Basket writes: add-to-basket on Redis, a different user each request (an admin token may act for any).
-    const add = await started(startNode(bundle('add-to-basket'), env, ports[3]!, '/health/ready'));
-    const writes = await soloLoad('basket writes', plan, {
-      url: `${add.url}/api/v1/baskets/add`, method: 'POST', distinct: 1_000_000,
-      headers: { 'content-type': 'application/json', authorization: admin },
-      body: '{"user_id":"bench-{n}","product_id":"kettle","quantity":1}',
-    });
-    figures.push({ name: 'Basket writes: add-to-basket on Redis', unit: 'req/s', value: writes.rps, notes: `p99 ${writes.p99} ms; ${writes.spread}; ${writes.failed} failed` });
+    if (only.has('basket')) {
+      // Basket writes: add-to-basket on Redis, a different user each request (an admin token may act for any).
+      const add = await started(startNode(bundle('add-to-basket'), env, ports[3]!, '/health/ready'));
+      const writes = await soloLoad('basket writes', plan, {
+        url: `${add.url}/api/v1/baskets/add`, method: 'POST', distinct: 1_000_000,
+        headers: { 'content-type': 'application/json', authorization: admin },
+        body: '{"user_id":"bench-{n}","product_id":"kettle","quantity":1}',
+      });
+      figures.push({ name: 'Basket writes: add-to-basket on Redis', unit: 'req/s', value: writes.rps, notes: `p99 ${writes.p99} ms; ${writes.spread}; ${writes.failed} failed` });
+    }
 
     for (const p of processes.splice(0)) await p.stop();
-    figures.push(await eventLag(env, ports, admin, plan));
-    figures.push(...(await coldStarts(env, ports)));
+    if (only.has('lag')) figures.push(await eventLag('kafka', env, admin, plan));
+    if (only.has('dapr-lag')) figures.push(await eventLag('dapr', env, admin, plan));
+    if (only.has('checkout')) figures.push(await checkoutThroughput(env, admin, plan));
+    if (only.has('cold')) figures.push(...(await coldStarts(env, ports)));
   } finally {
     for (const p of processes.splice(0)) await p.stop().catch(() => undefined);
     const sql = await openPostgres({ url: env.DATABASE_URL! });
     await sql.exec(`drop schema if exists ${id} cascade`);
     await sql.close();
   }
-  await writeResults(figures, { quick, plan });
+  if (onlyArg) console.log(`\n${table(figures)}\n\n(--only: bench/results.* left as they were)`);
+  else await writeResults(figures, { quick, plan });
 }
 
 /** Cold start per function (spawn → first ready answer) ÷ a bare Node HTTP server's, and idle memory. */

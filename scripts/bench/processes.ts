@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -16,17 +17,17 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-/** Spawns `node <args>` with `env` and waits until GET `url + readyPath` answers 2xx. */
-export async function startNode(args: string[], env: Record<string, string>, port: number, readyPath: string): Promise<Started> {
+/** Spawns `command <args>` with `env` and waits until GET `url + readyPath` answers 2xx. */
+export async function startProcess(command: string, args: string[], env: Record<string, string>, url: string, readyPath: string): Promise<Started> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-  const url = `http://127.0.0.1:${port}`;
+  const what = `${command === process.execPath ? 'node' : command} ${args.slice(0, 2).join(' ')}`;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`node ${args.join(' ')} exited with ${child.exitCode}: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}: ${stderr}`);
     if (await fetch(`${url}${readyPath}`).then((r) => r.ok, () => false)) break;
-    if (performance.now() - t0 > 60_000) throw new Error(`node ${args.join(' ')} did not answer ${readyPath} within 60 s: ${stderr}`);
+    if (performance.now() - t0 > 60_000) throw new Error(`${what} did not answer ${readyPath} within 60 s: ${stderr}`);
     await new Promise((r) => setTimeout(r, 2));
   }
   const startMs = performance.now() - t0;
@@ -35,10 +36,13 @@ export async function startNode(args: string[], env: Record<string, string>, por
     child,
     startMs,
     async rssMb() {
-      const { readFile } = await import('node:fs/promises');
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
     },
     stop: () => new Promise<void>((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGTERM')))),
   };
 }
+
+/** Spawns `node <args>` with `env` on `port` and waits until GET `readyPath` answers 2xx. */
+export const startNode = (args: string[], env: Record<string, string>, port: number, readyPath: string) =>
+  startProcess(process.execPath, args, { ...env, PORT: String(port) }, `http://127.0.0.1:${port}`, readyPath);

@@ -12,3 +12,6 @@ export function spread(xs: number[]): { min: number; max: number; pct: number } 
   const mid = median(xs);
   return { min, max, pct: mid ? Math.round(((max - min) / mid) * 1000) / 10 : 0 };
 }
+
+/** The q-th quantile (0..1) of some numbers, nearest rank. */
+export const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!;
