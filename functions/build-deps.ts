@@ -33,6 +33,8 @@ export interface RuntimeOptions {
   relay: boolean;
   /** Open only what these need (a function served alone); default: everything (the embedded gateway). */
   needs?: readonly Need[];
+  /** Serve catalog pages from memory, kept fresh by the database's change notifications. */
+  catalogCache?: boolean;
 }
 
 const everything: readonly Need[] = ['database', 'redis', 'events'];
@@ -51,7 +53,7 @@ export async function buildRuntime(config: Config, log: Log, opts: RuntimeOption
   const send = deadLetterSink({ publish: (...args) => bus.publish(...args) }, uuid, now);
   // Opened side by side: a cold start waits for the slowest, not for the sum.
   const opened = await Promise.allSettled([
-    needs.has('database') ? openDatabase(config, log, now) : undefined,
+    needs.has('database') ? openDatabase(config, log, now, { catalogCache: opts.catalogCache ?? false }) : undefined,
     needs.has('redis') ? openBaskets(config) : undefined,
     needs.has('events') ? openBus(config, log, send) : undefined,
   ] as const);
@@ -59,7 +61,7 @@ export async function buildRuntime(config: Config, log: Log, opts: RuntimeOption
   const closeOpened = async () => {
     await events?.close();
     baskets?.close();
-    await db?.sql.close();
+    await db?.close();
   };
   const failed = opened.find((o) => o.status === 'rejected');
   if (failed) {

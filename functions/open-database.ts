@@ -6,6 +6,7 @@ import type { Sql } from '../platform/sql/sql.ts';
 import { sqlPaymentStore } from './payment/sql-store.ts';
 import type { PaymentStore } from './payment/store.ts';
 import { demoCatalog } from './product/demo-catalog.ts';
+import { withCatalogCache } from './product/catalog-cache.ts';
 import { sqlProductStore } from './product/sql-store.ts';
 import type { ProductStore } from './product/store.ts';
 
@@ -14,13 +15,15 @@ export interface Database {
   sql: Sql;
   products: ProductStore;
   payments: PaymentStore;
+  close(): Promise<void>;
 }
 
 /**
  * PostgreSQL (`DATABASE_URL`) or else PGlite on disk, migrated, the demo catalog seeded on the
- * first start. Only the driver in use is loaded (each takes tens of milliseconds to import).
+ * first start; with `catalogCache`, catalog pages are served from memory (withCatalogCache). Only
+ * the driver in use is loaded (each takes tens of milliseconds to import).
  */
-export async function openDatabase(config: Config, log: Log, now: () => string): Promise<Database> {
+export async function openDatabase(config: Config, log: Log, now: () => string, opts: { catalogCache: boolean }): Promise<Database> {
   const sql = config.databaseUrl
     ? await (await import('../platform/sql/postgres.ts')).openPostgres({ url: config.databaseUrl, schema: config.databaseSchema })
     : await (await import('../platform/sql/pglite.ts')).openPglite(config.dataDir);
@@ -31,7 +34,9 @@ export async function openDatabase(config: Config, log: Log, now: () => string):
     if (config.seedDemo && (await once(sql, 'demo-catalog', () => products.insert(demoCatalog(config.currency, now()))))) {
       log.info('demo catalog seeded');
     }
-    return { sql, products, payments: sqlPaymentStore(sql) };
+    if (!opts.catalogCache) return { sql, products, payments: sqlPaymentStore(sql), close: () => sql.close() };
+    const cached = await withCatalogCache(products, sql);
+    return { sql, products: cached, payments: sqlPaymentStore(sql), close: async () => (await cached.close(), await sql.close()) };
   } catch (e) {
     await sql.close();
     throw e;

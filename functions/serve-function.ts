@@ -26,7 +26,7 @@ export async function serveFunction(name: FunctionName, def: Definition): Promis
   // (memory) nothing else would hear them. An event handler consumes its topic itself on Kafka;
   // under Dapr its sidecar's input binding POSTs each event to its binding route instead.
   const defs = { [name]: def };
-  const runtime = await buildRuntime(config, log, { relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length, needs: def.needs });
+  const runtime = await buildRuntime(config, log, { relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length, needs: def.needs, catalogCache: 'catalogCache' in def && !!def.catalogCache });
   if (config.eventTransport === 'kafka') await subscribeHandlers(defs, runtime, log);
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, info: { function: name }, checks: readinessChecks(def, runtime) });
   const rpc = mountFunctions({ app, defs, deps: runtime.deps, deadLetters: runtime.deadLetters, config, log });

@@ -17,7 +17,7 @@ async function main() {
   const flushTraces = await startTracing('gateway', config.zipkinEndpoint);
   warnIfAuthOff(config.auth, log);
   const embedded = !config.functionUrlTemplate && Object.keys(config.functionUrls).length === 0;
-  const runtime = embedded ? await buildRuntime(config, log, { relay: true }) : undefined;
+  const runtime = embedded ? await buildRuntime(config, log, { relay: true, catalogCache: true }) : undefined;
   const { app, rpc } = createGateway(config, log, runtime);
   if (runtime) await subscribeHandlers(registry, runtime, log);
   const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });

@@ -58,7 +58,7 @@ export async function startEmbedded(env: Record<string, string> = {}, opts: { re
   const dataDir = await mkdtemp(join(tmpdir(), 'daprps-e2e-'));
   if (!env.DATABASE_URL) await copyPgliteTemplate(dataDir);
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, JWT_SECRET: TEST_JWT_SECRET, CORS_ORIGINS: 'http://shop.example', RATE_LIMIT_BURST: '1000000', ...env });
-  const runtime = await buildRuntime(config, testLog, { relay: opts.relay ?? true });
+  const runtime = await buildRuntime(config, testLog, { relay: opts.relay ?? true, catalogCache: true }); // as gateway/main.ts
   const gw = createGateway(config, testLog, runtime);
   await subscribeHandlers(registry, runtime, testLog);
   const server = await serve({ fetch: gw.app.fetch, rpc: gw.rpc, port: 0, host: '127.0.0.1' });

@@ -38,6 +38,11 @@ export interface FunctionDef<Deps, I = any, O = any> {
   restInput?: (req: RestRequest) => unknown;
   /** Topics it writes to the outbox: a process serving it alone also runs the outbox relay. */
   publishes?: string[];
+  /**
+   * Its reads may come from the process's catalog cache (functions/product/catalog-cache.ts):
+   * a process serving it keeps catalog pages in memory, emptied on every product change.
+   */
+  catalogCache?: boolean;
   /** The REST status for an output; default 200, or 204 when there is no output. */
   restStatus?: (output: O) => number;
   /** The handler over its explicit dependencies. */

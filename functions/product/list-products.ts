@@ -9,6 +9,7 @@ export default defineFunction({
   name: 'list-products',
   needs: ['database'],
   access: 'public',
+  catalogCache: true,
   input: v.object({
     category: v.optional(productFields.category),
     limit: v.optional(intSchema(1, 100), 20),

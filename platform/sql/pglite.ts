@@ -18,6 +18,11 @@ export async function openPglite(dataDir?: string): Promise<Sql> {
       for (const cb of committed) cb();
       return result;
     },
+    async listen(channel, onChange) {
+      // In process: never lost while the database is open.
+      const unlisten = await db.listen(channel, () => onChange());
+      return { live: true, close: () => unlisten() };
+    },
     close: () => db.close(),
   };
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { ShopError } from '../errors.ts';
+import { pgListen } from './pg-listen.ts';
 import type { Sql, SqlQuery } from './sql.ts';
 
 /** Where to connect, and optionally the schema to work in (tests use one per file). */
@@ -22,12 +23,14 @@ export function asUnavailable(e: unknown): unknown {
 
 /** Opens a pool on PostgreSQL through `pg`; fails with a clear message when it cannot connect. */
 export async function openPostgres(opts: PostgresOptions): Promise<Sql> {
-  const pool = new pg.Pool({
+  const connection = {
     connectionString: opts.url,
-    max: opts.max ?? 10,
     connectionTimeoutMillis: 5_000,
     options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
-  });
+    // Names our connections in pg_stat_activity (and which schema they work in).
+    application_name: `daprps:${opts.schema ?? 'public'}`.slice(0, 63),
+  };
+  const pool = new pg.Pool({ ...connection, max: opts.max ?? 10 });
   pool.on('error', () => {}); // idle client errors resurface on the next query
   const wrap = (q: pg.Pool | pg.PoolClient): SqlQuery => ({
     query: async <R>(text: string, params?: unknown[]) => {
@@ -73,6 +76,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Sql> {
         client.release();
       }
     },
+    listen: (channel, onChange) => pgListen(connection, channel, onChange),
     close: () => pool.end(),
   };
 }

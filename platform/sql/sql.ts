@@ -11,8 +11,23 @@ export interface SqlTx extends SqlQuery {
   afterCommit(fn: () => void): void;
 }
 
+/** A subscription to a notification channel (LISTEN). */
+export interface Listening {
+  /**
+   * Whether notifications arrive now: false while the connection that listens is lost (anything
+   * may have changed unheard meanwhile).
+   */
+  readonly live: boolean;
+  close(): Promise<void>;
+}
+
 /** The SQL port: PGlite in the embedded default, PostgreSQL through `pg` for real. */
 export interface Sql extends SqlQuery {
+  /**
+   * Listens on `channel` (NOTIFY, from any process): `onChange` runs on each notification, and
+   * whenever `live` changes (lost, or listening again), as anything may have changed then.
+   */
+  listen(channel: string, onChange: () => void): Promise<Listening>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;

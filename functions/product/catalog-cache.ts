@@ -1,0 +1,47 @@
+import type { Listening, Sql } from '../../platform/sql/sql.ts';
+import type { ProductPage } from './product.ts';
+import type { ProductStore } from './store.ts';
+
+/** The product store with its catalog pages kept in memory, and the subscription to close. */
+export type CachedProductStore = ProductStore & { close(): Promise<void> };
+
+/**
+ * Serves catalog pages (`list`) from memory while the products are unchanged. Every change to
+ * the products table, from any process, is announced on `products_changed` (a trigger, see
+ * migration 003) and empties the cache; changes made through this store empty it at once, so a
+ * process reads its own writes. Another process's change is seen once its notification arrives
+ * (right after that commit). While the listening connection is lost, nothing is cached. A page
+ * read while a change happened is not kept (it may predate the change). At most `maxPages` pages
+ * (a page per category, limit and offset asked) are kept.
+ */
+export async function withCatalogCache(store: ProductStore, sql: Pick<Sql, 'listen'>, maxPages = 1_000): Promise<CachedProductStore> {
+  const pages = new Map<string, ProductPage>();
+  let generation = 0;
+  const changed = () => {
+    generation++;
+    pages.clear();
+  };
+  const listening: Listening = await sql.listen('products_changed', changed);
+  const thenChanged = <R>(write: Promise<R>) => write.finally(changed);
+  return {
+    ...store,
+    async list(query) {
+      const key = `${query.category ?? ''}\u0000${query.limit}\u0000${query.offset}`;
+      const cached = pages.get(key); // emptied when listening is lost, and not filled until it is back
+      if (cached) return cached;
+      const before = generation;
+      const page = await store.list(query);
+      if (listening.live && before === generation) {
+        if (pages.size >= maxPages) pages.clear();
+        pages.set(key, page);
+      }
+      return page;
+    },
+    insert: (products) => thenChanged(store.insert(products)),
+    update: (id, patch, now) => thenChanged(store.update(id, patch, now)),
+    delete: (id) => thenChanged(store.delete(id)),
+    adjustStock: (id, delta, now) => thenChanged(store.adjustStock(id, delta, now)),
+    takeOrderStock: (consumer, eventId, lines, now, rejected) => thenChanged(store.takeOrderStock(consumer, eventId, lines, now, rejected)),
+    close: () => listening.close(),
+  };
+}
