@@ -39,8 +39,8 @@ export function activeTraceparent(): string | undefined {
   return carrier.traceparent;
 }
 
-/** Writes the active trace context into outgoing HTTP headers. */
-export const injectTraceHeaders = (headers: Headers) => propagation.inject(context.active(), headers, { set: (h, k, v) => h.set(k, v) });
+/** Writes the active trace context into outgoing HTTP headers (`traceparent`, lower case). */
+export const injectTraceHeaders = (headers: Record<string, string>) => propagation.inject(context.active(), headers);
 
 /** The context a `traceparent` (from a request, a Kafka header or a CloudEvent) continues; the active one when absent. */
 export function contextFrom(traceparent: string | undefined): OtelContext {

@@ -22,7 +22,8 @@ export function requestContext(log: Log): MiddlewareHandler<{ Variables: Request
     c.set('log', child);
     const started = performance.now();
     await next();
-    c.header('X-Request-Id', requestId);
+    // On the answer's headers (c.header() now would copy the whole answer into a new one).
+    c.res.headers.set('X-Request-Id', requestId);
     if (isProbe(c.req.path)) return;
     child.info(
       { method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round((performance.now() - started) * 10) / 10 },
