@@ -42,3 +42,6 @@ export async function soloLoad(label: string, plan: BenchPlan, subject: { url: s
   }
   return { rps: median(s.map((r) => r.rps)), p99: median(s.map((r) => r.p99)), spread: `spread ${spread(s.map((r) => r.rps)).pct}%`, failed: s.reduce((n, r) => n + r.errors + r.non2xx, 0) };
 }
+
+/** What compareLoad measured. */
+export type Compared = Awaited<ReturnType<typeof compareLoad>>;

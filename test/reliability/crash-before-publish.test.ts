@@ -11,12 +11,12 @@ import { countMessages, createProduct, fillBaskets, pay, stockOf, unitsInBasket,
 const { ready, env } = await realInfraEnv();
 const root = new URL('../..', import.meta.url).pathname;
 
-/** process-payment alone in its own process, as on Knative; resolves once it is healthy. */
-async function startPaymentFunction(port: number, extra: Record<string, string>): Promise<ChildProcess> {
+/** process-payment alone in its own process, as on Knative; resolves once `probe` answers 2xx. */
+async function startPaymentFunction(port: number, extra: Record<string, string>, probe = '/health/ready'): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'functions/serve-one.ts', 'process-payment'], {
-    cwd: root, env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', ...extra }, stdio: 'ignore',
+    cwd: root, env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'error', ...extra }, stdio: 'ignore',
   });
-  await waitHealthy(`http://127.0.0.1:${port}/health/ready`, child, 'process-payment', 60_000);
+  await waitHealthy(`http://127.0.0.1:${port}${probe}`, child, 'process-payment', 60_000);
   return child;
 }
 
@@ -31,8 +31,9 @@ describe.runIf(ready)('a payment function killed between commit and publish (Pos
     const users = ['crash-1', 'crash-2', 'crash-3', 'crash-4', 'crash-5'];
     await fillBaskets(shop.url, users, product, 2);
     const [first, second] = await freePorts(2);
-    // A relay that would not look at the outbox for an hour: every payment commits and stays unpublished.
-    const doomed = await startPaymentFunction(first!, { OUTBOX_POLL_MS: '3600000' });
+    // A replica whose relay cannot publish (its topics do not exist: the broker refuses them):
+    // every payment commits and stays unpublished. Not ready, so only its liveness is awaited.
+    const doomed = await startPaymentFunction(first!, { KAFKA_PREFIX: `${env.KAFKA_PREFIX}nowhere.` }, '/health/live');
     children.push(doomed);
     for (const user of users) expect((await pay(`http://127.0.0.1:${first}`, user)).status).toBe(201);
     const pending = async () => (await shop.db.query<{ n: number }>('select count(*)::int as n from outbox where published_at is null'))[0]!.n;
