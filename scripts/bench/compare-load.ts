@@ -31,17 +31,5 @@ export async function compareLoad(label: string, plan: BenchPlan, subject: { url
   };
 }
 
-/** Loads one subject alone (no baseline): medians of `runs`. */
-export async function soloLoad(label: string, plan: BenchPlan, subject: { url: string } & Partial<LoadOptions>) {
-  const opts = (seconds: number): LoadOptions => ({ connections: plan.connections, seconds, ...subject });
-  await load(subject.url, opts(plan.warmupSeconds));
-  const s: LoadResult[] = [];
-  for (let i = 1; i <= plan.runs; i++) {
-    progress(`${label}: run ${i}/${plan.runs}`);
-    s.push(await load(subject.url, opts(plan.seconds)));
-  }
-  return { rps: median(s.map((r) => r.rps)), p99: median(s.map((r) => r.p99)), spread: `spread ${spread(s.map((r) => r.rps)).pct}%`, failed: s.reduce((n, r) => n + r.errors + r.non2xx, 0) };
-}
-
 /** What compareLoad measured. */
 export type Compared = Awaited<ReturnType<typeof compareLoad>>;
