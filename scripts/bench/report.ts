@@ -1,4 +1,4 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { BenchPlan, Figure } from './figure.ts';
 
 const dir = new URL('../../bench/', import.meta.url).pathname;
@@ -13,13 +13,52 @@ export function table(figures: Figure[]): string {
   ].join('\n');
 }
 
-/** Writes bench/results.md and bench/results.json, appends a line to bench/history.jsonl, and prints the table. */
+/**
+ * The table for the README: every figure, except that the per-function cold starts and idle
+ * memories are summed up as their range (the full list is in bench/results.md).
+ */
+export function summary(figures: Figure[]): string {
+  const range = (prefix: string, name: string): Figure[] => {
+    const fs = figures.filter((f) => f.name.startsWith(prefix)).sort((a, b) => a.value - b.value);
+    if (!fs.length) return [];
+    const [best, worst] = [fs[0]!, fs.at(-1)!];
+    const met = fs.filter((f) => f.target?.met).length;
+    return [{
+      ...worst,
+      name: `${name}, worst of ${fs.length} functions (${worst.name.slice(prefix.length)})`,
+      target: worst.target && { text: worst.target.text, met: met === fs.length },
+      notes: `best ${best.name.slice(prefix.length)}: ${fmt(best.value)} ${best.unit}${best.ratio === undefined ? '' : `, ratio ${best.ratio}`}; ${met} of ${fs.length} meet the target`,
+    }];
+  };
+  const others = figures.filter((f) => !f.name.startsWith('Cold start: ') && !f.name.startsWith('Idle memory: '));
+  return table([...others, ...range('Cold start: ', 'Cold start'), ...range('Idle memory: ', 'Idle memory')]);
+}
+
+/** Replaces the README's benchmark table (between its markers) with `summary`. */
+async function updateReadme(figures: Figure[], at: string): Promise<void> {
+  const readme = new URL('../../README.md', import.meta.url).pathname;
+  const text = await readFile(readme, 'utf8');
+  const start = text.indexOf(README_START);
+  const end = text.indexOf(README_END);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} markers`);
+  const block = `${README_START}\nLatest full run (${at.slice(0, 16).replace('T', ' ')} UTC, this machine: 2 cores, everything on it):\n\n${summary(figures)}\n`;
+  await writeFile(readme, text.slice(0, start) + block + text.slice(end));
+}
+
+const README_START = '<!-- bench:start (written by npm run bench) -->';
+const README_END = '<!-- bench:end -->';
+
+/**
+ * Writes bench/results.md and bench/results.json, appends a line to bench/history.jsonl, puts
+ * the summary in the README (full runs only), and prints the table.
+ */
 export async function writeResults(figures: Figure[], run: { quick: boolean; plan: BenchPlan }): Promise<void> {
   await mkdir(dir, { recursive: true });
   const at = new Date().toISOString();
   const md = `# Benchmark results\n\n${at.slice(0, 16).replace('T', ' ')} UTC, \`npm run bench${run.quick ? ' -- --quick' : ''}\` on this machine (${run.plan.runs} run(s) of ${run.plan.seconds} s per load figure, medians; baselines measured in the same run).\n\n${table(figures)}\n`;
   await writeFile(`${dir}results.md`, md);
   await writeFile(`${dir}results.json`, JSON.stringify({ at, ...run, figures }, null, 2));
+  if (!run.quick) await updateReadme(figures, at);
   await appendFile(`${dir}history.jsonl`, `${JSON.stringify({ at, quick: run.quick, figures: figures.map((f) => ({ name: f.name, value: f.value, ratio: f.ratio, met: f.target?.met })) })}\n`);
   console.log(`\n${table(figures)}\n\nwritten: bench/results.md, bench/results.json, bench/history.jsonl`);
 }
