@@ -1,4 +1,3 @@
-import type { ConnectRouter } from '@connectrpc/connect';
 import type { Hono } from 'hono';
 import { authenticatorFor } from '../platform/auth.ts';
 import type { Config } from '../platform/config.ts';
@@ -8,14 +7,15 @@ import type { DeadLetterPolicy } from '../platform/events/dead-letter.ts';
 import { createDelivery } from '../platform/events/subscribe.ts';
 import { mountConnect } from '../platform/http/connect-on-hono.ts';
 import type { RequestVars } from '../platform/http/request-context.ts';
-import { createInvoker } from '../platform/invoke.ts';
+import { createInvoker, type Invoker } from '../platform/invoke.ts';
 import type { Log } from '../platform/log.ts';
 import { mountRest } from '../platform/rest.ts';
-import { mountRpc } from '../platform/rpc.ts';
+import { loadOnce } from '../platform/load-once.ts';
+import type { RpcRoutes } from '../platform/rpc-routes.ts';
 import { definitionsIn, type Definitions } from './definitions.ts';
 import type { Deps } from './deps.ts';
-import { decodeEvent } from './events/topics.ts';
-import { routes } from './routes.ts';
+import { decodeEvent } from './events/decode.ts';
+import { routes, type RpcMethod } from './routes.ts';
 
 /** What serving some functions needs. */
 export interface ServeFunctions {
@@ -32,11 +32,11 @@ export interface ServeFunctions {
 /**
  * Serves the given functions over HTTP: request functions on their REST routes and Connect
  * methods of `app` (the Connect routes are also returned, for `serve` to answer gRPC over
- * HTTP/2); event handlers on their binding route (`POST /<binding>` with a CloudEvent, as a Dapr
+ * HTTP/2; built on the first RPC call); event handlers on their binding route (`POST /<binding>` with a CloudEvent, as a Dapr
  * input binding reading the prefixed topic delivers it).
  */
-export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => void {
-  const rpcs: ((router: ConnectRouter) => void)[] = [];
+export function mountFunctions(s: ServeFunctions): RpcRoutes {
+  const rpcs: { method: RpcMethod; invoke: Invoker }[] = [];
   const authenticate = authenticatorFor(s.config.auth, s.config.adminToken);
   for (const [name, def] of definitionsIn(s.defs)) {
     const route = routes[name];
@@ -44,13 +44,19 @@ export function mountFunctions(s: ServeFunctions): (router: ConnectRouter) => vo
       const fn = def as FunctionDef<Deps>;
       const invoke = createInvoker(fn, s.deps, authenticate, !!s.config.adminToken);
       mountRest(s.app, route, fn, invoke);
-      rpcs.push((router) => mountRpc(router, route.rpc as never, invoke, s.log));
+      rpcs.push({ method: route.rpc, invoke });
     } else {
       const deliver = createDelivery(def as EventHandlerDef<Deps>, s.deps, decodeEvent, s.log);
       mountBinding(s.app, { binding: route.binding, handler: name, topic: route.topic, kafkaTopic: `${s.config.kafkaPrefix}${route.topic}` }, deliver, s.deadLetters);
     }
   }
-  const rpc = (router: ConnectRouter) => rpcs.forEach((r) => r(router));
+  const rpc: RpcRoutes = {
+    paths: rpcs.map((r) => r.method.path),
+    load: loadOnce(async () => {
+      const [{ mountRpc }, methods] = await Promise.all([import('../platform/rpc.ts'), Promise.all(rpcs.map((r) => r.method.load()))]);
+      return (router) => rpcs.forEach((r, i) => mountRpc(router, methods[i] as never, r.invoke, s.log));
+    }),
+  };
   mountConnect(s.app, rpc, s.config.bodyLimitBytes);
   return rpc;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../platform/config.ts';
 import { runMain } from '../platform/run-main.ts';
-import { functionNamed, routes, rpcPath } from './routes.ts';
+import { functionNamed, routes } from './routes.ts';
 
 /**
  * Calls one function served alone (`task fn -- <name>`) with a JSON input:
@@ -20,7 +20,7 @@ async function main() {
   if (token) headers.authorization = `Bearer ${token}`;
   const [path, body] =
     route.kind === 'request'
-      ? [rpcPath(route.rpc), input]
+      ? [route.rpc.path, input]
       : [`/${route.binding}`, 'specversion' in input ? input : {
           specversion: '1.0', id: randomUUID(), source: '/task/invoke', type: 'manual', time: new Date().toISOString(),
           datacontenttype: 'application/json', data: input,

@@ -5,7 +5,7 @@ import type { Log } from '../platform/log.ts';
 import type { Runtime } from './build-deps.ts';
 import { definitionsIn, type Definitions } from './definitions.ts';
 import type { Deps } from './deps.ts';
-import { decodeEvent } from './events/topics.ts';
+import { decodeEvent } from './events/decode.ts';
 import { routes } from './routes.ts';
 
 /**

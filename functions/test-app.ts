@@ -1,8 +1,9 @@
-import { createClient, createRouterTransport, type Client } from '@connectrpc/connect';
+import { createClient, createRouterTransport, type Client, type Transport } from '@connectrpc/connect';
 import type { DescService } from '@bufbuild/protobuf';
 import { createHttpApp } from '../platform/http/app.ts';
 import type { Config } from '../platform/config.ts';
 import type { Log } from '../platform/log.ts';
+import { loadOnce } from '../platform/load-once.ts';
 import { mountFunctions } from './app.ts';
 import type { Deps } from './deps.ts';
 import { definitionsOf } from './registry.ts';
@@ -17,7 +18,12 @@ export function testApp(names: FunctionName[], deps: Deps = testDeps(), adminTok
   const app = createHttpApp({ log, bodyLimitBytes: 64 * 1024 });
   const deadLetters = recordingDeadLetters();
   const rpc = mountFunctions({ app, defs: definitionsOf(names), deps, deadLetters, config: { adminToken: adminToken ?? undefined, auth, bodyLimitBytes: 64 * 1024, kafkaPrefix: '' }, log });
-  const transport = createRouterTransport(rpc);
+  // The RPC routes are built on first use, as in a server: so is this in-memory transport.
+  const routed = loadOnce(async () => createRouterTransport(await rpc.load()));
+  const transport: Transport = {
+    unary: async (...args) => (await routed()).unary(...args),
+    stream: async (...args) => (await routed()).stream(...args),
+  };
   return {
     deps,
     app,

@@ -1,10 +1,10 @@
-import type { ConnectRouter } from '@connectrpc/connect';
+import type { RpcRoutes } from '../platform/rpc-routes.ts';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { mountFunctions } from '../functions/app.ts';
 import type { Runtime } from '../functions/build-deps.ts';
 import { registry } from '../functions/registry.ts';
-import { routes, rpcPath, type FunctionName } from '../functions/routes.ts';
+import { routes, type FunctionName } from '../functions/routes.ts';
 import type { Config } from '../platform/config.ts';
 import { createHttpApp } from '../platform/http/app.ts';
 import type { Log } from '../platform/log.ts';
@@ -16,7 +16,7 @@ import { forward, upstream } from './proxy.ts';
 /** The gateway: one Hono app, plus the Connect routes it serves in process. */
 export interface Gateway {
   app: ReturnType<typeof createHttpApp>;
-  rpc?: (router: ConnectRouter) => void;
+  rpc?: RpcRoutes;
 }
 
 /** The socket's peer address, when the request came through the Node server. */
@@ -50,7 +50,7 @@ export function createGateway(config: Config, log: Log, runtime?: Runtime): Gate
     const up = upstream(name, functionUrls(config, name));
     const go = (c: Parameters<typeof forward>[0]) => forward(c, up, config.upstreamTimeoutMs);
     app.on(route.method, route.path, go);
-    app.post(rpcPath(route.rpc), go);
+    app.post(route.rpc.path, go);
   }
   return { app };
 }

@@ -1,25 +1,25 @@
-import { Code, ConnectError } from '@connectrpc/connect';
+import type { Code } from '@connectrpc/connect';
 
-/** The error codes a client can see, each with its HTTP status and Connect code. */
+/** The error codes a client can see, each with its HTTP status and Connect code (by name: Connect loads only with the first RPC). */
 export const errorTable = {
-  invalid_argument: { http: 400, connect: Code.InvalidArgument },
-  unauthenticated: { http: 401, connect: Code.Unauthenticated },
-  forbidden: { http: 403, connect: Code.PermissionDenied },
-  not_found: { http: 404, connect: Code.NotFound },
-  method_not_allowed: { http: 405, connect: Code.Unimplemented },
-  conflict: { http: 409, connect: Code.AlreadyExists },
-  basket_empty: { http: 409, connect: Code.FailedPrecondition },
-  insufficient_stock: { http: 409, connect: Code.FailedPrecondition },
-  refund_not_allowed: { http: 409, connect: Code.FailedPrecondition },
-  payment_in_progress: { http: 409, connect: Code.Aborted },
-  payload_too_large: { http: 413, connect: Code.ResourceExhausted },
-  unsupported_media_type: { http: 415, connect: Code.InvalidArgument },
-  idempotency_key_reused: { http: 422, connect: Code.FailedPrecondition },
-  rate_limited: { http: 429, connect: Code.ResourceExhausted },
-  internal: { http: 500, connect: Code.Internal },
-  unavailable: { http: 503, connect: Code.Unavailable },
-  upstream_timeout: { http: 504, connect: Code.DeadlineExceeded },
-} as const satisfies Record<string, { http: number; connect: Code }>;
+  invalid_argument: { http: 400, connect: 'InvalidArgument' },
+  unauthenticated: { http: 401, connect: 'Unauthenticated' },
+  forbidden: { http: 403, connect: 'PermissionDenied' },
+  not_found: { http: 404, connect: 'NotFound' },
+  method_not_allowed: { http: 405, connect: 'Unimplemented' },
+  conflict: { http: 409, connect: 'AlreadyExists' },
+  basket_empty: { http: 409, connect: 'FailedPrecondition' },
+  insufficient_stock: { http: 409, connect: 'FailedPrecondition' },
+  refund_not_allowed: { http: 409, connect: 'FailedPrecondition' },
+  payment_in_progress: { http: 409, connect: 'Aborted' },
+  payload_too_large: { http: 413, connect: 'ResourceExhausted' },
+  unsupported_media_type: { http: 415, connect: 'InvalidArgument' },
+  idempotency_key_reused: { http: 422, connect: 'FailedPrecondition' },
+  rate_limited: { http: 429, connect: 'ResourceExhausted' },
+  internal: { http: 500, connect: 'Internal' },
+  unavailable: { http: 503, connect: 'Unavailable' },
+  upstream_timeout: { http: 504, connect: 'DeadlineExceeded' },
+} as const satisfies Record<string, { http: number; connect: keyof typeof Code }>;
 
 /** One of the codes of {@link errorTable}. */
 export type ErrorCode = keyof typeof errorTable;
@@ -51,13 +51,6 @@ export class ShopError extends Error {
 export function toShopError(e: unknown): ShopError {
   if (e instanceof ShopError) return e;
   return new ShopError('internal', 'internal error', undefined, { cause: e });
-}
-
-/** Turns a thrown error into a ConnectError with the matching code; the cause stays for logs. */
-export function toConnectError(e: unknown): ConnectError {
-  if (e instanceof ConnectError) return e;
-  const err = toShopError(e);
-  return new ConnectError(err.message, errorTable[err.code].connect, undefined, undefined, err);
 }
 
 /** Shorthands for the errors handlers throw most. */

@@ -1,9 +1,16 @@
 import { fromJson, toJson, type DescMethodUnary } from '@bufbuild/protobuf';
-import { Code, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
+import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
 import { randomUUID } from 'node:crypto';
-import { toConnectError } from './errors.ts';
+import { errorTable, toShopError } from './errors.ts';
 import type { Invoker } from './invoke.ts';
 import type { Log } from './log.ts';
+
+/** Turns a thrown error into a ConnectError with the matching code; the cause stays for logs. */
+export function toConnectError(e: unknown): ConnectError {
+  if (e instanceof ConnectError) return e;
+  const err = toShopError(e);
+  return new ConnectError(err.message, Code[errorTable[err.code].connect], undefined, undefined, err);
+}
 
 /** Serves a function as a unary Connect-RPC method: protobuf in, the same invoker, protobuf out. */
 export function mountRpc(router: ConnectRouter, method: DescMethodUnary, invoke: Invoker, log: Log): void {

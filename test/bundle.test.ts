@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceName, type FunctionName } from '../functions/routes.ts';
+import { registry as defs } from '../functions/registry.ts';
+import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
 import { build, bundleBytes, type Built } from '../scripts/build.ts';
 import { checkFunctionBundles } from '../scripts/build/check-bundles.ts';
 import { freePorts } from './infra.ts';
@@ -104,7 +105,7 @@ describe('the production bundles (scripts/build.ts)', () => {
     console.log('bundle sizes (JavaScript, entry and chunks):', sizes);
   });
 
-  it('starts a function on node built-ins and its own bundle; drivers, Kafka, Redis, PGlite and the Dapr SDK load only when used; main.mjs imports nothing', () => {
+  it('starts a function on node built-ins and its own bundle; drivers, Kafka, Redis, PGlite, the Dapr SDK, protobuf and Connect load only when used; main.mjs imports nothing', () => {
     const out = relative(root, join(tmp, 'dist'));
     const isBuiltin = (p: string) => p.startsWith('node:') || builtinModules.includes(p);
     const inPackage = (chunks: Set<string>, outputs: Metafile['outputs'], pkg: string) =>
@@ -114,6 +115,11 @@ describe('the production bundles (scripts/build.ts)', () => {
       const atStart = loadedAtStart(built.functions[name], `${out}/functions/${serviceName(name)}.mjs`);
       expect([...atStart.packages].filter((p) => !isBuiltin(p)), name).toEqual([]);
       for (const pkg of ['pg', 'ioredis', 'kafkajs']) expect(inPackage(atStart.chunks, outputs, pkg), `${name} starts with ${pkg}`).toBe(false);
+      // Protobuf and Connect load with the first RPC call (or event written or read): a function
+      // that writes no events starts without them.
+      if (!('publishes' in defs[name] && defs[name].publishes?.length) && routes[name].kind === 'request') {
+        for (const pkg of ['@bufbuild/protobuf', '@connectrpc/connect', '@connectrpc/connect-node']) expect(inPackage(atStart.chunks, outputs, pkg), `${name} starts with ${pkg}`).toBe(false);
+      }
       const lazy = Object.keys(outputs).filter((file) => file.endsWith('.mjs') && !atStart.chunks.has(file));
       const lazyPackages = lazy.flatMap((file) => outputs[file]!.imports.filter((i) => i.external).map((i) => i.path));
       expect(lazyPackages, name).toEqual(expect.arrayContaining(['@dapr/dapr', '@electric-sql/pglite']));

@@ -1,7 +1,6 @@
 import type { EventBus } from '../../platform/events/bus.ts';
 import type { SendDeadLetter } from '../../platform/events/dead-letter.ts';
 import type { NewId } from '../../platform/ids.ts';
-import { cloudEvent } from './topics.ts';
 
 /**
  * Publishes dead letters on the `dead-letters` topic, keyed like the message they hold, straight
@@ -9,6 +8,7 @@ import { cloudEvent } from './topics.ts';
  */
 export function deadLetterSink(bus: Pick<EventBus, 'publish'>, newId: NewId, now: () => string): SendDeadLetter {
   return async (d) => {
+    const { cloudEvent } = await import('./topics.ts'); // protobuf: loaded when a letter is first sent
     const time = now();
     const event = cloudEvent('dead-letters', { id: newId(), source: `/shop/${d.handler}`, subject: d.event_id || d.key, time, data: { ...d, dead_at: time } });
     await bus.publish('dead-letters', d.key || d.event_id || 'unreadable', event);

@@ -5,7 +5,8 @@ import { contextFrom, inSpan, SpanKind, SpanStatusCode, traceFields } from '../t
 import { parse } from '../validation.ts';
 
 /** Decodes a CloudEvent's data for a topic (protobuf JSON to plain snake_case JSON). */
-export type DecodeData = (topic: string, event: CloudEvent) => unknown;
+/** Reads an event's data as its topic's message (may load what it needs first). */
+export type DecodeData = (topic: string, event: CloudEvent) => unknown | Promise<unknown>;
 
 /**
  * Outcome of one delivery: done (handled, or given up on and sent to the dead-letter topic, and
@@ -27,7 +28,7 @@ export function createDelivery<Deps>(def: EventHandlerDef<Deps>, deps: Deps, dec
       const child = log.child({ handler: def.name, event_id: event.id, ...context, ...traceFields(span) });
       let data: unknown;
       try {
-        data = parse(def.data, decode(def.topic, event));
+        data = parse(def.data, await decode(def.topic, event));
       } catch (err) {
         child.error({ err }, 'invalid event: not retried');
         eventsHandled.inc({ handler: def.name, outcome: 'invalid' });

@@ -1,14 +1,14 @@
 import { getRequestListener } from '@hono/node-server';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
-import type { ConnectRouter } from '@connectrpc/connect';
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
+import { loadOnce } from '../load-once.ts';
+import type { RpcRoutes } from '../rpc-routes.ts';
 
 /** What a server serves: a fetch handler (Hono), and the Connect-RPC routes to serve gRPC over HTTP/2. */
 export interface ServeOptions {
   fetch: (req: Request) => Response | Promise<Response>;
-  rpc?: (router: ConnectRouter) => void;
+  rpc?: RpcRoutes;
   /** Largest RPC message accepted over HTTP/2. */
   readMaxBytes?: number;
   port: number;
@@ -30,9 +30,21 @@ const HTTP2_PREFACE = 'PRI * HTTP/2.0';
  */
 export async function serve(opts: ServeOptions): Promise<Server> {
   const fetchListener = getRequestListener(opts.fetch);
-  const h2Listener = opts.rpc ? connectNodeAdapter({ routes: opts.rpc, fallback: fetchListener as never, readMaxBytes: opts.readMaxBytes }) : fetchListener;
+  const rpc = opts.rpc;
+  // The Connect node adapter (and what it loads) is made on the first HTTP/2 request.
+  const h2Listener = rpc
+    ? loadOnce(async () => {
+        const [{ connectNodeAdapter }, routes] = await Promise.all([import('@connectrpc/connect-node'), rpc.load()]);
+        return connectNodeAdapter({ routes, fallback: fetchListener as never, readMaxBytes: opts.readMaxBytes });
+      })
+    : async () => fetchListener as never;
   const h1 = http.createServer(fetchListener as http.RequestListener);
-  const h2 = http2.createServer({}, h2Listener as any);
+  const h2 = http2.createServer({}, (req, res) => {
+    h2Listener().then(
+      (listener) => listener(req as never, res as never),
+      () => res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"unavailable","message":"RPC is unavailable"}}'),
+    );
+  });
   h1.keepAliveTimeout = 65_000;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
