@@ -27,17 +27,21 @@ export async function openDatabase(config: Config, log: Log, now: () => string, 
   const sql = config.databaseUrl
     ? await (await import('../platform/sql/postgres.ts')).openPostgres({ url: config.databaseUrl, schema: config.databaseSchema })
     : await (await import('../platform/sql/pglite.ts')).openPglite(config.dataDir);
+  const products = sqlProductStore(sql);
+  // Listening needs no table: it starts while the migrations are checked (nothing reads the
+  // cache before this returns).
+  const listening = opts.catalogCache ? withCatalogCache(products, sql) : undefined;
   try {
     const applied = await migrate(sql);
     if (applied.length) log.info({ applied }, 'database migrated');
-    const products = sqlProductStore(sql);
     if (config.seedDemo && (await once(sql, 'demo-catalog', () => products.insert(demoCatalog(config.currency, now()))))) {
       log.info('demo catalog seeded');
     }
-    if (!opts.catalogCache) return { sql, products, payments: sqlPaymentStore(sql), close: () => sql.close() };
-    const cached = await withCatalogCache(products, sql);
+    const cached = await listening;
+    if (!cached) return { sql, products, payments: sqlPaymentStore(sql), close: () => sql.close() };
     return { sql, products: cached, payments: sqlPaymentStore(sql), close: async () => (await cached.close(), await sql.close()) };
   } catch (e) {
+    await (await listening?.catch(() => undefined))?.close();
     await sql.close();
     throw e;
   }
