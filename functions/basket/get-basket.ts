@@ -9,6 +9,7 @@ export default defineFunction({
   name: 'get-basket',
   needs: ['database', 'redis'],
   access: 'user',
+  catalogCache: true,
   input: v.object({ user_id: idSchema }),
   handler: (d: Pick<Deps, 'baskets' | 'products' | 'currency'>) => async ({ user_id }) => loadBasket(d, user_id),
 });

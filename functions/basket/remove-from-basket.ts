@@ -10,6 +10,7 @@ export default defineFunction({
   name: 'remove-from-basket',
   needs: ['database', 'redis'],
   access: 'user',
+  catalogCache: true,
   input: v.object({ user_id: idSchema, product_id: idSchema, quantity: v.optional(intSchema(1, MAX_LINE_QUANTITY)) }),
   handler: (d: Pick<Deps, 'baskets' | 'products' | 'currency'>) => async ({ user_id, product_id, quantity }) =>
     loadBasket(d, user_id, await d.baskets.remove(user_id, product_id, quantity)),

@@ -73,6 +73,29 @@ describe('the catalog cache', () => {
   });
 });
 
+describe('the catalog cache, for products by id', () => {
+  it('serves get and getMany from memory (absent ones too) until a change, and reads only what it lacks', async () => {
+    const inner = memoryProductStore();
+    await inner.insert([aProduct({ id: 'mug', stock: 3 }), aProduct({ id: 'cup' })]);
+    const reads: string[][] = [];
+    const store: ProductStore = { ...inner, get: (id) => (reads.push([id]), inner.get(id)), getMany: (ids) => (reads.push(ids), inner.getMany(ids)) };
+    const channel = fakeChannel();
+    const cached = await withCatalogCache(store, channel);
+    expect((await cached.get('mug'))?.stock).toBe(3);
+    expect(await cached.get('nope')).toBeUndefined();
+    expect((await cached.getMany(['mug', 'cup', 'nope'])).map((p) => p.id).sort()).toEqual(['cup', 'mug']);
+    expect((await cached.get('mug'))?.stock).toBe(3);
+    expect(await cached.get('nope')).toBeUndefined();
+    expect(reads).toEqual([['mug'], ['nope'], ['cup']]);
+    await inner.adjustStock('mug', -1, 'now'); // behind its back
+    expect((await cached.get('mug'))?.stock).toBe(3);
+    channel.notify();
+    expect((await cached.getMany(['mug']))[0]?.stock).toBe(2);
+    await cached.adjustStock('mug', -1, 'now'); // its own write
+    expect((await cached.get('mug'))?.stock).toBe(1);
+  });
+});
+
 const hasPostgres = await requireInfra('postgres');
 describe.runIf(hasPostgres)('the catalog cache on PostgreSQL', () => {
   const db = usePostgres(hasPostgres);

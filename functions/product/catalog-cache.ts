@@ -1,25 +1,39 @@
 import type { Listening, Sql } from '../../platform/sql/sql.ts';
-import type { ProductPage } from './product.ts';
+import type { Product, ProductPage } from './product.ts';
 import type { ProductStore } from './store.ts';
 
 /** The product store with its catalog pages kept in memory, and the subscription to close. */
 export type CachedProductStore = ProductStore & { close(): Promise<void> };
 
 /**
- * Serves catalog pages (`list`) from memory while the products are unchanged. Every change to
+ * Serves catalog pages (`list`) and products (`get`, `getMany`) from memory while the products
+ * are unchanged. Every change to
  * the products table, from any process, is announced on `products_changed` (a trigger, see
  * migration 003) and empties the cache; changes made through this store empty it at once, so a
  * process reads its own writes. Another process's change is seen once its notification arrives
  * (right after that commit). While the listening connection is lost, nothing is cached. A page
  * read while a change happened is not kept (it may predate the change). At most `maxPages` pages
- * (a page per category, limit and offset asked) are kept.
+ * (a page per category, limit and offset asked) and as many products are kept.
  */
 export async function withCatalogCache(store: ProductStore, sql: Pick<Sql, 'listen'>, maxPages = 1_000): Promise<CachedProductStore> {
   const pages = new Map<string, ProductPage>();
+  const items = new Map<string, Product | null>(); // null: known not to exist
   let generation = 0;
   const changed = () => {
     generation++;
     pages.clear();
+    items.clear();
+  };
+  /** Runs a read; `keep` stores its result unless a change came meanwhile or nothing listens. */
+  const read = async <R>(fn: () => Promise<R>, keep: (r: R) => void): Promise<R> => {
+    const before = generation;
+    const result = await fn();
+    if (listening.live && before === generation) keep(result);
+    return result;
+  };
+  const keepItem = (id: string, product: Product | null) => {
+    if (items.size >= maxPages) items.clear();
+    items.set(id, product);
   };
   const listening: Listening = await sql.listen('products_changed', changed);
   const thenChanged = <R>(write: Promise<R>) => write.finally(changed);
@@ -29,13 +43,22 @@ export async function withCatalogCache(store: ProductStore, sql: Pick<Sql, 'list
       const key = `${query.category ?? ''}\u0000${query.limit}\u0000${query.offset}`;
       const cached = pages.get(key); // emptied when listening is lost, and not filled until it is back
       if (cached) return cached;
-      const before = generation;
-      const page = await store.list(query);
-      if (listening.live && before === generation) {
+      return read(() => store.list(query), (page) => {
         if (pages.size >= maxPages) pages.clear();
         pages.set(key, page);
-      }
-      return page;
+      });
+    },
+    async get(id) {
+      const cached = items.get(id);
+      if (cached !== undefined) return cached ?? undefined;
+      return read(() => store.get(id), (product) => keepItem(id, product ?? null));
+    },
+    async getMany(ids) {
+      const hits = ids.flatMap((id) => items.get(id) ?? []);
+      const missing = ids.filter((id) => !items.has(id));
+      if (!missing.length) return hits;
+      const found = await read(() => store.getMany(missing), (products) => missing.forEach((id) => keepItem(id, products.find((p) => p.id === id) ?? null)));
+      return [...hits, ...found];
     },
     insert: (products) => thenChanged(store.insert(products)),
     update: (id, patch, now) => thenChanged(store.update(id, patch, now)),

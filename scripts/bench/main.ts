@@ -87,7 +87,7 @@ async function main() {
       figures.push({
         name: 'Basket writes: add-to-basket on Redis ÷ a bare Hono handler with one Redis command', unit: 'req/s', value: writes.rps,
         baseline: { name: 'bare Hono + HINCRBY, same requests', value: writes.baselineRps }, ratio: writes.ratio,
-        notes: `p99 ${writes.p99} ms (bare ${writes.baselineP99} ms); ${writes.spread}; ${writes.failed} failed; add-to-basket also checks the token, validates, prices the basket from PostgreSQL, sets its expiry`,
+        notes: `p99 ${writes.p99} ms (bare ${writes.baselineP99} ms); ${writes.spread}; ${writes.failed} failed; add-to-basket also checks the token, validates, checks the stock and prices the basket (catalog cache), sets its expiry`,
       });
     }
 
