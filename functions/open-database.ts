@@ -28,21 +28,23 @@ export async function openDatabase(config: Config, log: Log, now: () => string, 
     ? await (await import('../platform/sql/postgres.ts')).openPostgres({ url: config.databaseUrl, schema: config.databaseSchema })
     : await (await import('../platform/sql/pglite.ts')).openPglite(config.dataDir);
   const products = sqlProductStore(sql);
-  // Listening needs no table: it starts while the migrations are checked (nothing reads the
-  // cache before this returns).
-  const listening = opts.catalogCache ? withCatalogCache(products, sql) : undefined;
-  try {
+  const prepare = async () => {
     const applied = await migrate(sql);
     if (applied.length) log.info({ applied }, 'database migrated');
     if (config.seedDemo && (await once(sql, 'demo-catalog', () => products.insert(demoCatalog(config.currency, now()))))) {
       log.info('demo catalog seeded');
     }
-    const cached = await listening;
-    if (!cached) return { sql, products, payments: sqlPaymentStore(sql), close: () => sql.close() };
-    return { sql, products: cached, payments: sqlPaymentStore(sql), close: async () => (await cached.close(), await sql.close()) };
-  } catch (e) {
-    await (await listening?.catch(() => undefined))?.close();
+  };
+  // Listening needs no table: it starts while the migrations are checked (nothing reads the
+  // cache before this returns). Both are awaited together, so neither failure goes unheard.
+  const [prepared, listened] = await Promise.allSettled([prepare(), opts.catalogCache ? withCatalogCache(products, sql) : undefined]);
+  const cached = listened.status === 'fulfilled' ? listened.value : undefined;
+  const failed = [prepared, listened].find((s) => s.status === 'rejected');
+  if (failed) {
+    await cached?.close();
     await sql.close();
-    throw e;
+    throw failed.reason;
   }
+  if (!cached) return { sql, products, payments: sqlPaymentStore(sql), close: () => sql.close() };
+  return { sql, products: cached, payments: sqlPaymentStore(sql), close: async () => (await cached.close(), await sql.close()) };
 }

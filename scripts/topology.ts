@@ -43,13 +43,13 @@ export interface DaprOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
-/** Waits until GET `url` answers 2xx; fails when `child` exits first or after `ms`. */
-export async function waitHealthy(url: string, child: ChildProcess, name: string, ms = 90_000): Promise<void> {
+/** Waits until GET `url` answers 2xx, asking every `everyMs`; fails when `child` exits first or after `ms`. */
+export async function waitHealthy(url: string, child: ChildProcess, name: string, ms = 90_000, everyMs = 200): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
     if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`${name} did not become healthy at ${url}`);
 }

@@ -12,10 +12,10 @@ export type CachedProductStore = ProductStore & { close(): Promise<void> };
  * migration 003) and empties the cache; changes made through this store empty it at once, so a
  * process reads its own writes. Another process's change is seen once its notification arrives
  * (right after that commit). While the listening connection is lost, nothing is cached. A page
- * read while a change happened is not kept (it may predate the change). At most `maxPages` pages
+ * read while a change happened is not kept (it may predate the change). At most `maxEntries` pages
  * (a page per category, limit and offset asked) and as many products are kept.
  */
-export async function withCatalogCache(store: ProductStore, sql: Pick<Sql, 'listen'>, maxPages = 1_000): Promise<CachedProductStore> {
+export async function withCatalogCache(store: ProductStore, sql: Pick<Sql, 'listen'>, maxEntries = 1_000): Promise<CachedProductStore> {
   const pages = new Map<string, ProductPage>();
   const items = new Map<string, Product | null>(); // null: known not to exist
   let generation = 0;
@@ -32,7 +32,7 @@ export async function withCatalogCache(store: ProductStore, sql: Pick<Sql, 'list
     return result;
   };
   const keepItem = (id: string, product: Product | null) => {
-    if (items.size >= maxPages) items.clear();
+    if (items.size >= maxEntries) items.clear();
     items.set(id, product);
   };
   const listening: Listening = await sql.listen('products_changed', changed);
@@ -44,7 +44,7 @@ export async function withCatalogCache(store: ProductStore, sql: Pick<Sql, 'list
       const cached = pages.get(key); // emptied when listening is lost, and not filled until it is back
       if (cached) return cached;
       return read(() => store.list(query), (page) => {
-        if (pages.size >= maxPages) pages.clear();
+        if (pages.size >= maxEntries) pages.clear();
         pages.set(key, page);
       });
     },

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { ShopError } from '../errors.ts';
 import { loadOnce } from '../load-once.ts';
 import type { RpcRoutes } from '../rpc-routes.ts';
 import type { RequestVars } from './request-context.ts';
@@ -19,7 +20,7 @@ export function mountConnect(app: Hono<{ Variables: RequestVars }>, rpc: RpcRout
   for (const path of rpc.paths) {
     app.post(path, async (c) => {
       const handle = (await handlers()).get(path);
-      if (!handle) return c.json({ error: { code: 'not_found', message: `no RPC ${path}` } }, 404);
+      if (!handle) throw new ShopError('not_found', `no RPC ${path}`);
       c.req.raw.headers.set('x-request-id', c.get('requestId'));
       return handle(c.req.raw);
     });

@@ -2,6 +2,7 @@ import { getRequestListener } from '@hono/node-server';
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
+import { ShopError } from '../errors.ts';
 import { loadOnce } from '../load-once.ts';
 import type { RpcRoutes } from '../rpc-routes.ts';
 
@@ -24,27 +25,31 @@ export interface Server {
 const HTTP2_PREFACE = 'PRI * HTTP/2.0';
 
 /**
+ * HTTP/2 requests through the Connect node adapter (gRPC, and the fetch handler for the rest),
+ * made on the first request: Connect and what it loads are not part of a start.
+ */
+function lazyConnectListener(rpc: RpcRoutes, fallback: ReturnType<typeof getRequestListener>, readMaxBytes: number | undefined) {
+  const listener = loadOnce(async () => {
+    const [{ connectNodeAdapter }, routes] = await Promise.all([import('@connectrpc/connect-node'), rpc.load()]);
+    return connectNodeAdapter({ routes, fallback: fallback as never, readMaxBytes });
+  });
+  return (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+    listener().then(
+      (handle) => handle(req as never, res as never),
+      () => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify(new ShopError('unavailable', 'RPC is unavailable').toJSON())),
+    );
+  };
+}
+
+/**
  * Serves HTTP/1.1 and cleartext HTTP/2 (h2c) on one port: the first bytes of each connection
  * decide which server gets the socket. HTTP/1.1 goes to the fetch handler; HTTP/2 goes to the
  * Connect node adapter for RPCs (gRPC needs trailers), and to the fetch handler otherwise.
  */
 export async function serve(opts: ServeOptions): Promise<Server> {
   const fetchListener = getRequestListener(opts.fetch);
-  const rpc = opts.rpc;
-  // The Connect node adapter (and what it loads) is made on the first HTTP/2 request.
-  const h2Listener = rpc
-    ? loadOnce(async () => {
-        const [{ connectNodeAdapter }, routes] = await Promise.all([import('@connectrpc/connect-node'), rpc.load()]);
-        return connectNodeAdapter({ routes, fallback: fetchListener as never, readMaxBytes: opts.readMaxBytes });
-      })
-    : async () => fetchListener as never;
   const h1 = http.createServer(fetchListener as http.RequestListener);
-  const h2 = http2.createServer({}, (req, res) => {
-    h2Listener().then(
-      (listener) => listener(req as never, res as never),
-      () => res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"unavailable","message":"RPC is unavailable"}}'),
-    );
-  });
+  const h2 = http2.createServer({}, opts.rpc ? lazyConnectListener(opts.rpc, fetchListener, opts.readMaxBytes) : (fetchListener as never));
   h1.keepAliveTimeout = 65_000;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { waitHealthy } from '../topology.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -24,12 +25,8 @@ export async function startProcess(command: string, args: string[], env: Record<
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const what = `${command === process.execPath ? 'node' : command} ${args.slice(0, 2).join(' ')}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}: ${stderr}`);
-    if (await fetch(`${url}${readyPath}`).then((r) => r.ok, () => false)) break;
-    if (performance.now() - t0 > 60_000) throw new Error(`${what} did not answer ${readyPath} within 60 s: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
+  // Asked every 2 ms: the time to the first answer is a figure.
+  await waitHealthy(`${url}${readyPath}`, child, what, 60_000, 2).catch((e: Error) => Promise.reject(new Error(`${e.message}: ${stderr}`)));
   const startMs = performance.now() - t0;
   return {
     url,

@@ -28,8 +28,10 @@ export const checkoutFunctions: FunctionName[] = ['add-to-basket', 'process-paym
  */
 export async function startShop(kind: ShopKind, env: Record<string, string>, names: FunctionName[]): Promise<Shop> {
   const started: Started[] = [];
+  let dir: string | undefined; // the sidecars' resources (dapr)
   const stop = async () => {
     for (const p of started.splice(0).reverse()) await p.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
   };
   try {
     if (kind === 'embedded') {
@@ -39,8 +41,8 @@ export async function startShop(kind: ShopKind, env: Record<string, string>, nam
       return { url: () => gateway.url, stop };
     }
     const urls = new Map<FunctionName, string>();
-    const dir = kind === 'dapr' ? await mkdtemp(join(tmpdir(), 'daprps-bench-dapr-')) : '';
-    const resources = kind === 'dapr' ? await localResources(dir, { brokers: env.KAFKA_BROKERS!, prefix: env.KAFKA_PREFIX! }) : undefined;
+    if (kind === 'dapr') dir = await mkdtemp(join(tmpdir(), 'daprps-bench-dapr-'));
+    const resources = dir ? await localResources(dir, { brokers: env.KAFKA_BROKERS!, prefix: env.KAFKA_PREFIX! }) : undefined;
     const free = await freePorts(names.length * 5);
     const sidecars: Started[] = [];
     for (const name of names) {
@@ -65,10 +67,7 @@ export async function startShop(kind: ShopKind, env: Record<string, string>, nam
         if (!url) throw new Error(`${name} is not running in this shop`);
         return url;
       },
-      stop: async () => {
-        await stop();
-        if (dir) await rm(dir, { recursive: true, force: true });
-      },
+      stop,
     };
   } catch (e) {
     await stop();
