@@ -6,6 +6,7 @@ import { mountBinding } from '../platform/events/binding-route.ts';
 import type { DeadLetterPolicy } from '../platform/events/dead-letter.ts';
 import { createDelivery } from '../platform/events/subscribe.ts';
 import { mountConnect } from '../platform/http/connect-on-hono.ts';
+import { eventCaller, type EventAuth } from '../platform/security/event-caller.ts';
 import type { RequestVars } from '../platform/http/request-context.ts';
 import { createInvoker, type Invoker } from '../platform/invoke.ts';
 import type { Log } from '../platform/log.ts';
@@ -25,6 +26,8 @@ export interface ServeFunctions {
   deps: Deps;
   /** Where event handlers send what they give up on (messages from Kafka only). */
   deadLetters: DeadLetterPolicy;
+  /** Who may deliver to event routes; needed when `defs` holds an event handler. */
+  eventAuth?: EventAuth;
   config: Pick<Config, 'adminToken' | 'auth' | 'bodyLimitBytes' | 'kafkaPrefix'>;
   log: Log;
 }
@@ -32,8 +35,9 @@ export interface ServeFunctions {
 /**
  * Serves the given functions over HTTP: request functions on their REST routes and Connect
  * methods of `app` (the Connect routes are also returned, for `serve` to answer gRPC over
- * HTTP/2; built on the first RPC call); event handlers on their binding route (`POST /<binding>` with a CloudEvent, as a Dapr
- * input binding reading the prefixed topic delivers it).
+ * HTTP/2; built on the first RPC call); event handlers on their binding route (`POST /<binding>`
+ * with a CloudEvent, as a Dapr input binding reading the prefixed topic delivers it), for callers
+ * that `eventAuth` admits only.
  */
 export function mountFunctions(s: ServeFunctions): RpcRoutes {
   const rpcs: { method: RpcMethod; invoke: Invoker }[] = [];
@@ -46,8 +50,9 @@ export function mountFunctions(s: ServeFunctions): RpcRoutes {
       mountRest(s.app, route, fn, invoke);
       rpcs.push({ method: route.rpc, invoke });
     } else {
+      if (!s.eventAuth) throw new Error(`${name} is an event handler: serving its route needs a decision on who may deliver (eventAuth)`);
       const deliver = createDelivery(def as EventHandlerDef<Deps>, s.deps, decodeEvent, s.log);
-      mountBinding(s.app, { binding: route.binding, handler: name, topic: route.topic, kafkaTopic: `${s.config.kafkaPrefix}${route.topic}` }, deliver, s.deadLetters);
+      mountBinding(s.app, { binding: route.binding, handler: name, topic: route.topic, kafkaTopic: `${s.config.kafkaPrefix}${route.topic}` }, deliver, s.deadLetters, eventCaller(s.eventAuth));
     }
   }
   const rpc: RpcRoutes = {

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../platform/config.ts';
 import { runMain } from '../platform/run-main.ts';
+import { APP_TOKEN_HEADER, eventAuthFor } from '../platform/security/event-caller.ts';
 import { functionNamed, routes } from './routes.ts';
 
 /**
  * Calls one function served alone (`task fn -- <name>`) with a JSON input:
- * request functions through their Connect method, event handlers with a CloudEvent
- * (the JSON is wrapped as the event's data unless it is a CloudEvent already).
+ * request functions through their Connect method, event handlers with a CloudEvent on their
+ * event route (the JSON is wrapped as the event's data unless it is a CloudEvent already),
+ * presenting the app API token as the function's sidecar would (APP_API_TOKEN, else the
+ * development token that `task fn` and `task up` use).
  */
 async function main() {
   const [nameArg, json = '{}', baseArg] = process.argv.slice(2);
@@ -15,14 +18,17 @@ async function main() {
   const base = (baseArg ?? `http://127.0.0.1:${route.port}`).replace(/\/$/, '');
   const input = JSON.parse(json) as Record<string, unknown>;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const config = loadConfig();
   // A user's JWT (TOKEN=$(npm run -s token -- alice)), else the admin token when set.
-  const token = process.env.TOKEN || loadConfig().adminToken;
+  const token = process.env.TOKEN || config.adminToken;
   if (token) headers.authorization = `Bearer ${token}`;
+  const auth = route.kind === 'event' ? eventAuthFor(config.eventAuth) : undefined;
+  if (auth?.mode === 'token') headers[APP_TOKEN_HEADER] = auth.token;
   const [path, body] =
     route.kind === 'request'
       ? [route.rpc.path, input]
       : [`/${route.binding}`, 'specversion' in input ? input : {
-          specversion: '1.0', id: randomUUID(), source: '/task/invoke', type: 'manual', time: new Date().toISOString(),
+          specversion: '1.0', id: randomUUID(), source: '/task/invoke', type: await eventType(route.topic), time: new Date().toISOString(),
           datacontenttype: 'application/json', data: input,
         }];
   const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -31,5 +37,8 @@ async function main() {
   console.log(text ? JSON.stringify(JSON.parse(text), null, 2) : '(no body)');
   if (!res.ok) process.exitCode = 1;
 }
+
+/** The CloudEvent type of a topic's events (the protobuf message's full name). */
+const eventType = async (topic: string) => (await import('./events/topics.ts')).topics[topic as 'payment-completed'].typeName;
 
 runMain(main);

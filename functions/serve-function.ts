@@ -8,6 +8,7 @@ import { serve } from '../platform/http/serve.ts';
 import { createLog } from '../platform/log.ts';
 import { onShutdown } from '../platform/shutdown.ts';
 import { startTracing } from '../platform/tracing.ts';
+import { eventAuthFor, warnIfEventAuthOff } from '../platform/security/event-caller.ts';
 import { readinessChecks } from './readiness.ts';
 import { routes, serviceName, type FunctionName } from './routes.ts';
 import { subscribeHandlers } from './subscribe-handlers.ts';
@@ -29,7 +30,10 @@ export async function serveFunction(name: FunctionName, def: Definition): Promis
   const runtime = await buildRuntime(config, log, { relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length, needs: def.needs, catalogCache: 'catalogCache' in def && !!def.catalogCache });
   if (config.eventTransport === 'kafka') await subscribeHandlers(defs, runtime, log);
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, info: { function: name }, checks: readinessChecks(def, runtime) });
-  const rpc = mountFunctions({ app, defs, deps: runtime.deps, deadLetters: runtime.deadLetters, config, log });
+  // An event route takes deliveries only from this function's own sidecar or event source.
+  const eventAuth = routes[name].kind === 'event' ? eventAuthFor(config.eventAuth) : undefined;
+  if (eventAuth) warnIfEventAuthOff(eventAuth, log);
+  const rpc = mountFunctions({ app, defs, deps: runtime.deps, deadLetters: runtime.deadLetters, eventAuth, config, log });
   const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });
   log.info({ function: name, url: `http://${config.host}:${server.port}`, data_dir: config.dataDir }, 'function listening');
   onShutdown(log, async () => {

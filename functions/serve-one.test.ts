@@ -70,5 +70,11 @@ describe('a function served alone and invoked with JSON', () => {
     expect(res.stdout).toContain('200 /product-payment-completed');
     const bad = await invoke('product/on-payment-completed', '{"payment_id":"p1"}', url);
     expect(bad.stdout).toContain('400');
+    // Without the app API token (invoke presents the development one, as the sidecar would), 401.
+    const event = { specversion: '1.0', id: 'forged', source: '/x', type: 'shop.events.v1.PaymentCompleted', time: '2026-01-01T00:00:00Z', datacontenttype: 'application/json', data: { ...data, paymentId: 'p2' } };
+    for (const token of [undefined, 'not-the-token-at-all-0123456789']) {
+      const res = await fetch(`${url}/product-payment-completed`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { 'dapr-api-token': token } : {}) }, body: JSON.stringify(event) });
+      expect(res.status).toBe(401);
+    }
   }, 60_000);
 });

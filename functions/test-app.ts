@@ -13,11 +13,17 @@ import { recordingDeadLetters, testDeps, testLog } from './test-deps.ts';
 /** The admin token of test apps. */
 export const ADMIN = 'test-admin-token-0123456789';
 
+/** The app API token the event routes of test apps require (what their sidecar would send). */
+export const SIDECAR_TOKEN = 'test-app-api-token-0123456789';
+
+/** Headers of a delivery from the function's own sidecar. */
+export const fromSidecar = { 'dapr-api-token': SIDECAR_TOKEN };
+
 /** Serves functions in memory: `request` for REST (Hono `app.request`), `client` for Connect. */
 export function testApp(names: FunctionName[], deps: Deps = testDeps(), adminToken: string | null = ADMIN, log: Log = testLog, auth: Config['auth'] = { mode: 'off' }) {
   const app = createHttpApp({ log, bodyLimitBytes: 64 * 1024 });
   const deadLetters = recordingDeadLetters();
-  const rpc = mountFunctions({ app, defs: definitionsOf(names), deps, deadLetters, config: { adminToken: adminToken ?? undefined, auth, bodyLimitBytes: 64 * 1024, kafkaPrefix: '' }, log });
+  const rpc = mountFunctions({ app, defs: definitionsOf(names), deps, deadLetters, eventAuth: { mode: 'token', token: SIDECAR_TOKEN }, config: { adminToken: adminToken ?? undefined, auth, bodyLimitBytes: 64 * 1024, kafkaPrefix: '' }, log });
   // The RPC routes are built on first use, as in a server: so is this in-memory transport.
   const routed = loadOnce(async () => createRouterTransport(await rpc.load()));
   const transport: Transport = {
@@ -36,6 +42,10 @@ export function testApp(names: FunctionName[], deps: Deps = testDeps(), adminTok
       const res = await app.request(`http://localhost${path}`, init);
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+    },
+    /** Delivers an event to an event route as the function's own sidecar does (with its token). */
+    deliver(path: string, event: unknown, headers: Record<string, string> = {}) {
+      return this.request('POST', path, event, { ...fromSidecar, ...headers });
     },
     client: <S extends DescService>(service: S): Client<S> => createClient(service, transport),
   };

@@ -3,7 +3,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { mountFunctions } from '../functions/app.ts';
 import type { Runtime } from '../functions/build-deps.ts';
-import { registry } from '../functions/registry.ts';
+import { definitionsOf } from '../functions/registry.ts';
 import { routes, type FunctionName } from '../functions/routes.ts';
 import type { Config } from '../platform/config.ts';
 import { createHttpApp } from '../platform/http/app.ts';
@@ -31,6 +31,9 @@ function peerAddress(c: Context): string | undefined {
 /** Every function of the route table. */
 export const allFunctions = Object.keys(routes) as FunctionName[];
 
+/** The request/response functions: the only ones the edge serves. */
+export const requestFunctions = allFunctions.filter((name) => routes[name].kind === 'request');
+
 /**
  * The edge gateway over the route table. With a runtime, every function runs in this process
  * (embedded default); without, requests are forwarded to each function's URLs, in turn.
@@ -41,10 +44,12 @@ export function createGateway(config: Config, log: Log, runtime?: Runtime): Gate
   app.use(rateLimit({ ...config.rateLimit, clientOf: clientAddress(config.trustProxyHops, peerAddress, config.clientIpHeader) }));
   app.use(corsAllowList(config.corsOrigins));
   if (runtime) {
-    const rpc = mountFunctions({ app, defs: registry, deps: runtime.deps, deadLetters: runtime.deadLetters, config, log });
+    // Request functions only: in process, events travel on the in-process bus (subscribeHandlers),
+    // and no event route is reachable from the edge.
+    const rpc = mountFunctions({ app, defs: definitionsOf(requestFunctions), deps: runtime.deps, deadLetters: runtime.deadLetters, config, log });
     return { app, rpc };
   }
-  for (const name of allFunctions) {
+  for (const name of requestFunctions) {
     const route = routes[name];
     if (route.kind !== 'request') continue;
     const up = upstream(name, functionUrls(config, name));

@@ -21,6 +21,9 @@ const envSchema = v.object({
   OTEL_EXPORTER_ZIPKIN_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL, e.g. http://127.0.0.1:9411/api/v2/spans'))),
   DAPR_HOST: v.optional(v.string(), '127.0.0.1'),
   DAPR_HTTP_PORT: int(3500, 1, 65535),
+  DAPR_API_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  APP_API_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  EVENT_AUTH: v.optional(v.picklist(['token', 'off'], 'must be "token" or "off"'), 'token'),
   DAPR_PUBSUB: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a Dapr component name')), 'shop-pubsub'),
   BASKET_TTL_SECONDS: int(7 * 24 * 3600, 60, 365 * 24 * 3600),
   SEED_DEMO: v.optional(v.picklist(['true', 'false']), 'true'),
@@ -73,8 +76,14 @@ export interface Config {
   outboxPollMs: number;
   /** Where spans go (Zipkin v2 JSON API); unset: traces only propagate and reach the logs. */
   zipkinEndpoint: string | undefined;
-  /** The Dapr sidecar's HTTP API (`EVENT_TRANSPORT=dapr`). */
-  dapr: { host: string; httpPort: number; pubsub: string };
+  /** The Dapr sidecar's HTTP API (`EVENT_TRANSPORT=dapr`), and the token it requires (`DAPR_API_TOKEN`). */
+  dapr: { host: string; httpPort: number; pubsub: string; apiToken?: string };
+  /**
+   * Who may deliver events to this process's event routes: `token`, only callers presenting the
+   * app API token (`APP_API_TOKEN`, which daprd sends as `dapr-api-token`); `off`, anyone
+   * (explicitly, with a warning).
+   */
+  eventAuth: { mode: 'token' | 'off'; appApiToken?: string };
   adminToken: string | undefined;
   /** How callers are authenticated: JWT (HS256 secret or JWKS), or `off` (explicitly, with a warning). */
   auth: { mode: 'jwt' | 'off'; jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
@@ -130,7 +139,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventMaxAttempts: e.EVENT_MAX_ATTEMPTS,
     outboxPollMs: e.OUTBOX_POLL_MS,
     zipkinEndpoint: e.OTEL_EXPORTER_ZIPKIN_ENDPOINT,
-    dapr: { host: e.DAPR_HOST, httpPort: e.DAPR_HTTP_PORT, pubsub: e.DAPR_PUBSUB },
+    dapr: { host: e.DAPR_HOST, httpPort: e.DAPR_HTTP_PORT, pubsub: e.DAPR_PUBSUB, apiToken: e.DAPR_API_TOKEN },
+    eventAuth: { mode: e.EVENT_AUTH, appApiToken: e.APP_API_TOKEN },
     adminToken: e.ADMIN_TOKEN,
     auth: { mode: e.AUTH, jwtSecret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     currency: e.SHOP_CURRENCY,

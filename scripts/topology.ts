@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
 import { envSuffix } from '../gateway/function-urls.ts';
 import { daprdPath, sidecarArgs, sidecarPortsFor, type SidecarPorts } from './dapr/daprd.ts';
+import { randomSidecarTokens, tokenEnv, type SidecarTokens } from './dapr/tokens.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 // Node with tsx's loader, in one process (the tsx CLI would put a wrapper process in between,
@@ -20,6 +21,8 @@ export const localInfraEnv = (env: Record<string, string | undefined> = process.
 export interface Topology {
   gatewayUrl: string;
   processes: Map<string, ChildProcess>;
+  /** Each function's tokens: the app API token its event routes require, its sidecar's API token. */
+  tokens: Record<FunctionName, SidecarTokens>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +36,8 @@ export interface TopologyOptions {
   onLine?: (line: string) => void;
   /** Runs a daprd sidecar next to every function (`task dapr:up`); events then travel through Dapr. */
   dapr?: DaprOptions;
+  /** Each function's tokens; default: random ones per function. */
+  tokens?: (name: FunctionName) => SidecarTokens;
 }
 
 /** The sidecars' resources and configuration, and their ports (default: {@link sidecarPortsFor}). */
@@ -86,15 +91,18 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
   try {
     const gatewayEnv: Record<string, string> = { PORT: String(opts.gatewayPort) };
     const health: Promise<void>[] = [];
+    const tokens = {} as Record<FunctionName, SidecarTokens>;
     for (const [name, route] of Object.entries(routes) as [FunctionName, (typeof routes)[FunctionName]][]) {
       const port = opts.ports?.[name] ?? route.port;
-      const env: Record<string, string> = { PORT: String(port) };
+      tokens[name] = (opts.tokens ?? randomSidecarTokens)(name);
+      // The function and its sidecar share its tokens; nobody else gets them.
+      const env: Record<string, string> = { PORT: String(port), ...tokenEnv(tokens[name]) };
       if (opts.dapr) {
         const ports = opts.dapr.ports?.[name] ?? sidecarPortsFor(port);
         Object.assign(env, { EVENT_TRANSPORT: 'dapr', DAPR_HOST: '127.0.0.1', DAPR_HTTP_PORT: String(ports.http) });
         const { resourcesPath, configPath, logLevel } = opts.dapr;
         const args = sidecarArgs({ appId: serviceName(name), appPort: port, ports, resourcesPath, configPath, logLevel });
-        const sidecar = start(`${name} (dapr)`, daprdPath(), args, {});
+        const sidecar = start(`${name} (dapr)`, daprdPath(), args, tokenEnv(tokens[name]));
         health.push(waitHealthy(`http://127.0.0.1:${ports.http}/v1.0/healthz`, sidecar, `${name} (dapr)`));
       }
       const child = start(name, node, withTsx('functions/serve-one.ts', name), env);
@@ -104,7 +112,7 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
     await Promise.all(health);
     const gatewayUrl = `http://127.0.0.1:${opts.gatewayPort}`;
     await waitHealthy(`${gatewayUrl}/health`, start('gateway', node, withTsx('gateway/main.ts'), gatewayEnv), 'gateway');
-    return { gatewayUrl, processes, stop };
+    return { gatewayUrl, processes, tokens, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -1,4 +1,5 @@
 import { loadConfig } from '../platform/config.ts';
+import { devSidecarTokens } from './dapr/tokens.ts';
 import { localInfraEnv, startTopology } from './topology.ts';
 
 /**
@@ -8,7 +9,7 @@ import { localInfraEnv, startTopology } from './topology.ts';
  */
 const env = localInfraEnv();
 const config = loadConfig({ ...process.env, ...env });
-const topology = await startTopology({ env, gatewayPort: config.port, onLine: (line) => console.log(line) });
+const topology = await startTopology({ env, gatewayPort: config.port, tokens: devSidecarTokens, onLine: (line) => console.log(line) });
 console.log(`\nready: gateway on ${topology.gatewayUrl}, ${topology.processes.size - 1} functions, each its own process (Ctrl-C stops all)\n`);
 const shutdown = () => void topology.stop().then(() => process.exit(0));
 process.once('SIGINT', shutdown);

@@ -24,6 +24,35 @@ async function invoke(name: string, input: object, url: string): Promise<{ statu
   return { status: Number(first.split(' ')[0]), body: rest.length && rest[0] !== '(no body)' ? JSON.parse(rest.join('\n')) : undefined };
 }
 
+/** A function served alone by `task fn`, on a free port with its own database. */
+interface Alone {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `task fn -- <name>` on a free port and a fresh PGlite folder; resolves once it is healthy. */
+async function serveAlone(name: FunctionName): Promise<Alone> {
+  const dir = await mkdtemp(join(tmpdir(), 'daprps-task-fn-'));
+  await copyPgliteTemplate(dir);
+  const [port] = await freePorts(1);
+  const fn = spawn(task, ['fn', '--', name], { cwd: root, env: { ...env, PORT: String(port), DATA_DIR: dir }, detached: true, stdio: 'ignore' });
+  const stop = async () => {
+    process.kill(-fn.pid!, 'SIGTERM'); // task, npm, tsx and the function: one process group
+    await new Promise((r) => (fn.exitCode === null ? fn.once('exit', r) : r(undefined)));
+    await rm(dir, { recursive: true, force: true });
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(`${url}/health`).then((r) => r.ok, () => false))) {
+    if (Date.now() > deadline || fn.exitCode !== null) {
+      await stop().catch(() => undefined);
+      throw new Error(`task fn -- ${name} did not become healthy`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, stop };
+}
+
 const card = { number: '4242424242424242', holder: 'Tia Task', expiry: '12/30', cvv: '123' };
 const line = { product_id: 'kettle', name: 'Kettle', unit_price: { amount_minor: 5900, currency: 'USD' }, quantity: 1, line_total: { amount_minor: 5900, currency: 'USD' } };
 const paid = (paymentId: string) => ({ payment_id: paymentId, order_id: 'o1', user_id: 'tia', amount: line.line_total, items: [line], completed_at: '2026-01-01T00:00:00Z' });
@@ -33,8 +62,8 @@ describe.runIf(ready)('the Taskfile: task invoke for every function, task fn for
 
   it('invokes every function of the route table with JSON, event handlers with a CloudEvent', async () => {
     const done = new Set<FunctionName>();
-    const ok = async (name: FunctionName, input: object) => {
-      const res = await invoke(name, input, shop.url);
+    const ok = async (name: FunctionName, input: object, url = shop.url) => {
+      const res = await invoke(name, input, url);
       expect(res.status, `${name}: ${JSON.stringify(res.body)}`).toBe(200);
       done.add(name);
       return res.body;
@@ -53,32 +82,32 @@ describe.runIf(ready)('the Taskfile: task invoke for every function, task fn for
     await ok('refund-payment', { id: payment.id, amount_minor: 100, reason: 'task' });
     await ok('add-to-basket', { user_id: 'tia', product_id: 'kettle', quantity: 1 });
     await ok('clear-basket', { user_id: 'tia' });
-    await ok('product/on-payment-completed', paid('task-p1'));
-    await ok('basket/on-payment-completed', paid('task-p2'));
-    const rejected = { payment_id: payment.id, order_id: payment.orderId, user_id: 'tia', product_id: 'kettle', requested: 1, available: 0, rejected_at: '2026-01-01T00:00:00Z' };
-    await ok('payment/on-stock-rejected', rejected);
-    expect((await ok('get-payment', { id: payment.id })).status).toBe('refunded');
+    // Event handlers are not on the edge: each is invoked where it is served alone (task fn),
+    // with the app API token its sidecar would present.
+    expect((await invoke('product/on-payment-completed', paid('task-p0'), shop.url)).status).toBe(404);
+    const alone = await Promise.all((['product/on-payment-completed', 'basket/on-payment-completed', 'payment/on-stock-rejected'] as const).map(serveAlone));
+    try {
+      const [product, basket, refunds] = alone as [Alone, Alone, Alone];
+      await ok('product/on-payment-completed', paid('task-p1'), product.url);
+      await ok('basket/on-payment-completed', paid('task-p2'), basket.url);
+      const rejected = { payment_id: 'task-p1', order_id: 'o1', user_id: 'tia', product_id: 'kettle', requested: 1, available: 0, rejected_at: '2026-01-01T00:00:00Z' };
+      // Its own database holds no payment task-p1: refused for good (400), not retried.
+      expect(await invoke('payment/on-stock-rejected', rejected, refunds.url)).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('payment task-p1 not found') } } });
+      done.add('payment/on-stock-rejected');
+    } finally {
+      await Promise.all(alone.map((a) => a.stop()));
+    }
     expect([...done].sort()).toEqual(Object.keys(routes).sort());
     expect((await invoke('get-product', { id: 'no-such-product' }, shop.url)).status).toBe(404);
-  }, 120_000);
+  }, 180_000);
 
   it('serves one function alone with task fn', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'daprps-task-fn-'));
-    await copyPgliteTemplate(dir);
-    const [port] = await freePorts(1);
-    const fn = spawn(task, ['fn', '--', 'get-product'], { cwd: root, env: { ...env, PORT: String(port), DATA_DIR: dir }, detached: true, stdio: 'ignore' });
+    const fn = await serveAlone('get-product');
     try {
-      const url = `http://127.0.0.1:${port}`;
-      const deadline = Date.now() + 60_000;
-      while (!(await fetch(`${url}/health`).then((r) => r.ok, () => false))) {
-        expect(Date.now(), 'task fn -- get-product did not become healthy').toBeLessThan(deadline);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(await fetch(`${url}/health`).then((r) => r.json())).toMatchObject({ function: 'get-product' });
-      expect(await invoke('get-product', { id: 'kettle' }, url)).toMatchObject({ status: 200, body: { id: 'kettle' } });
+      expect(await fetch(`${fn.url}/health`).then((r) => r.json())).toMatchObject({ function: 'get-product' });
+      expect(await invoke('get-product', { id: 'kettle' }, fn.url)).toMatchObject({ status: 200, body: { id: 'kettle' } });
     } finally {
-      process.kill(-fn.pid!, 'SIGTERM'); // task, npm, tsx and the function: one process group
-      await rm(dir, { recursive: true, force: true });
+      await fn.stop();
     }
   }, 90_000);
 });

@@ -4,9 +4,9 @@ import { notFound, ShopError } from '../../platform/errors.ts';
 import { idSchema, intSchema } from '../../platform/validation.ts';
 import type { Deps } from '../deps.ts';
 import { loadBasket } from './load-basket.ts';
-import { MAX_LINE_QUANTITY } from './store.ts';
+import { MAX_BASKET_LINES, MAX_LINE_QUANTITY } from './store.ts';
 
-/** Adds units of a product to a user's basket; never more than the stock. */
+/** Adds units of a product to a user's basket; never more than the stock, nor more than MAX_BASKET_LINES products. */
 export default defineFunction({
   name: 'add-to-basket',
   needs: ['database', 'redis'],
@@ -23,6 +23,7 @@ export default defineFunction({
       throw new ShopError('insufficient_stock', `only ${product.stock} of product ${product_id} in stock, the basket would hold ${wanted}`);
     }
     if (wanted > MAX_LINE_QUANTITY) throw new ShopError('conflict', `a basket holds at most ${MAX_LINE_QUANTITY} units of one product`);
+    if (!inBasket && before.length >= MAX_BASKET_LINES) throw new ShopError('conflict', `a basket holds at most ${MAX_BASKET_LINES} products`);
     const others = before.filter((l) => l.product_id !== product_id).map((l) => l.product_id);
     const [lines, priced] = await Promise.all([d.baskets.add(user_id, product_id, quantity), others.length ? d.products.getMany(others) : []]);
     return loadBasket(d, user_id, lines, [product, ...priced]);

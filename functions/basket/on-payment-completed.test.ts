@@ -7,7 +7,7 @@ describe('basket/on-payment-completed', () => {
     const a = testApp(['basket/on-payment-completed']);
     await a.deps.baskets.add('alice', 'mug', 3);
     const event = paymentCompleted('e2', 'alice', [{ product_id: 'mug', quantity: 2 }]);
-    for (let i = 0; i < 3; i++) expect((await a.request('POST', '/basket-payment-completed', event)).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await a.deliver('/basket-payment-completed', event)).status).toBe(200);
     expect(await a.deps.baskets.get('alice')).toEqual([{ product_id: 'mug', quantity: 1 }]);
   });
 
@@ -15,7 +15,7 @@ describe('basket/on-payment-completed', () => {
     const a = testApp(['basket/on-payment-completed']);
     await a.deps.baskets.add('alice', 'mug', 2);
     await a.deps.baskets.add('bob', 'mug', 1);
-    const res = await a.request('POST', '/basket-payment-completed', paymentCompleted('e1', 'alice', [{ product_id: 'mug', quantity: 2 }]));
+    const res = await a.deliver('/basket-payment-completed', paymentCompleted('e1', 'alice', [{ product_id: 'mug', quantity: 2 }]));
     expect(res.status).toBe(200);
     expect(await a.deps.baskets.get('alice')).toEqual([]);
     expect(await a.deps.baskets.get('bob')).toEqual([{ product_id: 'mug', quantity: 1 }]);

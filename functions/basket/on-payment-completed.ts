@@ -1,6 +1,7 @@
 import { defineEventHandler } from '../../platform/define.ts';
 import type { Deps } from '../deps.ts';
 import { paymentCompletedData } from '../events/schemas.ts';
+import { requireShopCurrency } from '../events/shop-currency.ts';
 
 /**
  * Takes what the user just paid for out of their basket, once per event (a redelivered event
@@ -11,7 +12,8 @@ export default defineEventHandler({
   needs: ['redis', 'events'],
   topic: 'payment-completed',
   data: paymentCompletedData,
-  handler: (d: Pick<Deps, 'baskets'>) => async (data, event, ctx) => {
+  handler: (d: Pick<Deps, 'baskets' | 'currency'>) => async (data, event, ctx) => {
+    requireShopCurrency(data, d.currency);
     const applied = await d.baskets.checkout(data.user_id, event.id, data.items);
     ctx.log.info({ user_id: data.user_id, payment_id: data.payment_id, applied }, applied ? 'paid items taken out of the basket' : 'event already applied to the basket');
   },

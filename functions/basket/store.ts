@@ -7,6 +7,9 @@ export interface BasketLine {
 /** Most units of one product a basket may hold. */
 export const MAX_LINE_QUANTITY = 999;
 
+/** Most products (lines) a basket may hold: a paid order, and its event, is never larger. */
+export const MAX_BASKET_LINES = 100;
+
 /** The basket store port: in memory by default, Redis for real. Every change is atomic. */
 export interface BasketStore {
   /** The user's lines in the order they were first added; empty when there is no basket. */

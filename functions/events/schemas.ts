@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { idSchema, intSchema, MAX_AMOUNT_MINOR } from '../../platform/validation.ts';
+import { MAX_BASKET_LINES, MAX_LINE_QUANTITY } from '../basket/store.ts';
 
 /** Money as it arrives in an event. */
 export const eventMoney = v.object({ amount_minor: intSchema(0, MAX_AMOUNT_MINOR), currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)) });
@@ -9,7 +10,7 @@ export const eventLineItem = v.object({
   product_id: idSchema,
   name: v.string(),
   unit_price: eventMoney,
-  quantity: intSchema(1, 1_000_000),
+  quantity: intSchema(1, MAX_LINE_QUANTITY),
   line_total: eventMoney,
 });
 
@@ -19,7 +20,8 @@ export const paymentCompletedData = v.object({
   order_id: idSchema,
   user_id: idSchema,
   amount: eventMoney,
-  items: v.pipe(v.array(eventLineItem), v.minLength(1, 'must not be empty')),
+  // A paid order is a basket: never more lines than a basket holds.
+  items: v.pipe(v.array(eventLineItem), v.minLength(1, 'must not be empty'), v.maxLength(MAX_BASKET_LINES, `must hold at most ${MAX_BASKET_LINES} lines`)),
   completed_at: v.string(),
 });
 

@@ -32,9 +32,10 @@ export function cloudEvent(topic: Topic, init: { id: string; source: string; sub
   };
 }
 
-/** Reads a CloudEvent's data as plain JSON with snake_case names; throws when it is not the topic's message. */
+/** Reads a CloudEvent's data as plain JSON with snake_case names; throws when it is not the topic's type or message. */
 export function eventData(topic: Topic, event: CloudEvent): unknown {
   const schema = topics[topic];
+  if (event.type !== schema.typeName) throw new Error(`type ${JSON.stringify(event.type)} is not the ${topic} type ${schema.typeName}`);
   return toJson(schema, fromJson(schema, event.data as never), { useProtoFieldName: true, alwaysEmitImplicit: true });
 }
 

@@ -15,7 +15,7 @@ const refundedEvents = async (a: Awaited<ReturnType<typeof paid>>['a']) => (awai
 describe('payment/on-stock-rejected', () => {
   it('refunds the whole payment once, however often the event comes, and the payment shows why', async () => {
     const { a, id } = await paid();
-    for (let i = 0; i < 3; i++) expect((await a.request('POST', '/payment-stock-rejected', stockRejected('s1', id))).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await a.deliver('/payment-stock-rejected', stockRejected('s1', id))).status).toBe(200);
     const payment = (await a.request('GET', `/api/v1/payments/${id}`)).body;
     expect(payment).toMatchObject({ status: 'refunded', refunded: { amount_minor: 2500 } });
     expect(payment.refund_reason).toMatch(/^out_of_stock: product mug had 1, the order needed 2$/);
@@ -27,16 +27,16 @@ describe('payment/on-stock-rejected', () => {
   it('refunds only what is left after a manual partial refund, and nothing after a full one', async () => {
     const { a, id } = await paid();
     await a.deps.payments.refund({ id, amountMinor: 1000, reason: 'manual', now: a.deps.now() }, (p) => ({ topic: 'payment-refunded', key: id, event: { id: 'm1' } as never }));
-    await a.request('POST', '/payment-stock-rejected', stockRejected('s1', id));
+    await a.deliver('/payment-stock-rejected', stockRejected('s1', id));
     expect((await a.request('GET', `/api/v1/payments/${id}`)).body).toMatchObject({ status: 'refunded', refunded: { amount_minor: 2500 } });
-    await a.request('POST', '/payment-stock-rejected', stockRejected('s2', id));
+    await a.deliver('/payment-stock-rejected', stockRejected('s2', id));
     expect((await refundedEvents(a)).map((e) => e.event.id)).toHaveLength(2);
   });
 
   it('answers 400 to an event that is not a stock-rejected and refunds nothing', async () => {
     const { a, id } = await paid();
     const bad = { ...stockRejected('s1', id), data: { paymentId: id, requested: 'all' } };
-    expect((await a.request('POST', '/payment-stock-rejected', bad)).status).toBe(400);
+    expect((await a.deliver('/payment-stock-rejected', bad)).status).toBe(400);
     expect((await a.request('GET', `/api/v1/payments/${id}`)).body.status).toBe('completed');
   });
 });

@@ -2,6 +2,7 @@ import { defineEventHandler } from '../../platform/define.ts';
 import type { Deps } from '../deps.ts';
 import { stockRejections } from '../metrics.ts';
 import { paymentCompletedData } from '../events/schemas.ts';
+import { requireShopCurrency } from '../events/shop-currency.ts';
 import { stockRejectedEvent } from './events.ts';
 import type { StockLine } from './product.ts';
 
@@ -23,7 +24,8 @@ export default defineEventHandler({
   topic: 'payment-completed',
   data: paymentCompletedData,
   publishes: ['stock-rejected'],
-  handler: (d: Pick<Deps, 'products' | 'now' | 'newId'>) => async (data, event, ctx) => {
+  handler: (d: Pick<Deps, 'products' | 'now' | 'newId' | 'currency'>) => async (data, event, ctx) => {
+    requireShopCurrency(data, d.currency);
     const now = d.now();
     const result = await d.products.takeOrderStock('product/on-payment-completed', event.id, mergeLines(data.items), now, (s) => stockRejectedEvent(data, s, d.newId(), now));
     const fields = { payment_id: data.payment_id, order_id: data.order_id, ...result };

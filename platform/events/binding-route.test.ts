@@ -4,11 +4,13 @@ import { recordingDeadLetters, testLog } from '../../functions/test-deps.ts';
 import type { CloudEvent } from '../define.ts';
 import { ShopError } from '../errors.ts';
 import { createHttpApp } from '../http/app.ts';
+import { eventCaller } from '../security/event-caller.ts';
 import { mountBinding } from './binding-route.ts';
 import type { DeliveryOutcome } from './subscribe.ts';
 
 const route = { binding: 'stock-payment-completed', handler: 'product/on-payment-completed', topic: 'payment-completed', kafkaTopic: 'run1.payment-completed' };
-const fromKafka = { __topic: 'run1.payment-completed', __partition: '2', __offset: '41', __key: 'pay-e1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+const TOKEN = 'the-app-api-token-of-this-function';
+const fromKafka = { 'dapr-api-token': TOKEN, __topic: 'run1.payment-completed', __partition: '2', __offset: '41', __key: 'pay-e1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
 
 /** A binding route whose handler answers `outcome` (or throws it) and records what it got. */
 function binding(outcome: DeliveryOutcome | Error = { ok: true }) {
@@ -19,11 +21,11 @@ function binding(outcome: DeliveryOutcome | Error = { ok: true }) {
     got.push({ event, context });
     if (outcome instanceof Error) throw outcome;
     return outcome;
-  }, dead);
+  }, dead, eventCaller({ mode: 'token', token: TOKEN }));
   const post = async (body: unknown, headers: Record<string, string> = {}) => {
     const res = await app.request(`/${route.binding}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', 'dapr-api-token': TOKEN, ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: res.status, body: await res.json() };

@@ -1,4 +1,4 @@
-import type { Context, Hono } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import type { CloudEvent } from '../define.ts';
 import { ShopError } from '../errors.ts';
@@ -65,11 +65,13 @@ async function decode(c: Context, route: BindingRoute): Promise<Delivery> {
  * `maxAttempts` times, goes to the dead-letter topic and is acknowledged with 200 `DROP` and
  * the reason (refusing it would have it redelivered forever, blocking its partition). Other
  * callers (`task invoke`) get a 400 for an invalid event and the error of a failing one.
+ * `caller` decides who may deliver at all (see platform/security/event-caller.ts); the probe
+ * reads and changes nothing.
  */
-export function mountBinding(app: Hono<{ Variables: RequestVars }>, route: BindingRoute, deliver: Deliver, dead: DeadLetterPolicy): void {
+export function mountBinding(app: Hono<{ Variables: RequestVars }>, route: BindingRoute, deliver: Deliver, dead: DeadLetterPolicy, caller: MiddlewareHandler): void {
   const guarded = withDeadLetters(deliver, { topic: route.topic, handler: route.handler, ...dead });
   app.options(`/${route.binding}`, (c) => c.body(null, 200));
-  app.post(`/${route.binding}`, async (c) => {
+  app.post(`/${route.binding}`, caller, async (c) => {
     const fromKafka = c.req.header('__topic') !== undefined;
     const delivery = await decode(c, route);
     if ('reason' in delivery && !fromKafka) throw new ShopError('invalid_argument', delivery.reason);

@@ -8,6 +8,8 @@ export interface DaprBusOptions {
   httpPort: number;
   pubsub: string;
   prefix?: string;
+  /** The token the sidecar's API requires (`DAPR_API_TOKEN`), sent as `dapr-api-token`. */
+  apiToken?: string;
 }
 
 /**
@@ -22,6 +24,7 @@ export function daprBus(opts: DaprBusOptions): EventBus {
     daprHost: opts.host,
     daprPort: String(opts.httpPort),
     communicationProtocol: CommunicationProtocolEnum.HTTP,
+    ...(opts.apiToken ? { daprApiToken: opts.apiToken } : {}),
     logger: { level: LogLevel.Error },
   });
   return {
@@ -42,7 +45,7 @@ export function daprBus(opts: DaprBusOptions): EventBus {
     },
     async ready() {
       // The sidecar is up and its components (pub/sub, bindings) are initialised.
-      const res = await fetch(`http://${opts.host}:${opts.httpPort}/v1.0/healthz/outbound`);
+      const res = await fetch(`http://${opts.host}:${opts.httpPort}/v1.0/healthz/outbound`, { headers: opts.apiToken ? { 'dapr-api-token': opts.apiToken } : {} });
       if (!res.ok) throw new Error(`the Dapr sidecar at ${opts.host}:${opts.httpPort} answers ${res.status}`);
     },
     async close() {

@@ -1,10 +1,10 @@
 import type { CloudEvent, EventHandlerDef } from '../define.ts';
+import { ShopError } from '../errors.ts';
 import type { Log } from '../log.ts';
 import { eventLag, eventsHandled } from '../metrics.ts';
 import { contextFrom, inSpan, SpanKind, SpanStatusCode, traceFields } from '../tracing.ts';
 import { parse } from '../validation.ts';
 
-/** Decodes a CloudEvent's data for a topic (protobuf JSON to plain snake_case JSON). */
 /** Reads an event's data as its topic's message (may load what it needs first). */
 export type DecodeData = (topic: string, event: CloudEvent) => unknown | Promise<unknown>;
 
@@ -13,6 +13,12 @@ export type DecodeData = (topic: string, event: CloudEvent) => unknown | Promise
  * why), or invalid (a poison event, never retried) and why. Other failures throw.
  */
 export type DeliveryOutcome = { ok: true; deadLettered?: string } | { ok: false; reason: string };
+
+/**
+ * A handler's refusal that no redelivery can change: the event names what does not exist, or
+ * says what cannot be (another currency, ...). It is dead-lettered at once, never retried.
+ */
+const isPermanent = (err: unknown) => err instanceof ShopError && (err.code === 'invalid_argument' || err.code === 'not_found');
 
 /** Event handlers are called by the platform, not by a user. */
 const PLATFORM = { admin: true } as const;
@@ -38,6 +44,12 @@ export function createDelivery<Deps>(def: EventHandlerDef<Deps>, deps: Deps, dec
       try {
         await handler(data, event, { requestId: event.id, log: child, caller: PLATFORM });
       } catch (err) {
+        if (isPermanent(err)) {
+          child.error({ err }, 'event refused by its handler: not retried');
+          eventsHandled.inc({ handler: def.name, outcome: 'invalid' });
+          span.setStatus({ code: SpanStatusCode.ERROR, message: 'event refused' });
+          return { ok: false, reason: `event ${event.id} was refused by ${def.name}: ${(err as Error).message}` };
+        }
         eventsHandled.inc({ handler: def.name, outcome: 'failed' });
         throw err;
       }

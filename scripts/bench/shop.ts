@@ -5,6 +5,7 @@ import { serviceName, type FunctionName } from '../../functions/routes.ts';
 import { freePorts } from '../../test/infra.ts';
 import { localResources } from '../dapr/components.ts';
 import { daprdPath, sidecarArgs } from '../dapr/daprd.ts';
+import { randomSidecarTokens, tokenEnv } from '../dapr/tokens.ts';
 import { waitHealthy } from '../topology.ts';
 import { bundle, startNode, startProcess, type Started } from './processes.ts';
 
@@ -47,13 +48,15 @@ export async function startShop(kind: ShopKind, env: Record<string, string>, nam
     const sidecars: Started[] = [];
     for (const name of names) {
       const [app, http, grpc, internalGrpc, metrics] = free.splice(0, 5) as [number, number, number, number, number];
-      let fnEnv = env;
+      // The function and its sidecar share their tokens (event routes and the sidecar's API).
+      const tokens = tokenEnv(randomSidecarTokens());
+      let fnEnv = { ...env, ...tokens };
       if (resources) {
         const args = sidecarArgs({ appId: serviceName(name), appPort: app, ports: { http, grpc, internalGrpc, metrics }, ...resources, logLevel: 'error' });
-        const sidecar = await startProcess(daprdPath(), args, {}, `http://127.0.0.1:${http}`, '/v1.0/healthz/outbound');
+        const sidecar = await startProcess(daprdPath(), args, tokens, `http://127.0.0.1:${http}`, '/v1.0/healthz/outbound');
         started.push(sidecar);
         sidecars.push(sidecar);
-        fnEnv = { ...env, EVENT_TRANSPORT: 'dapr', DAPR_HOST: '127.0.0.1', DAPR_HTTP_PORT: String(http) };
+        fnEnv = { ...fnEnv, EVENT_TRANSPORT: 'dapr', DAPR_HOST: '127.0.0.1', DAPR_HTTP_PORT: String(http) };
       }
       const fn = await startNode(bundle(name), fnEnv, app, '/health/ready');
       started.push(fn);

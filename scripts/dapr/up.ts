@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../platform/config.ts';
+import { devSidecarTokens } from './tokens.ts';
 import { localInfraEnv, startTopology } from '../topology.ts';
 import { localResources } from './components.ts';
 import { daprdInstalled, sidecarPortsFor } from './daprd.ts';
@@ -20,7 +21,7 @@ if (!installed.ok) {
   process.exit(1);
 }
 const dapr = await localResources(join(process.cwd(), '.data/dapr/components'), { brokers: config.kafkaBrokers.join(','), prefix: config.kafkaPrefix });
-const topology = await startTopology({ env, gatewayPort: config.port, dapr, onLine: (line) => console.log(line) });
+const topology = await startTopology({ env, gatewayPort: config.port, dapr, tokens: devSidecarTokens, onLine: (line) => console.log(line) });
 const first = sidecarPortsFor(8101);
 console.log(`\nready: gateway on ${topology.gatewayUrl}; every function with its daprd (HTTP API ${first.http}+, metrics ${first.metrics}+) (Ctrl-C stops all)\n`);
 const shutdown = () => void topology.stop().then(() => process.exit(0));
