@@ -82,3 +82,10 @@ export function functionNamed(name: string): FunctionName {
   if (name in routes) return name as FunctionName;
   throw new Error(`unknown function "${name}"; one of: ${Object.keys(routes).join(', ')}`);
 }
+
+/** The event routes (`POST /<binding>`) of the given functions: paths that limit their bodies themselves. */
+export const eventPaths = (names: readonly FunctionName[]): ReadonlySet<string> =>
+  new Set(names.flatMap((name) => {
+    const route: RequestRoute | EventRoute = routes[name];
+    return route.kind === 'event' ? [`/${route.binding}`] : [];
+  }));

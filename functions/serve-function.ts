@@ -10,7 +10,7 @@ import { onShutdown } from '../platform/shutdown.ts';
 import { startTracing } from '../platform/tracing.ts';
 import { eventAuthFor, warnIfEventAuthOff } from '../platform/security/event-caller.ts';
 import { readinessChecks } from './readiness.ts';
-import { routes, serviceName, type FunctionName } from './routes.ts';
+import { eventPaths, routes, serviceName, type FunctionName } from './routes.ts';
 import { subscribeHandlers } from './subscribe-handlers.ts';
 
 /**
@@ -29,7 +29,7 @@ export async function serveFunction(name: FunctionName, def: Definition): Promis
   const defs = { [name]: def };
   const runtime = await buildRuntime(config, log, { relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length, needs: def.needs, catalogCache: 'catalogCache' in def && !!def.catalogCache });
   if (config.eventTransport === 'kafka') await subscribeHandlers(defs, runtime, log);
-  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, info: { function: name }, checks: readinessChecks(def, runtime) });
+  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, info: { function: name }, checks: readinessChecks(def, runtime), ownBodyLimit: eventPaths([name]) });
   // An event route takes deliveries only from this function's own sidecar or event source.
   const eventAuth = routes[name].kind === 'event' ? eventAuthFor(config.eventAuth) : undefined;
   if (eventAuth) warnIfEventAuthOff(eventAuth, log);

@@ -7,7 +7,7 @@ import { loadOnce } from '../platform/load-once.ts';
 import { mountFunctions } from './app.ts';
 import type { Deps } from './deps.ts';
 import { definitionsOf } from './registry.ts';
-import type { FunctionName } from './routes.ts';
+import { eventPaths, type FunctionName } from './routes.ts';
 import { recordingDeadLetters, testDeps, testLog } from './test-deps.ts';
 
 /** The admin token of test apps. */
@@ -21,7 +21,7 @@ export const fromSidecar = { 'dapr-api-token': SIDECAR_TOKEN };
 
 /** Serves functions in memory: `request` for REST (Hono `app.request`), `client` for Connect. */
 export function testApp(names: FunctionName[], deps: Deps = testDeps(), adminToken: string | null = ADMIN, log: Log = testLog, auth: Config['auth'] = { mode: 'off' }) {
-  const app = createHttpApp({ log, bodyLimitBytes: 64 * 1024 });
+  const app = createHttpApp({ log, bodyLimitBytes: 64 * 1024, ownBodyLimit: eventPaths(names) });
   const deadLetters = recordingDeadLetters();
   const rpc = mountFunctions({ app, defs: definitionsOf(names), deps, deadLetters, eventAuth: { mode: 'token', token: SIDECAR_TOKEN }, config: { adminToken: adminToken ?? undefined, auth, bodyLimitBytes: 64 * 1024, kafkaPrefix: '' }, log });
   // The RPC routes are built on first use, as in a server: so is this in-memory transport.

@@ -8,7 +8,9 @@ import { openPostgres } from '../platform/sql/postgres.ts';
 import type { Sql } from '../platform/sql/sql.ts';
 import { localResources } from '../scripts/dapr/components.ts';
 import type { SidecarPorts } from '../scripts/dapr/daprd.ts';
+import type { SidecarTokens } from '../scripts/dapr/tokens.ts';
 import { startTopology } from '../scripts/topology.ts';
+import { daprTrustTests } from './dapr-trust.ts';
 import { freePorts, infraUrls, requireDaprd, requireInfra } from '../test/infra.ts';
 import { realInfraEnv } from '../test/real-infra-env.ts';
 import { shopFlow } from './shop-flow.ts';
@@ -21,6 +23,8 @@ const { env } = infra;
 const topic = `${env.KAFKA_PREFIX}payment-completed`;
 const tracing = ready && (await requireInfra('zipkin'));
 const sidecars: Partial<Record<FunctionName, SidecarPorts>> = {};
+const appPorts: Partial<Record<FunctionName, number>> = {};
+let tokens: Record<FunctionName, SidecarTokens> | undefined;
 
 /** `task dapr:up` on free ports: every function its own process with its own daprd sidecar. */
 async function startWithDapr() {
@@ -30,6 +34,7 @@ async function startWithDapr() {
   for (const name of names) {
     const [app, http, grpc, internalGrpc, metrics] = free.splice(0, 5) as [number, number, number, number, number];
     ports[name] = app;
+    appPorts[name] = app;
     sidecars[name] = { http, grpc, internalGrpc, metrics };
   }
   const dir = await mkdtemp(join(tmpdir(), 'daprps-dapr-'));
@@ -41,6 +46,7 @@ async function startWithDapr() {
   }).catch((e) => {
     throw new Error(`${(e as Error).message}\n${output.slice(-40).join('\n')}`);
   });
+  tokens = topology.tokens;
   return {
     url: topology.gatewayUrl,
     async stop() {
@@ -72,6 +78,10 @@ const openSchema = (): Promise<Sql> => openPostgres({ url: env.DATABASE_URL!, sc
 
 shopFlow('every function with its own daprd sidecar; events through Dapr pub/sub and Kafka input bindings (task dapr:up)', startWithDapr, ready, (gw) => {
   if (tracing) checkoutTrace(gw, infraUrls.zipkin, { gateway: 'gateway', payment: 'process-payment', handlers: ['product-on-payment-completed', 'basket-on-payment-completed'] });
+  daprTrustTests(() => ({
+    url: gw.url, brokers: [env.KAFKA_BROKERS!], prefix: env.KAFKA_PREFIX!, drained: bothDrained,
+    appPort: (name) => appPorts[name]!, sidecar: (name) => sidecars[name]!, tokens: (name) => tokens![name],
+  }));
   const api = (path: string) => `${gw.url}/api/v1${path}`;
   const card = { number: '4242424242424242', holder: 'Dee Dapr', expiry: '12/30', cvv: '123' };
   const stock = async (id: string) => (await call(api(`/products/${id}`))).body.stock as number;
@@ -127,7 +137,7 @@ shopFlow('every function with its own daprd sidecar; events through Dapr pub/sub
     const sidecar = sidecars['process-payment']!;
     for (let i = 0; i < 2; i++) {
       const res = await fetch(`http://127.0.0.1:${sidecar.http}/v1.0/publish/shop-pubsub/${topic}?metadata.partitionKey=${paymentId}`, {
-        method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(row!.event),
+        method: 'POST', headers: { 'content-type': 'application/cloudevents+json', 'dapr-api-token': tokens!['process-payment'].api }, body: JSON.stringify(row!.event),
       });
       expect(res.status).toBe(204);
     }

@@ -5,7 +5,7 @@ import type { CloudEvent } from '../define.ts';
 import { ShopError } from '../errors.ts';
 import { createHttpApp } from '../http/app.ts';
 import { eventCaller } from '../security/event-caller.ts';
-import { mountBinding } from './binding-route.ts';
+import { MAX_EVENT_BYTES, mountBinding } from './binding-route.ts';
 import type { DeliveryOutcome } from './subscribe.ts';
 
 const route = { binding: 'stock-payment-completed', handler: 'product/on-payment-completed', topic: 'payment-completed', kafkaTopic: 'run1.payment-completed' };
@@ -14,7 +14,7 @@ const fromKafka = { 'dapr-api-token': TOKEN, __topic: 'run1.payment-completed', 
 
 /** A binding route whose handler answers `outcome` (or throws it) and records what it got. */
 function binding(outcome: DeliveryOutcome | Error = { ok: true }) {
-  const app = createHttpApp({ log: testLog, bodyLimitBytes: 64 * 1024 });
+  const app = createHttpApp({ log: testLog, bodyLimitBytes: 64 * 1024, ownBodyLimit: new Set([`/${route.binding}`]) });
   const got: { event: CloudEvent; context?: Record<string, unknown> }[] = [];
   const dead = recordingDeadLetters(3);
   mountBinding(app, route, async (event, context) => {
@@ -87,6 +87,18 @@ describe('the binding route daprd delivers to', () => {
     const res = await b.post(paymentCompleted('e1', 'a', []), fromKafka);
     expect(res).toEqual({ status: 200, body: { status: 'DROP', error: { code: 'dead_lettered', message: reason } } });
     expect(b.dead).toMatchObject([{ reason, attempts: 1, event_id: 'e1' }]);
+  });
+
+  it('dead-letters a message from Kafka too large to read, and refuses one from another caller with 413', async () => {
+    const b = binding();
+    const huge = JSON.stringify({ ...paymentCompleted('e1', 'a', []), padding: 'x'.repeat(MAX_EVENT_BYTES) });
+    expect(await b.post(huge, fromKafka)).toMatchObject({ status: 200, body: { status: 'DROP', error: { code: 'payload_too_large' } } });
+    expect(b.dead).toMatchObject([{ reason: `message larger than ${MAX_EVENT_BYTES} bytes`, attempts: 1, key: 'pay-e1', payload: '' }]);
+    expect((await b.post(huge)).status).toBe(413);
+    expect(b.got).toHaveLength(0);
+    // Larger than the app's limit for requests (64 KiB) but within the event limit: read.
+    expect((await b.post({ ...paymentCompleted('e2', 'a', []), padding: 'x'.repeat(100_000) }, fromKafka)).status).toBe(200);
+    expect(b.got).toHaveLength(1);
   });
 
   it('answers 400 to a caller that is not a Kafka binding', async () => {

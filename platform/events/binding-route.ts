@@ -1,9 +1,13 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import type { CloudEvent } from '../define.ts';
 import { ShopError } from '../errors.ts';
 import type { RequestVars } from '../http/request-context.ts';
 import { unreadableLetter, withDeadLetters, type DeadLetterPolicy, type Deliver } from './dead-letter.ts';
+
+/** Largest event a binding route reads: Kafka's default largest message (`message.max.bytes`, 1 MiB). */
+export const MAX_EVENT_BYTES = 1024 * 1024;
 
 /** The CloudEvents envelope a binding delivers; Dapr may add fields (topic, traceid, ...). */
 const envelope = v.looseObject({
@@ -70,8 +74,19 @@ async function decode(c: Context, route: BindingRoute): Promise<Delivery> {
  */
 export function mountBinding(app: Hono<{ Variables: RequestVars }>, route: BindingRoute, deliver: Deliver, dead: DeadLetterPolicy, caller: MiddlewareHandler): void {
   const guarded = withDeadLetters(deliver, { topic: route.topic, handler: route.handler, ...dead });
+  // A message from Kafka too large to read is dead-lettered (refusing it would have it redelivered forever).
+  const tooLarge = bodyLimit({
+    maxSize: MAX_EVENT_BYTES,
+    onError: async (c) => {
+      const reason = `message larger than ${MAX_EVENT_BYTES} bytes`;
+      if (c.req.header('__topic') === undefined) return c.json(new ShopError('payload_too_large', reason).toJSON(), 413);
+      await dead.send(unreadableLetter({ topic: route.topic, handler: route.handler, key: c.req.header('__key') ?? '', payload: '', reason }));
+      dead.log.error({ handler: route.handler, reason }, 'unreadable message dead-lettered');
+      return c.json({ status: 'DROP', error: { code: 'payload_too_large', message: reason } });
+    },
+  });
   app.options(`/${route.binding}`, (c) => c.body(null, 200));
-  app.post(`/${route.binding}`, caller, async (c) => {
+  app.post(`/${route.binding}`, caller, tooLarge, async (c) => {
     const fromKafka = c.req.header('__topic') !== undefined;
     const delivery = await decode(c, route);
     if ('reason' in delivery && !fromKafka) throw new ShopError('invalid_argument', delivery.reason);

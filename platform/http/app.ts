@@ -17,6 +17,8 @@ export interface HttpAppOptions {
   info?: Record<string, unknown>;
   /** Readiness checks of the dependencies this process needs. */
   checks?: Record<string, Check>;
+  /** Paths that limit their bodies themselves (event routes: an oversized message is dead-lettered, not refused). */
+  ownBodyLimit?: ReadonlySet<string>;
 }
 
 /** A Hono app with request ids, JSON request logs, Prometheus metrics (`/metrics`), body limit, health (`/health/live`, `/health/ready`) and JSON errors. */
@@ -26,7 +28,7 @@ export function createHttpApp(opts: HttpAppOptions): Hono<{ Variables: RequestVa
   app.use(securityHeaders());
   app.use(requestContext(opts.log));
   app.use(httpMetrics());
-  app.use(bodyLimit(opts.bodyLimitBytes));
+  app.use(bodyLimit(opts.bodyLimitBytes, opts.ownBodyLimit));
   mountHealth(app, opts.checks ?? {}, opts.info);
   app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }));
   app.notFound((c) => c.json(new ShopError('not_found', `no route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
