@@ -1,8 +1,9 @@
-import { randomBytes, timingSafeEqual, webcrypto } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { sign, verify, verifyWithJwks } from 'hono/jwt';
+import { webcrypto } from 'node:crypto';
+import { sign, verify } from 'hono/jwt';
 import { ShopError } from './errors.ts';
+import { devSecret } from './security/dev-secret.ts';
+import { jwksVerifier } from './security/jwks.ts';
+import { sameSecret } from './security/same-secret.ts';
 
 /** Who calls: a user (JWT `sub`), possibly an admin (`roles` holds "admin", or the static ADMIN_TOKEN). */
 export interface Caller {
@@ -17,8 +18,12 @@ export interface AuthConfig {
   mode: 'jwt' | 'off';
   /** HS256 secret (development, or a shared secret). */
   jwtSecret?: string;
-  /** JWKS URL of the identity provider (production, RS256/ES256). */
+  /** JWKS URL of the identity provider (production, RS256/ES256/PS256). */
   jwksUrl?: string;
+  /** Least time between two fetches of the JWKS for tokens naming a key it lacks (default 30 s). */
+  jwksCooldownMs?: number;
+  /** How long a JWKS fetch may take before the request is answered `unavailable` (default 5 s). */
+  jwksTimeoutMs?: number;
   issuer?: string;
   audience?: string;
   /** Static bearer token that is an admin (development fallback). */
@@ -27,55 +32,38 @@ export interface AuthConfig {
 
 const bearer = (authorization: string | undefined) => /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
 
-const same = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
+type Claims = Record<string, unknown>;
 
-/** JWKS keys, fetched once and again every 10 minutes (or when a token names an unknown key). */
-function jwksCache(url: string) {
-  let keys: Promise<{ keys: object[] }> | undefined;
-  let at = 0;
-  return (refresh = false): Promise<{ keys: object[] }> => {
-    if (!keys || refresh || Date.now() - at > 600_000) {
-      at = Date.now();
-      const fetched = fetch(url).then((r) => (r.ok ? (r.json() as Promise<{ keys: object[] }>) : Promise.reject(new Error(`JWKS ${url} answered ${r.status}`))));
-      fetched.catch(() => (keys = undefined));
-      keys = fetched;
-    }
-    return keys;
-  };
+/** Checks HS256 tokens against a shared secret, imported once rather than for every token. */
+function secretVerifier(config: AuthConfig): (token: string) => Promise<Claims> {
+  let hmacKey: Promise<webcrypto.CryptoKey> | undefined;
+  const secretKey = () => (hmacKey ??= webcrypto.subtle.importKey('raw', new TextEncoder().encode(config.jwtSecret!), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']));
+  const options = { alg: 'HS256' as const, ...(config.issuer ? { iss: config.issuer } : {}), ...(config.audience ? { aud: config.audience } : {}) };
+  return async (token) => verify(token, await secretKey(), options);
 }
 
 /**
  * Builds the authenticator of a process: `Authorization: Bearer <token>` → the caller. The static
  * ADMIN_TOKEN is an admin; otherwise the token must be a JWT signed with JWT_SECRET (HS256) or a
  * key of JWT_JWKS_URL, not expired, from JWT_ISSUER for JWT_AUDIENCE when set. No token: an
- * anonymous caller (public functions only). A bad token: 401.
+ * anonymous caller (public functions only). A bad token: 401. JWKS unreachable: 503.
  */
 export function authenticator(config: AuthConfig): (authorization: string | undefined) => Promise<Caller> {
-  const jwks = config.jwksUrl ? jwksCache(config.jwksUrl) : undefined;
-  // The HMAC key is imported once, not for every token checked.
-  let hmacKey: Promise<webcrypto.CryptoKey> | undefined;
-  const secretKey = () => (hmacKey ??= webcrypto.subtle.importKey('raw', new TextEncoder().encode(config.jwtSecret!), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']));
-  const verification = { ...(config.issuer ? { iss: config.issuer } : {}), ...(config.audience ? { aud: config.audience } : {}) };
+  const check = config.jwksUrl
+    ? jwksVerifier({ url: config.jwksUrl, issuer: config.issuer, audience: config.audience, cooldownMs: config.jwksCooldownMs, timeoutMs: config.jwksTimeoutMs })
+    : secretVerifier(config);
   return async (authorization) => {
     const token = bearer(authorization);
-    if (config.adminToken && token && same(token, config.adminToken)) return { admin: true };
+    if (config.adminToken && token && sameSecret(token, config.adminToken)) return { admin: true };
     if (config.mode === 'off') return { admin: false, unchecked: true };
     if (!token) return { admin: false };
-    let claims: Record<string, unknown>;
+    let claims: Claims;
     try {
-      if (jwks) {
-        const options = { verification, allowedAlgorithms: ['RS256', 'ES256', 'PS256'] as const };
-        claims = await verifyWithJwks(token, { ...options, keys: (await jwks()).keys as never }).catch(async () =>
-          verifyWithJwks(token, { ...options, keys: (await jwks(true)).keys as never }));
-      } else {
-        claims = await verify(token, await secretKey(), { alg: 'HS256', ...verification });
-      }
+      claims = await check(token);
     } catch (e) {
-      throw new ShopError('unauthenticated', `the bearer token is not valid: ${(e as Error).name === 'JwtTokenExpired' ? 'it has expired' : 'its signature or claims do not check out'}`, undefined, { cause: e });
+      if (e instanceof ShopError) throw e;
+      const expired = (e as { code?: string }).code === 'ERR_JWT_EXPIRED' || (e as Error).name === 'JwtTokenExpired';
+      throw new ShopError('unauthenticated', `the bearer token is not valid: ${expired ? 'it has expired' : 'its signature or claims do not check out'}`, undefined, { cause: e });
     }
     if (typeof claims.sub !== 'string' || !claims.sub) throw new ShopError('unauthenticated', 'the bearer token names no user (sub)');
     const roles = Array.isArray(claims.roles) ? claims.roles : [];
@@ -104,18 +92,7 @@ export function requireAdmin(caller: Caller, adminConfigured: boolean): void {
 export const DEV_SECRET_FILE = '.data/dev-jwt-secret';
 
 /** The development secret: read from {@link DEV_SECRET_FILE}, created (random) on first use. */
-export function devJwtSecret(file = DEV_SECRET_FILE): string {
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    try {
-      writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
-    } catch (e) {
-      // Another process created it first: use theirs.
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-  }
-  return readFileSync(file, 'utf8').trim();
-}
+export const devJwtSecret = (file = DEV_SECRET_FILE): string => devSecret(file);
 
 /** A signed HS256 token for a user (development and tests). */
 export const signToken = (secret: string, userId: string, opts: { admin?: boolean; expiresInSeconds?: number } = {}) =>
