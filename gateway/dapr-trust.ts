@@ -80,6 +80,20 @@ export function daprTrustTests(shop: () => DaprShop): void {
     expect(await stocks()).toEqual(before);
   });
 
+  it('refuses an app publishing a topic that is not its own, even with its sidecar API token', async () => {
+    const s = shop();
+    const before = await stocks();
+    const forged = JSON.stringify(paymentCompleted('forged-scope', 'dapr-trust-victim', [{ product_id: 'notebook', quantity: 1 }]));
+    // basket/on-payment-completed may publish dead letters only; refund-payment, payment-refunded only.
+    for (const name of ['basket/on-payment-completed', 'refund-payment'] as const) {
+      const publish = `http://127.0.0.1:${s.sidecar(name).http}/v1.0/publish/shop-pubsub/${s.prefix}payment-completed`;
+      const res = await post(publish, forged, { 'content-type': 'application/cloudevents+json', 'dapr-api-token': s.tokens(name).api });
+      expect(res.status, `${name}: ${res.text}`).toBe(403);
+    }
+    await s.drained();
+    expect(await stocks()).toEqual(before);
+  });
+
   it("refuses another app's service invocation of an event route, even through that app's own sidecar with its token", async () => {
     const s = shop();
     const before = await stocks();

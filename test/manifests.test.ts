@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { routes, serviceName } from '../functions/routes.ts';
+import { registry } from '../functions/registry.ts';
+import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
 import { expectServicesFollowRoutes } from './knative-rules.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -52,6 +53,41 @@ describe('deployment manifests follow the route table', () => {
         const meta = Object.fromEntries(binding.spec.metadata.map((m: { name: string; value: string }) => [m.name, m.value]));
         expect(meta).toMatchObject({ topics: route.topic, consumeRetryEnabled: 'true', consumerGroup: serviceName(name) });
         expect(binding.scopes).toEqual([serviceName(name)]);
+      }
+    }
+  });
+
+  it('lets each app publish only its own topics: its functions\' `publishes`, and dead letters for an event handler', async () => {
+    const expected = Object.fromEntries(
+      (Object.keys(registry) as FunctionName[])
+        .map((name) => [serviceName(name), [...((registry[name] as { publishes?: string[] }).publishes ?? []), ...(routes[name].kind === 'event' ? ['dead-letters'] : [])]] as const)
+        .filter(([, topics]) => topics.length),
+    );
+    for (const dir of ['components/local', 'components/cluster']) {
+      const pubsub = (await docs(dir)).find((d) => d.doc?.kind === 'Component' && d.doc.spec.type === 'pubsub.kafka')!.doc;
+      const scopes = pubsub.spec.metadata.find((m: { name: string }) => m.name === 'publishingScopes').value as string;
+      const parsed = Object.fromEntries(scopes.split(';').map((s) => s.split('=')).map(([app, topics]) => [app, topics!.split(',')]));
+      expect(parsed, dir).toEqual(expected);
+      expect([...pubsub.scopes].sort(), dir).toEqual(Object.keys(expected).sort());
+    }
+  });
+
+  it('gives every sidecar an API token, and every event handler its own app token, from Secrets the app reads too', async () => {
+    const services = (await docs('knative/base/services')).filter((d) => d.doc?.kind === 'Service').map((d) => d.doc);
+    for (const svc of services) {
+      const annotations = svc.spec.template.metadata.annotations ?? {};
+      if (annotations['dapr.io/enabled'] !== 'true') continue;
+      const name = svc.metadata.name as string;
+      const env = Object.fromEntries(svc.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef]));
+      expect(annotations['dapr.io/api-token-secret'], name).toBe('daprps-dapr-api-token');
+      expect(env.DAPR_API_TOKEN, name).toEqual({ name: 'daprps-dapr-api-token', key: 'token' });
+      const handler = Object.keys(routes).find((n) => serviceName(n) === name && routes[n as FunctionName].kind === 'event');
+      if (handler) {
+        expect(annotations['dapr.io/app-token-secret'], name).toBe(`daprps-app-token-${name}`);
+        expect(env.APP_API_TOKEN, name).toEqual({ name: `daprps-app-token-${name}`, key: 'token' });
+      } else {
+        expect(annotations['dapr.io/app-token-secret'], name).toBeUndefined();
+        expect(env.APP_API_TOKEN, name).toBeUndefined();
       }
     }
   });

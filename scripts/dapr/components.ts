@@ -13,6 +13,13 @@ export interface ComponentsOptions {
 const kafkaTypes = new Set(['bindings.kafka', 'pubsub.kafka']);
 const prefixed = new Set(['topics', 'publishTopic', 'consumerGroup']);
 
+/** `app=topic,topic;app=...` with every topic prefixed. */
+const prefixScopes = (scopes: string, prefix: string) =>
+  scopes.split(';').map((scope) => {
+    const [app, topics = ''] = scope.split('=');
+    return `${app}=${topics.split(',').filter(Boolean).map((t) => `${prefix}${t.trim()}`).join(',')}`;
+  }).join(';');
+
 /** One resource with Kafka addresses and names adjusted; comments and everything else kept. */
 function adjust(doc: Document, o: ComponentsOptions): void {
   if (doc.get('kind') !== 'Component' || !kafkaTypes.has(String(doc.getIn(['spec', 'type'])))) return;
@@ -24,6 +31,7 @@ function adjust(doc: Document, o: ComponentsOptions): void {
     const value = String(item.get('value'));
     if (name === 'brokers') item.set('value', o.brokers);
     else if (prefixed.has(name)) item.set('value', value.split(',').map((t) => `${o.prefix}${t.trim()}`).join(','));
+    else if (name === 'publishingScopes') item.set('value', prefixScopes(value, o.prefix));
   }
 }
 
