@@ -1,6 +1,7 @@
 import type { RpcRoutes } from '../platform/rpc-routes.ts';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
+import type { Redis } from 'ioredis';
 import { mountFunctions } from '../functions/app.ts';
 import type { Runtime } from '../functions/build-deps.ts';
 import { definitionsOf } from '../functions/registry.ts';
@@ -9,6 +10,7 @@ import type { Config } from '../platform/config.ts';
 import { createHttpApp } from '../platform/http/app.ts';
 import type { Log } from '../platform/log.ts';
 import { clientAddress, rateLimit } from '../platform/http/rate-limit.ts';
+import { rateLimitBuckets } from '../platform/http/rate-limit-buckets.ts';
 import { corsAllowList } from './cors.ts';
 import { functionUrls } from './function-urls.ts';
 import { forward, upstream } from './proxy.ts';
@@ -36,12 +38,13 @@ export const requestFunctions = allFunctions.filter((name) => routes[name].kind 
 
 /**
  * The edge gateway over the route table. With a runtime, every function runs in this process
- * (embedded default); without, requests are forwarded to each function's URLs, in turn.
+ * (embedded default); without, requests are forwarded to each function's URLs, in turn. With
+ * `limiterRedis` (REDIS_URL), every replica shares one rate limit per client.
  */
-export function createGateway(config: Config, log: Log, runtime?: Runtime): Gateway {
+export function createGateway(config: Config, log: Log, runtime?: Runtime, limiterRedis?: Redis): Gateway {
   const mode = runtime ? 'embedded' : 'remote';
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, info: { service: 'gateway', mode }, checks: runtime?.checks });
-  app.use(rateLimit({ ...config.rateLimit, clientOf: clientAddress(config.trustProxyHops, peerAddress, config.clientIpHeader) }));
+  app.use(rateLimit({ store: rateLimitBuckets(config, log, limiterRedis), clientOf: clientAddress(config.trustProxyHops, peerAddress, config.clientIpHeader) }));
   app.use(corsAllowList(config.corsOrigins));
   if (runtime) {
     // Request functions only: in process, events travel on the in-process bus (subscribeHandlers),

@@ -18,13 +18,16 @@ async function main() {
   warnIfAuthOff(config.auth, log);
   const embedded = !config.functionUrlTemplate && Object.keys(config.functionUrls).length === 0;
   const runtime = embedded ? await buildRuntime(config, log, { relay: true, catalogCache: true }) : undefined;
-  const { app, rpc } = createGateway(config, log, runtime);
+  // Rate limits shared by every replica (remote mode too), on the limiter's own client: short timeout, no queue.
+  const limiterRedis = config.redisUrl ? await (await import('../platform/http/limiter-redis.ts')).openLimiterRedis(config.redisUrl) : undefined;
+  const { app, rpc } = createGateway(config, log, runtime, limiterRedis);
   if (runtime) await subscribeHandlers(registry, runtime, log);
   const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });
-  log.info({ url: `http://${config.host}:${server.port}`, mode: embedded ? 'embedded' : 'remote', data_dir: embedded ? config.dataDir : undefined }, 'gateway listening');
+  log.info({ url: `http://${config.host}:${server.port}`, mode: embedded ? 'embedded' : 'remote', data_dir: embedded ? config.dataDir : undefined, rate_limits: limiterRedis ? 'redis' : 'process' }, 'gateway listening');
   onShutdown(log, async () => {
     await server.close();
     await runtime?.close();
+    limiterRedis?.disconnect();
     await flushTraces();
   });
 }

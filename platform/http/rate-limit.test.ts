@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { testLog } from '../../functions/test-deps.ts';
 import { createHttpApp } from './app.ts';
+import { memoryBuckets } from './memory-buckets.ts';
 import { clientAddress, rateLimit } from './rate-limit.ts';
 
 function limited(perMinute: number, burst: number) {
   let t = 0;
   const app = createHttpApp({ log: testLog, bodyLimitBytes: 1024 });
-  app.use(rateLimit({ perMinute, burst, clientOf: clientAddress(1, () => 'peer'), now: () => t }));
+  app.use(rateLimit({ store: memoryBuckets({ perMinute, burst }, () => t), clientOf: clientAddress(1, () => 'peer') }));
   app.get('/x', (c) => c.json({ ok: true }));
   const get = async (client = '203.0.113.7') => {
     const res = await app.request('/x', { headers: { 'x-forwarded-for': client } });

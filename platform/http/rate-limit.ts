@@ -1,50 +1,29 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ShopError } from '../errors.ts';
+import type { BucketStore } from './buckets.ts';
 import { isProbe } from './probes.ts';
 
-/** How many requests a client may make: a sustained rate and a burst on top. */
+/** How requests are limited: where the buckets live, and who a request comes from. */
 export interface RateLimitOptions {
-  perMinute: number;
-  burst: number;
+  store: BucketStore;
   /** Who a request comes from. */
   clientOf: (c: Context) => string;
-  now?: () => number;
 }
-
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
-/** Buckets kept at most; the ones idle longest (full again anyway) go first. */
-const MAX_CLIENTS = 100_000;
 
 /**
- * Rate limiting per client with a token bucket: `burst` requests at once, refilled at
- * `perMinute`. Over the limit: 429 `rate_limited` with `Retry-After` (seconds until a request
- * would pass). Probes are not limited. The buckets live in this process: each gateway replica
- * limits on its own.
+ * Rate limiting per client with a token bucket (`store`: this process's, or shared by every
+ * replica). Over the limit: 429 `rate_limited` with `Retry-After` (seconds until a request would
+ * pass). Probes are not limited.
  */
 export function rateLimit(o: RateLimitOptions): MiddlewareHandler {
-  const now = o.now ?? (() => Date.now());
-  const perMs = o.perMinute / 60_000;
-  const buckets = new Map<string, Bucket>();
   return async function rateLimit(c, next) {
     if (isProbe(c.req.path)) return next();
-    const client = o.clientOf(c);
-    const t = now();
-    const b = buckets.get(client) ?? { tokens: o.burst, at: t };
-    buckets.delete(client);
-    b.tokens = Math.min(o.burst, b.tokens + (t - b.at) * perMs);
-    b.at = t;
-    buckets.set(client, b);
-    if (buckets.size > MAX_CLIENTS) buckets.delete(buckets.keys().next().value!);
-    if (b.tokens < 1) {
-      const seconds = Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
+    const taken = await o.store.take(o.clientOf(c));
+    if (!taken.allowed) {
+      const seconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
       c.header('Retry-After', String(seconds));
       throw new ShopError('rate_limited', `too many requests from this client; retry in ${seconds} s`);
     }
-    b.tokens -= 1;
     await next();
   };
 }
