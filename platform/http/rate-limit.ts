@@ -28,6 +28,9 @@ export function rateLimit(o: RateLimitOptions): MiddlewareHandler {
   };
 }
 
+/** Longest client identifier kept (an IPv6 address with a zone fits): a forged header cannot make long keys. */
+const MAX_CLIENT_LENGTH = 64;
+
 /**
  * The client of a request: the header a trusted ingress sets to the client's address (`header`,
  * e.g. Envoy's x-envoy-external-address), else the address `hops` entries from the right of
@@ -37,11 +40,11 @@ export function rateLimit(o: RateLimitOptions): MiddlewareHandler {
 export function clientAddress(hops: number, peer: (c: Context) => string | undefined, header?: string): (c: Context) => string {
   return (c) => {
     const fromIngress = header && c.req.header(header)?.trim();
-    if (fromIngress) return fromIngress;
+    if (fromIngress) return fromIngress.slice(0, MAX_CLIENT_LENGTH);
     if (hops > 0) {
       const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       const seen = chain[chain.length - hops];
-      if (seen) return seen;
+      if (seen) return seen.slice(0, MAX_CLIENT_LENGTH);
     }
     return peer(c) ?? 'unknown';
   };
