@@ -5,6 +5,7 @@ import net from 'node:net';
 import { ShopError } from '../errors.ts';
 import { loadOnce } from '../load-once.ts';
 import type { RpcRoutes } from '../rpc-routes.ts';
+import { afterFirstBytes, boundHttp1, boundHttp2, timeoutsOf, type ServeTimeouts } from './timeouts.ts';
 
 /** What a server serves: a fetch handler (Hono), and the Connect-RPC routes to serve gRPC over HTTP/2. */
 export interface ServeOptions {
@@ -14,6 +15,8 @@ export interface ServeOptions {
   readMaxBytes?: number;
   port: number;
   host: string;
+  /** How long idle and slow clients may hold a connection; production defaults for any left out. */
+  timeouts?: Partial<ServeTimeouts>;
 }
 
 /** A running server. */
@@ -50,12 +53,14 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const fetchListener = getRequestListener(opts.fetch);
   const h1 = http.createServer(fetchListener as http.RequestListener);
   const h2 = http2.createServer({}, opts.rpc ? lazyConnectListener(opts.rpc, fetchListener, opts.readMaxBytes) : (fetchListener as never));
-  h1.keepAliveTimeout = 65_000;
+  const timeouts = timeoutsOf(opts.timeouts);
+  boundHttp1(h1, timeouts);
+  boundHttp2(h2, timeouts);
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    socket.once('readable', () => {
+    afterFirstBytes(socket, timeouts.firstByteMs, () => {
       const head: Buffer | null = socket.read(HTTP2_PREFACE.length) ?? socket.read();
       if (head) socket.unshift(head);
       const target = head?.toString('latin1').startsWith(HTTP2_PREFACE) ? h2 : h1;
@@ -72,7 +77,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        h1.closeIdleConnections();
+        h1.close(); // closes its idle connections and stops its timeout checks
         setTimeout(() => sockets.forEach((s) => s.destroy()), 2_000).unref();
       }),
   };
