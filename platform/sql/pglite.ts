@@ -1,11 +1,20 @@
 import { PGlite } from '@electric-sql/pglite';
 import { mkdir } from 'node:fs/promises';
+import { lockFolder } from './folder-lock.ts';
 import type { Sql, SqlQuery } from './sql.ts';
 
-/** Opens PGlite (Postgres in WASM) on `dataDir`, or in memory when no folder is given. */
+/**
+ * Opens PGlite (Postgres in WASM) on `dataDir`, held by this process until closed (see lockFolder),
+ * or in memory when no folder is given.
+ */
 export async function openPglite(dataDir?: string): Promise<Sql> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  // Two processes on one folder would each serve their own view, and one would lose its writes.
+  const lock = dataDir ? await lockFolder(dataDir) : undefined;
+  const db = await PGlite.create(dataDir).catch((e: unknown) => {
+    lock?.release();
+    throw e;
+  });
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): SqlQuery => ({
     query: async <R>(text: string, params?: unknown[]) => (await q.query<R>(text, params)).rows,
     exec: async (script) => void (await q.exec(script)),
@@ -23,6 +32,12 @@ export async function openPglite(dataDir?: string): Promise<Sql> {
       const unlisten = await db.listen(channel, () => onChange());
       return { live: true, close: () => unlisten() };
     },
-    close: () => db.close(),
+    async close() {
+      try {
+        await db.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
