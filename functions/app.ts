@@ -4,6 +4,7 @@ import type { Config } from '../platform/config.ts';
 import type { EventHandlerDef, FunctionDef } from '../platform/define.ts';
 import { mountBinding } from '../platform/events/binding-route.ts';
 import type { DeadLetterPolicy } from '../platform/events/dead-letter.ts';
+import type { EventSigner } from '../platform/events/signature.ts';
 import { createDelivery } from '../platform/events/subscribe.ts';
 import { mountConnect } from '../platform/http/connect-on-hono.ts';
 import { eventCaller, type EventAuth } from '../platform/security/event-caller.ts';
@@ -26,8 +27,9 @@ export interface ServeFunctions {
   deps: Deps;
   /** Where event handlers send what they give up on (messages from Kafka only). */
   deadLetters: DeadLetterPolicy;
-  /** Who may deliver to event routes; needed when `defs` holds an event handler. */
+  /** Who may deliver to event routes, and the signer their events must carry; needed when `defs` holds an event handler. */
   eventAuth?: EventAuth;
+  signer?: Pick<EventSigner, 'verify'>;
   config: Pick<Config, 'adminToken' | 'auth' | 'bodyLimitBytes' | 'kafkaPrefix'>;
   log: Log;
 }
@@ -50,8 +52,8 @@ export function mountFunctions(s: ServeFunctions): RpcRoutes {
       mountRest(s.app, route, fn, invoke);
       rpcs.push({ method: route.rpc, invoke });
     } else {
-      if (!s.eventAuth) throw new Error(`${name} is an event handler: serving its route needs a decision on who may deliver (eventAuth)`);
-      const deliver = createDelivery(def as EventHandlerDef<Deps>, s.deps, decodeEvent, s.log);
+      if (!s.eventAuth || !s.signer) throw new Error(`${name} is an event handler: serving its route needs who may deliver (eventAuth) and the event signer`);
+      const deliver = createDelivery(def as EventHandlerDef<Deps>, s.deps, decodeEvent, s.signer, s.log);
       mountBinding(s.app, { binding: route.binding, handler: name, topic: route.topic, kafkaTopic: `${s.config.kafkaPrefix}${route.topic}` }, deliver, s.deadLetters, eventCaller(s.eventAuth));
     }
   }

@@ -5,6 +5,7 @@ import { outboxBacklog } from '../platform/metrics.ts';
 import type { EventBus } from '../platform/events/bus.ts';
 import type { DeadLetterPolicy } from '../platform/events/dead-letter.ts';
 import { startOutboxRelay, type Relay } from '../platform/events/outbox-relay.ts';
+import { signerFor, signingBus, type EventSigner } from '../platform/events/signature.ts';
 import { uuid } from '../platform/ids.ts';
 import type { Log } from '../platform/log.ts';
 import { absent } from './absent.ts';
@@ -18,7 +19,10 @@ import { testProvider } from './payment/provider.ts';
 /** The dependencies of a process and what to stop when it shuts down. */
 export interface Runtime {
   deps: Deps;
+  /** The bus; what is published through it is signed. */
   bus: EventBus;
+  /** Signs what this process publishes and checks what its handlers receive. */
+  signer: EventSigner;
   /** Publishes the outbox to the bus; absent where nothing in this process consumes it. */
   relay?: Relay;
   /** Where handlers of this process send the messages they give up on. */
@@ -74,11 +78,12 @@ export async function buildRuntime(config: Config, log: Log, opts: RuntimeOption
     outboxBacklog.readFrom(async () => (await db.sql.query<{ n: number }>('select count(*)::int as n from outbox where published_at is null'))[0]!.n);
   }
   if (baskets) checks.redis = baskets.check;
+  const signer = events ? signerFor(config.eventSigningKey) : absent<EventSigner>('the event signer', 'events');
   if (events) {
     checks.events = () => events.ready();
-    bus = events;
+    bus = signingBus(events, signer);
   }
-  const relay = opts.relay && db && events ? startOutboxRelay(db.payments, events, log, config.outboxPollMs) : undefined;
+  const relay = opts.relay && db && events ? startOutboxRelay(db.payments, bus, log, config.outboxPollMs) : undefined;
   const deps: Deps = {
     products: db?.products ?? absent('the product store', 'database'),
     payments: db?.payments ?? absent('the payment store', 'database'),
@@ -92,5 +97,5 @@ export async function buildRuntime(config: Config, log: Log, opts: RuntimeOption
     await relay?.stop();
     await closeOpened();
   };
-  return { deps, bus, relay, deadLetters: { send, maxAttempts: config.eventMaxAttempts, log }, checks, close };
+  return { deps, bus, signer, relay, deadLetters: { send, maxAttempts: config.eventMaxAttempts, log }, checks, close };
 }

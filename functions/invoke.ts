@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../platform/config.ts';
+import type { CloudEvent } from '../platform/define.ts';
+import { signerFor } from '../platform/events/signature.ts';
 import { runMain } from '../platform/run-main.ts';
 import { APP_TOKEN_HEADER, eventAuthFor } from '../platform/security/event-caller.ts';
 import { functionNamed, routes } from './routes.ts';
@@ -24,13 +26,14 @@ async function main() {
   if (token) headers.authorization = `Bearer ${token}`;
   const auth = route.kind === 'event' ? eventAuthFor(config.eventAuth) : undefined;
   if (auth?.mode === 'token') headers[APP_TOKEN_HEADER] = auth.token;
+  // An event is signed with the shop's key (EVENT_SIGNING_KEY, else the development key), as its functions sign what they write.
   const [path, body] =
     route.kind === 'request'
       ? [route.rpc.path, input]
-      : [`/${route.binding}`, 'specversion' in input ? input : {
+      : [`/${route.binding}`, signerFor(config.eventSigningKey).sign('specversion' in input ? (input as unknown as CloudEvent) : {
           specversion: '1.0', id: randomUUID(), source: '/task/invoke', type: await eventType(route.topic), time: new Date().toISOString(),
           datacontenttype: 'application/json', data: input,
-        }];
+        })];
   const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
   const text = await res.text();
   console.log(`${res.status} ${path}`);

@@ -33,7 +33,7 @@ export async function serveFunction(name: FunctionName, def: Definition): Promis
   // An event route takes deliveries only from this function's own sidecar or event source.
   const eventAuth = routes[name].kind === 'event' ? eventAuthFor(config.eventAuth) : undefined;
   if (eventAuth) warnIfEventAuthOff(eventAuth, log);
-  const rpc = mountFunctions({ app, defs, deps: runtime.deps, deadLetters: runtime.deadLetters, eventAuth, config, log });
+  const rpc = mountFunctions({ app, defs, deps: runtime.deps, deadLetters: runtime.deadLetters, eventAuth, signer: eventAuth && runtime.signer, config, log });
   const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });
   log.info({ function: name, url: `http://${config.host}:${server.port}`, data_dir: config.dataDir }, 'function listening');
   onShutdown(log, async () => {

@@ -12,7 +12,8 @@ import type { SidecarTokens } from '../scripts/dapr/tokens.ts';
 import { startTopology } from '../scripts/topology.ts';
 import { daprTrustTests } from './dapr-trust.ts';
 import { freePorts, infraUrls, requireDaprd, requireInfra } from '../test/infra.ts';
-import { realInfraEnv } from '../test/real-infra-env.ts';
+import type { CloudEvent } from '../platform/define.ts';
+import { realInfraEnv, testInfraSigner } from '../test/real-infra-env.ts';
 import { shopFlow } from './shop-flow.ts';
 import { checkoutTrace } from './trace-check.ts';
 import { asUser, call, dropSchema, eventually, GATEWAY_ADMIN } from './test-gateway.ts';
@@ -41,7 +42,7 @@ async function startWithDapr() {
   const resources = await localResources(dir, { brokers: env.KAFKA_BROKERS!, prefix: env.KAFKA_PREFIX! });
   const output: string[] = [];
   const topology = await startTopology({
-    env: { ...env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${infraUrls.zipkin}/api/v2/spans` }, gatewayPort: free[0]!, ports, onLine: (l) => output.push(l),
+    env: { ...env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${infraUrls.zipkin}/api/v2/spans` }, gatewayPort: free[0]!, ports, onLine: (l) => (output.push(l), process.env.SHOW_TOPOLOGY && console.error(l)),
     dapr: { ...resources, ports: sidecars, logLevel: 'warn' },
   }).catch((e) => {
     throw new Error(`${(e as Error).message}\n${output.slice(-40).join('\n')}`);
@@ -79,7 +80,7 @@ const openSchema = (): Promise<Sql> => openPostgres({ url: env.DATABASE_URL!, sc
 shopFlow('every function with its own daprd sidecar; events through Dapr pub/sub and Kafka input bindings (task dapr:up)', startWithDapr, ready, (gw) => {
   if (tracing) checkoutTrace(gw, infraUrls.zipkin, { gateway: 'gateway', payment: 'process-payment', handlers: ['product-on-payment-completed', 'basket-on-payment-completed'] });
   daprTrustTests(() => ({
-    url: gw.url, brokers: [env.KAFKA_BROKERS!], prefix: env.KAFKA_PREFIX!, drained: bothDrained,
+    url: gw.url, signer: testInfraSigner, brokers: [env.KAFKA_BROKERS!], prefix: env.KAFKA_PREFIX!, drained: bothDrained,
     appPort: (name) => appPorts[name]!, sidecar: (name) => sidecars[name]!, tokens: (name) => tokens![name],
   }));
   const api = (path: string) => `${gw.url}/api/v1${path}`;
@@ -137,7 +138,7 @@ shopFlow('every function with its own daprd sidecar; events through Dapr pub/sub
     const sidecar = sidecars['process-payment']!;
     for (let i = 0; i < 2; i++) {
       const res = await fetch(`http://127.0.0.1:${sidecar.http}/v1.0/publish/shop-pubsub/${topic}?metadata.partitionKey=${paymentId}`, {
-        method: 'POST', headers: { 'content-type': 'application/cloudevents+json', 'dapr-api-token': tokens!['process-payment'].api }, body: JSON.stringify(row!.event),
+        method: 'POST', headers: { 'content-type': 'application/cloudevents+json', 'dapr-api-token': tokens!['process-payment'].api }, body: JSON.stringify(testInfraSigner.sign(row!.event as CloudEvent)),
       });
       expect(res.status).toBe(204);
     }

@@ -23,6 +23,7 @@ const envSchema = v.object({
   DAPR_HTTP_PORT: int(3500, 1, 65535),
   DAPR_API_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
   APP_API_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  EVENT_SIGNING_KEY: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
   EVENT_AUTH: v.optional(v.picklist(['token', 'off'], 'must be "token" or "off"'), 'token'),
   DAPR_PUBSUB: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a Dapr component name')), 'shop-pubsub'),
   BASKET_TTL_SECONDS: int(7 * 24 * 3600, 60, 365 * 24 * 3600),
@@ -84,6 +85,8 @@ export interface Config {
    * (explicitly, with a warning).
    */
   eventAuth: { mode: 'token' | 'off'; appApiToken?: string };
+  /** The HMAC key events are signed and checked with; unset: the development key in `.data/`. */
+  eventSigningKey: string | undefined;
   adminToken: string | undefined;
   /** How callers are authenticated: JWT (HS256 secret or JWKS), or `off` (explicitly, with a warning). */
   auth: { mode: 'jwt' | 'off'; jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     zipkinEndpoint: e.OTEL_EXPORTER_ZIPKIN_ENDPOINT,
     dapr: { host: e.DAPR_HOST, httpPort: e.DAPR_HTTP_PORT, pubsub: e.DAPR_PUBSUB, apiToken: e.DAPR_API_TOKEN },
     eventAuth: { mode: e.EVENT_AUTH, appApiToken: e.APP_API_TOKEN },
+    eventSigningKey: e.EVENT_SIGNING_KEY,
     adminToken: e.ADMIN_TOKEN,
     auth: { mode: e.AUTH, jwtSecret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     currency: e.SHOP_CURRENCY,

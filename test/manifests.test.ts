@@ -57,10 +57,13 @@ describe('deployment manifests follow the route table', () => {
     }
   });
 
-  it('lets each app publish only its own topics: its functions\' `publishes`, and dead letters for an event handler', async () => {
+  it('lets each app publish only what it may relay from the outbox (if it writes to it) and its dead letters (if it handles events)', async () => {
+    const names = Object.keys(registry) as FunctionName[];
+    const publishes = (name: FunctionName) => (registry[name] as { publishes?: string[] }).publishes ?? [];
+    const outboxTopics = [...new Set(names.flatMap(publishes))].sort();
     const expected = Object.fromEntries(
-      (Object.keys(registry) as FunctionName[])
-        .map((name) => [serviceName(name), [...((registry[name] as { publishes?: string[] }).publishes ?? []), ...(routes[name].kind === 'event' ? ['dead-letters'] : [])]] as const)
+      names
+        .map((name) => [serviceName(name), [...(publishes(name).length ? outboxTopics : []), ...(routes[name].kind === 'event' ? ['dead-letters'] : [])]] as const)
         .filter(([, topics]) => topics.length),
     );
     for (const dir of ['components/local', 'components/cluster']) {
@@ -90,5 +93,19 @@ describe('deployment manifests follow the route table', () => {
         expect(env.APP_API_TOKEN, name).toBeUndefined();
       }
     }
+  });
+
+  it('gives the event signing key to every function that writes or applies events, and to no other', async () => {
+    const services = (await docs('knative/base/services')).filter((d) => d.doc?.kind === 'Service').map((d) => d.doc);
+    const needsEvents = new Set((Object.keys(registry) as FunctionName[]).filter((n) => registry[n].needs.includes('events')).map(serviceName));
+    expect(needsEvents.size).toBeGreaterThan(0);
+    for (const svc of services) {
+      const env = Object.fromEntries(svc.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef]));
+      const name = svc.metadata.name as string;
+      if (needsEvents.has(name)) expect(env.EVENT_SIGNING_KEY, name).toEqual({ name: 'daprps-secrets', key: 'event-signing-key' });
+      else expect(env.EVENT_SIGNING_KEY, name).toBeUndefined();
+    }
+    const compose = parse(await readFile(join(root, 'compose.yaml'), 'utf8'), { merge: true, maxAliasCount: -1 });
+    expect(compose.services['process-payment'].environment.EVENT_SIGNING_KEY).toMatch(/^\$\{EVENT_SIGNING_KEY:\?/);
   });
 });

@@ -1,7 +1,14 @@
 import { topics } from '../functions/events/topics.ts';
 import { ensureTopics } from '../platform/events/kafka-bus.ts';
 import { TEST_JWT_SECRET } from '../gateway/test-gateway.ts';
+import { eventSigner } from '../platform/events/signature.ts';
 import { infraUrls, requireInfra, uniqueName } from './infra.ts';
+
+/** The key events are signed with in tests on real infrastructure (EVENT_SIGNING_KEY of their processes). */
+export const TEST_EVENT_SIGNING_KEY = 'real-infra-test-event-signing-key-0123456789';
+
+/** Signs events as the shop's functions under test do. */
+export const testInfraSigner = eventSigner(TEST_EVENT_SIGNING_KEY);
 
 /**
  * Whether PostgreSQL, Redis and Kafka are all reachable, and an environment that gives this test
@@ -21,6 +28,7 @@ export async function realInfraEnv(): Promise<{ ready: boolean; env: Record<stri
       // Every request of a test comes from one client: the gateway's rate limit is tested on its own.
       RATE_LIMIT_BURST: '1000000',
       JWT_SECRET: TEST_JWT_SECRET,
+      EVENT_SIGNING_KEY: TEST_EVENT_SIGNING_KEY,
     },
   };
 }

@@ -91,8 +91,8 @@ describe.runIf(ready)('the Taskfile: task invoke for every function, task fn for
       await ok('product/on-payment-completed', paid('task-p1'), product.url);
       await ok('basket/on-payment-completed', paid('task-p2'), basket.url);
       const rejected = { payment_id: 'task-p1', order_id: 'o1', user_id: 'tia', product_id: 'kettle', requested: 1, available: 0, rejected_at: '2026-01-01T00:00:00Z' };
-      // Its own database holds no payment task-p1: refused for good (400), not retried.
-      expect(await invoke('payment/on-stock-rejected', rejected, refunds.url)).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('payment task-p1 not found') } } });
+      // Its own database holds no payment task-p1: the handler ran and says so.
+      expect(await invoke('payment/on-stock-rejected', rejected, refunds.url)).toMatchObject({ status: 404, body: { error: { message: 'payment task-p1 not found' } } });
       done.add('payment/on-stock-rejected');
     } finally {
       await Promise.all(alone.map((a) => a.stop()));

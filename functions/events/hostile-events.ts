@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { CloudEvent } from '../../platform/define.ts';
+import { eventSigner, type EventSigner } from '../../platform/events/signature.ts';
 
 /** One hostile delivery: what it is, and the body as sent (JSON text). */
 export interface Hostile {
@@ -28,13 +29,16 @@ const withItems = (base: CloudEvent, items: Line[], id: string): CloudEvent => {
  * Hostile `payment-completed` deliveries built from a valid event `base` (whose data is the
  * protobuf JSON of a PaymentCompleted) over real `products`: a wrong type or specversion,
  * negative, zero or huge quantities, 10,000 lines, an unknown product, a foreign currency, the
- * id of an event already applied (`appliedId`) carrying other items, truncated JSON. None of them
- * may take stock.
+ * id of an event already applied (`appliedId`) carrying other items, truncated JSON, all signed
+ * with the shop's key (`signer`: as if a holder of the key went wrong); and a valid order for
+ * real products without a signature or signed with another key. None of them may take stock.
  */
-export function hostilePaymentCompleted(base: CloudEvent, products: string[], appliedId: string): fc.Arbitrary<Hostile> {
+export function hostilePaymentCompleted(base: CloudEvent, products: string[], appliedId: string, signer: EventSigner): fc.Arbitrary<Hostile> {
   const id = fc.uuid();
   const product = fc.constantFrom(...products);
-  const json = (kind: string) => (e: CloudEvent): Hostile => described({ kind, body: JSON.stringify(e) });
+  const json = (kind: string) => (e: CloudEvent): Hostile => described({ kind, body: JSON.stringify(signer.sign(e)) });
+  const stranger = eventSigner('a-key-that-is-not-the-shops-0123456789');
+  const order = fc.tuple(id, product, fc.integer({ min: 1, max: 3 })).map(([i, p, q]) => withItems(base, [line(p, q)], i));
   return fc.oneof(
     fc.tuple(id, fc.string().filter((t) => t !== base.type)).map(([i, type]) => json('wrong type')({ ...base, id: i, type })),
     fc.tuple(id, fc.oneof(fc.constantFrom('0.3', '1', '1.1', '2.0', ''), fc.string())).map(([i, sv]) => json('wrong specversion')({ ...base, id: i, specversion: sv as '1.0' })),
@@ -44,8 +48,10 @@ export function hostilePaymentCompleted(base: CloudEvent, products: string[], ap
     fc.tuple(id, fc.stringMatching(/^[a-z][a-z0-9-]{3,30}$/).filter((p) => !products.includes(p)), product).map(([i, unknown, p]) => json('unknown product')(withItems(base, [line(p, 1), line(unknown, 1)], i))),
     fc.tuple(id, product, fc.constantFrom('EUR', 'GBP', 'JPY', 'usd', 'XXX')).map(([i, p, c]) => json('foreign currency')(withItems(base, [line(p, 1, c)], i))),
     fc.tuple(product, fc.integer({ min: 1, max: 5 })).map(([p, q]) => json('an applied event id again')(withItems(base, [line(p, q)], appliedId))),
+    order.map((e) => described({ kind: 'unsigned', body: JSON.stringify(e) })),
+    order.map((e) => described({ kind: 'signed with another key', body: JSON.stringify(stranger.sign(e)) })),
     fc.tuple(id, fc.nat()).map(([i, cut]) => {
-      const text = JSON.stringify({ ...base, id: i });
+      const text = JSON.stringify(signer.sign({ ...base, id: i }));
       return described({ kind: 'truncated JSON', body: text.slice(0, cut % (text.length - 1)) });
     }),
   );

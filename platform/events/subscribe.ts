@@ -1,5 +1,6 @@
 import type { CloudEvent, EventHandlerDef } from '../define.ts';
 import { ShopError } from '../errors.ts';
+import type { EventSigner } from './signature.ts';
 import type { Log } from '../log.ts';
 import { eventLag, eventsHandled } from '../metrics.ts';
 import { contextFrom, inSpan, SpanKind, SpanStatusCode, traceFields } from '../tracing.ts';
@@ -15,16 +16,17 @@ export type DecodeData = (topic: string, event: CloudEvent) => unknown | Promise
 export type DeliveryOutcome = { ok: true; deadLettered?: string } | { ok: false; reason: string };
 
 /**
- * A handler's refusal that no redelivery can change: the event names what does not exist, or
- * says what cannot be (another currency, ...). It is dead-lettered at once, never retried.
+ * A handler's refusal that no redelivery can change: the event says what cannot be (another
+ * currency, ...). It is dead-lettered at once, never retried. (`not_found` is retried: what an
+ * event names may not be visible yet.)
  */
-const isPermanent = (err: unknown) => err instanceof ShopError && (err.code === 'invalid_argument' || err.code === 'not_found');
+const isPermanent = (err: unknown) => err instanceof ShopError && err.code === 'invalid_argument';
 
 /** Event handlers are called by the platform, not by a user. */
 const PLATFORM = { admin: true } as const;
 
 /** Builds the delivery function of an event handler, whatever transport delivers it. */
-export function createDelivery<Deps>(def: EventHandlerDef<Deps>, deps: Deps, decode: DecodeData, log: Log) {
+export function createDelivery<Deps>(def: EventHandlerDef<Deps>, deps: Deps, decode: DecodeData, signer: Pick<EventSigner, 'verify'>, log: Log) {
   const handler = def.handler(deps);
   return async (event: CloudEvent, context: Record<string, unknown> = {}): Promise<DeliveryOutcome> => {
     // The event carries the trace of what wrote it (the CloudEvent's traceparent, or the Kafka header).
@@ -32,24 +34,24 @@ export function createDelivery<Deps>(def: EventHandlerDef<Deps>, deps: Deps, dec
     const attributes = { 'messaging.destination.name': def.topic, 'messaging.message.id': event.id, 'messaging.consumer.group.name': def.name };
     return inSpan(def.name, SpanKind.CONSUMER, attributes, async (span) => {
       const child = log.child({ handler: def.name, event_id: event.id, ...context, ...traceFields(span) });
+      // Given up on at once: never applied, never retried (the caller dead-letters it).
+      const refuse = (reason: string, err?: unknown): DeliveryOutcome => {
+        child.error({ err, reason }, 'event refused: not applied, not retried');
+        eventsHandled.inc({ handler: def.name, outcome: 'invalid' });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'event refused' });
+        return { ok: false, reason: `event ${event.id} ${reason}` };
+      };
+      if (!signer.verify(event)) return refuse('does not carry a valid signature of the shop: it was not written by its functions');
       let data: unknown;
       try {
         data = parse(def.data, await decode(def.topic, event));
       } catch (err) {
-        child.error({ err }, 'invalid event: not retried');
-        eventsHandled.inc({ handler: def.name, outcome: 'invalid' });
-        span.setStatus({ code: SpanStatusCode.ERROR, message: 'invalid event' });
-        return { ok: false, reason: `event ${event.id} is not a valid ${def.topic} event: ${(err as Error).message}` };
+        return refuse(`is not a valid ${def.topic} event: ${(err as Error).message}`, err);
       }
       try {
         await handler(data, event, { requestId: event.id, log: child, caller: PLATFORM });
       } catch (err) {
-        if (isPermanent(err)) {
-          child.error({ err }, 'event refused by its handler: not retried');
-          eventsHandled.inc({ handler: def.name, outcome: 'invalid' });
-          span.setStatus({ code: SpanStatusCode.ERROR, message: 'event refused' });
-          return { ok: false, reason: `event ${event.id} was refused by ${def.name}: ${(err as Error).message}` };
-        }
+        if (isPermanent(err)) return refuse(`was refused by ${def.name}: ${(err as Error).message}`, err);
         eventsHandled.inc({ handler: def.name, outcome: 'failed' });
         throw err;
       }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readDeadLetters } from '../../functions/events/dead-letter-topic.ts';
 import { stockRejected } from '../../functions/events/test-events.ts';
 import { eventually } from '../../gateway/test-gateway.ts';
-import { realInfraEnv } from '../real-infra-env.ts';
+import { realInfraEnv, testInfraSigner } from '../real-infra-env.ts';
 import { recordFigures } from './figures.ts';
 import { createProduct, fillBaskets, pay, useRealShop } from './harness.ts';
 
@@ -26,8 +26,8 @@ describe.runIf(ready)('poison messages go to the dead-letter topic and can be re
 
     // Behind one key (one partition): garbage, then a refund request for a payment that does
     // not exist (yet), then a valid one for the real payment.
-    const ghost = stockRejected('ghost-event', 'ghost-payment');
-    const valid = stockRejected('real-event', real.id);
+    const ghost = testInfraSigner.sign(stockRejected('ghost-event', 'ghost-payment'));
+    const valid = testInfraSigner.sign(stockRejected('real-event', real.id));
     const producer = new Kafka({ clientId: 'poison', brokers, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
     await producer.send({

@@ -1,7 +1,8 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../../gateway/test-gateway.ts';
-import { realInfraEnv } from '../real-infra-env.ts';
+import type { CloudEvent } from '../../platform/define.ts';
+import { realInfraEnv, testInfraSigner } from '../real-infra-env.ts';
 import { recordFigures } from './figures.ts';
 import { countMessages, createProduct, fillBaskets, pay, stockOf, unitsInBasket, useRealShop } from './harness.ts';
 
@@ -28,7 +29,7 @@ describe.runIf(ready)('the same event delivered three times (PostgreSQL, Redis, 
     expect(events).toHaveLength(3);
     const producer = new Kafka({ clientId: 'duplicator', brokers, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
-    for (let i = 0; i < 2; i++) await producer.send({ topic, messages: events.map((e) => ({ key: e.key, value: JSON.stringify(e.event) })) });
+    for (let i = 0; i < 2; i++) await producer.send({ topic, messages: events.map((e) => ({ key: e.key, value: JSON.stringify(testInfraSigner.sign(e.event as CloudEvent)) })) });
     await producer.disconnect();
     await eventually(async () => counter.total() === 9, 20_000);
     const applied = async () => (await shop.db.query<{ n: number }>("select count(*)::int as n from processed_events where consumer = 'product/on-payment-completed'"))[0]!.n;
