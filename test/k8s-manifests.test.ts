@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { knativeCheck } from '../scripts/k8s/knative-check.ts';
 import { overlays, render, toolsInstalled, validate, validateAll } from '../scripts/k8s/validate.ts';
 import { requireTool } from './infra.ts';
 import { expectServicesFollowRoutes } from './knative-rules.ts';
 
-const ready = requireTool('kustomize and kubeconform', toolsInstalled());
+const ready = requireTool('kustomize, kubeconform and knative-check', toolsInstalled());
 
 /** An overlay's objects, as kustomize renders them. */
 const objects = (overlay: string) => parseAllDocuments(render(overlay)).map((d) => d.toJS() as any);
@@ -35,6 +36,33 @@ describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offlin
       expect(bad[0]).toMatchObject({ kind, msg: expect.stringMatching(message) });
     }
   }, 120_000);
+
+  it("admits every rendered Service through Knative Serving's own defaulting and validation (its webhook's code)", () => {
+    for (const overlay of overlays()) {
+      const verdicts = knativeCheck(objects(overlay));
+      expect(verdicts.length, overlay).toBe(objects(overlay).filter((o) => o.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1').length);
+      expect(verdicts.filter((v) => v.errors), overlay).toEqual([]);
+    }
+  });
+
+  it("refuses, by Knative's own validation, a reserved port, a reserved env name, an out-of-range min-scale and an unparsable image", () => {
+    const [svc] = objects('dev').filter((o) => o.kind === 'Service' && o.metadata.name === 'get-product');
+    const broken = (change: (s: any) => void) => {
+      const copy = structuredClone(svc);
+      change(copy);
+      return copy;
+    };
+    const container = (s: any) => s.spec.template.spec.containers[0];
+    const cases: [string, any, RegExp][] = [
+      ['reserved port', broken((s) => (container(s).ports[0].containerPort = 9090)), /9090 is a reserved port.*containers\[0\]\.ports\.containerPort/s],
+      ['reserved env name', broken((s) => container(s).env.push({ name: 'PORT', value: '8081' })), /PORT.*reserved.*env|env.*PORT/is],
+      ['min-scale out of range', broken((s) => (s.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale'] = '-1')), /-1.*annotations\.autoscaling\.knative\.dev\/min-scale/s],
+      ['unparsable image', broken((s) => (container(s).image = 'Not An Image!')), /image/],
+    ];
+    const verdicts = knativeCheck(cases.map(([, s]) => s));
+    cases.forEach(([what, , message], i) => expect(verdicts[i]?.errors, what).toMatch(message));
+    expect(knativeCheck([svc])).toEqual([{ name: 'get-product' }]);
+  });
 
   for (const overlay of ['dev', 'prod']) {
     it(`${overlay}: as rendered, one Service per function and the gateway in daprps-${overlay}, scaled as their kind needs, on no reserved port`, () => {

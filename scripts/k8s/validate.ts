@@ -1,21 +1,22 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { knativeCheck } from './knative-check.ts';
 import { buildSchemas } from './schemas.ts';
+import { toolsDir } from './tools-dir.ts';
+
+export { toolsDir };
 
 const root = new URL('../..', import.meta.url).pathname;
 
-/** Where `scripts/tools/install.sh` puts kustomize and kubeconform. */
-export function toolsDir(env: Record<string, string | undefined> = process.env): string {
-  return join(env.DAPRPS_CACHE_DIR ?? join(env.HOME ?? homedir(), '.cache/daprps'), 'tools/bin');
-}
 
-/** Whether both tools are built; says how to build them when not. */
+/** Whether the manifest tools are built; says how to build them when not. */
 export function toolsInstalled(): { ok: true } | { ok: false; message: string } {
-  const missing = ['kustomize', 'kubeconform'].filter((t) => !existsSync(join(toolsDir(), t)));
-  return missing.length ? { ok: false, message: `${missing.join(' and ')} not built in ${toolsDir()}: build them with "npm run tools:install"` } : { ok: true };
+  const missing = ['kustomize', 'kubeconform', 'knative-check'].filter((t) => !existsSync(join(toolsDir(), t)));
+  return missing.length ? { ok: false, message: `${missing.join(', ')} not built in ${toolsDir()}: build them with "npm run tools:install"` } : { ok: true };
 }
 
 /** The overlays under knative/overlays. */
@@ -69,6 +70,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     bad += problems.length;
     console.log(`${problems.length ? 'INVALID' : 'valid  '} ${source}: ${checked.length} objects`);
     for (const p of problems) console.log(`  ${p.kind} ${p.name}: ${p.msg}`);
+  }
+  for (const overlay of overlays()) {
+    const verdicts = knativeCheck(parseAllDocuments(render(overlay)).map((d) => d.toJS()));
+    const refused = verdicts.filter((v) => v.errors);
+    bad += refused.length;
+    console.log(`${refused.length ? 'REFUSED' : 'admitted'} knative/overlays/${overlay} by Knative's own validation: ${verdicts.length} Services`);
+    for (const v of refused) console.log(`  ${v.name}: ${v.errors}`);
   }
   process.exit(bad ? 1 : 0);
 }
