@@ -1,13 +1,14 @@
 import { expect } from 'vitest';
-import { routes, serviceName } from '../functions/routes.ts';
+import { registry } from '../functions/registry.ts';
+import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
 
 /** Ports Knative's queue-proxy and activator own inside a pod. */
 const RESERVED_PORTS = [8012, 8013, 8022, 9090, 9091, 8008];
 
 /**
  * The rules a schema cannot check, for a set of Knative Services (the base, or an overlay as
- * rendered): one per function of the route table, running that function with its Dapr sidecar,
- * and the gateway; HTTP functions scale to zero with a target concurrency, event handlers stay
+ * rendered): one per function of the route table, running that function (with its Dapr sidecar
+ * when it uses events), and the gateway; HTTP functions scale to zero with a target concurrency, event handlers stay
  * at one; no reserved port for the app or Dapr's metrics.
  */
 export function expectServicesFollowRoutes(services: any[], gatewayMinScale: string): void {
@@ -22,8 +23,10 @@ export function expectServicesFollowRoutes(services: any[], gatewayMinScale: str
     const svc = byName.get(serviceName(name));
     expect(svc.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'FUNCTION')?.value, name).toBe(name);
     const annotations = svc.spec.template.metadata.annotations;
-    expect(annotations['dapr.io/enabled'], name).toBe('true');
-    expect(annotations['dapr.io/app-id'], name).toBe(serviceName(name));
+    // A sidecar only where Dapr is used: the functions that publish or receive events.
+    const usesDapr = registry[name as FunctionName].needs.includes('events');
+    expect(annotations['dapr.io/enabled'], name).toBe(usesDapr ? 'true' : undefined);
+    if (usesDapr) expect(annotations['dapr.io/app-id'], name).toBe(serviceName(name));
     expect(annotations['autoscaling.knative.dev/min-scale'], name).toBe(route.kind === 'event' ? '1' : '0');
     if (route.kind === 'request') expect(annotations['autoscaling.knative.dev/target'], name).toMatch(/^\d+$/);
   }
