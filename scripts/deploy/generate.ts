@@ -1,31 +1,24 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { registry } from '../../functions/registry.ts';
-import { routes, serviceName, type FunctionName } from '../../functions/routes.ts';
-import { functionService, gatewayService, GENERATED } from './knative-service.ts';
+import { knativeFiles } from './knative-files.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
+
+/** Every generator of deployment files; each answers its files by path from the repository root. */
+const generators: (() => Map<string, string>)[] = [knativeFiles];
+
+/** Folders whose every file is generated: a file there that no generator writes is stale. */
+const generatedFolders = ['knative/base/services'];
 
 /** Every generated deployment file, by path from the repository root, with its content. */
 export function deploymentFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  const names = Object.keys(routes) as FunctionName[];
-  for (const name of names) files.set(`knative/base/services/${serviceName(name)}.yaml`, functionService(name, registry[name].needs));
-  files.set('knative/base/services/gateway.yaml', gatewayService());
-  const services = [...files.keys()].map((p) => p.replace('knative/base/', '')).sort();
-  files.set('knative/base/kustomization.yaml', [
-    GENERATED,
-    '# One Knative Service per function, plus the gateway and the shared ConfigMap.',
-    'apiVersion: kustomize.config.k8s.io/v1beta1',
-    'kind: Kustomization',
-    'labels:',
-    '  - pairs:',
-    '      app.kubernetes.io/part-of: daprps',
-    'resources:',
-    '  - configmap.yaml',
-    ...services.map((s) => `  - ${s}`),
-    '',
-  ].join('\n'));
+  for (const generate of generators) {
+    for (const [path, content] of generate()) {
+      if (files.has(path)) throw new Error(`${path} is generated twice`);
+      files.set(path, content);
+    }
+  }
   return files;
 }
 
@@ -37,8 +30,10 @@ export async function staleDeploymentFiles(): Promise<string[]> {
     const committed = await readFile(join(root, path), 'utf8').catch(() => undefined);
     if (committed !== content) stale.push(path);
   }
-  const services = (await readdir(join(root, 'knative/base/services'))).map((f) => `knative/base/services/${f}`);
-  stale.push(...services.filter((p) => !files.has(p)));
+  for (const folder of generatedFolders) {
+    const present = (await readdir(join(root, folder))).map((f) => `${folder}/${f}`);
+    stale.push(...present.filter((p) => !files.has(p)));
+  }
   return stale;
 }
 
@@ -48,6 +43,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     for (const path of stale) console.error(`stale: ${path} (run npm run generate:deploy)`);
     process.exit(stale.length ? 1 : 0);
   }
-  for (const [path, content] of deploymentFiles()) await writeFile(join(root, path), content);
-  console.log(`wrote ${deploymentFiles().size} files`);
+  const files = deploymentFiles();
+  for (const [path, content] of files) await writeFile(join(root, path), content);
+  console.log(`wrote ${files.size} files`);
 }
