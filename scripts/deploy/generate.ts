@@ -1,14 +1,16 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { daprFiles } from './dapr-files.ts';
 import { knativeFiles } from './knative-files.ts';
+import { readmeFiles } from './readme-functions.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 
 /** Every generator of deployment files; each answers its files by path from the repository root. */
-const generators: (() => Map<string, string>)[] = [knativeFiles];
+const generators: (() => Map<string, string>)[] = [knativeFiles, daprFiles, readmeFiles];
 
 /** Folders whose every file is generated: a file there that no generator writes is stale. */
-const generatedFolders = ['knative/base/services'];
+const generatedFolders = ['knative/base/services', 'components/local', 'components/cluster'];
 
 /** Every generated deployment file, by path from the repository root, with its content. */
 export function deploymentFiles(): Map<string, string> {
