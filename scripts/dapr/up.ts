@@ -6,7 +6,8 @@ import { localResources } from './components.ts';
 import { daprdInstalled, sidecarPortsFor } from './daprd.ts';
 
 /**
- * `task dapr:up`: the gateway and every function as its own process with its own daprd sidecar,
+ * `task dapr:up`: the gateway and every function as its own process, each that uses events (the
+ * only Dapr API used) with its own daprd sidecar, as on Knative and in compose,
  * on the real PostgreSQL, Redis and Kafka of `npm run infra:up` (or DATABASE_URL, REDIS_URL,
  * KAFKA_BROKERS). Payment functions publish through their sidecar (`shop-pubsub`); the event
  * handlers' sidecars consume `payment-completed` with the Kafka input bindings and POST each
@@ -22,8 +23,8 @@ if (!installed.ok) {
 }
 const dapr = await localResources(join(process.cwd(), '.data/dapr/components'), { brokers: config.kafkaBrokers.join(','), prefix: config.kafkaPrefix });
 const topology = await startTopology({ env, gatewayPort: config.port, dapr, tokens: devSidecarTokens, onLine: (line) => console.log(line) });
-const first = sidecarPortsFor(8101);
-console.log(`\nready: gateway on ${topology.gatewayUrl}; every function with its daprd (HTTP API ${first.http}+, metrics ${first.metrics}+) (Ctrl-C stops all)\n`);
+const first = sidecarPortsFor(8121);
+console.log(`\nready: gateway on ${topology.gatewayUrl}; every function, those using events with their daprd (HTTP API ${first.http}+, metrics ${first.metrics}+) (Ctrl-C stops all)\n`);
 const shutdown = () => void topology.stop().then(() => process.exit(0));
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);

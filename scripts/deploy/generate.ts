@@ -1,5 +1,6 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { composeFiles } from './compose-file.ts';
 import { daprFiles } from './dapr-files.ts';
 import { knativeFiles } from './knative-files.ts';
 import { readmeFiles } from './readme-functions.ts';
@@ -7,7 +8,7 @@ import { readmeFiles } from './readme-functions.ts';
 const root = new URL('../..', import.meta.url).pathname;
 
 /** Every generator of deployment files; each answers its files by path from the repository root. */
-const generators: (() => Map<string, string>)[] = [knativeFiles, daprFiles, readmeFiles];
+const generators: (() => Map<string, string>)[] = [knativeFiles, daprFiles, readmeFiles, composeFiles];
 
 /** Folders whose every file is generated: a file there that no generator writes is stale. */
 const generatedFolders = ['knative/base/services', 'components/local', 'components/cluster'];
