@@ -35,6 +35,15 @@ describe('who may deliver to an event route', () => {
     expect(r.reached()).toBe(1);
   });
 
+  it('takes the token a KafkaSource presents as the CloudEvent attribute apptoken (ce-apptoken), and refuses another there with 401', async () => {
+    const r = route({ mode: 'token', token: TOKEN });
+    expect((await r.post({ 'ce-apptoken': TOKEN })).status).toBe(200);
+    for (const headers of <Record<string, string>[]>[{ 'ce-apptoken': 'wrong' }, { 'ce-apptoken': '' }, { 'ce-apptoken': TOKEN, 'dapr-api-token': 'wrong' }, { 'ce-token': TOKEN }]) {
+      expect((await r.post(headers)).status, JSON.stringify(headers)).toBe(401);
+    }
+    expect(r.reached()).toBe(1);
+  });
+
   it('refuses another app invoking the route through a sidecar (which adds the token) with 403', async () => {
     const r = route({ mode: 'token', token: TOKEN });
     const res = await r.post({ 'dapr-api-token': TOKEN, 'dapr-caller-app-id': 'process-payment' });

@@ -16,15 +16,23 @@ export const DEV_APP_TOKEN_FILE = '.data/dev-app-api-token';
 export const APP_TOKEN_HEADER = 'dapr-api-token';
 
 /**
- * Guards an event route: without the app API token, or with another, 401 and nothing is read.
+ * The CloudEvent extension attribute a Knative KafkaSource presents the app API token in (set by
+ * its `spec.ceOverrides.extensions`; header `ce-apptoken` in binary mode): a source can add
+ * attributes to what it delivers, not headers of its own choosing.
+ */
+export const APP_TOKEN_ATTRIBUTE = 'apptoken';
+
+/**
+ * Guards an event route: without the app API token (in `dapr-api-token`, or in `ce-apptoken` from
+ * a KafkaSource), or with another, 401 and nothing is read.
  * A request that daprd forwards from another app (service invocation: it carries the caller's
  * app id) is refused with 403 even though daprd adds the token: events arrive from the sidecar's
- * own input bindings, never from another app.
+ * own input bindings (or the function's KafkaSource), never from another app.
  */
 export function eventCaller(auth: EventAuth): MiddlewareHandler {
   return async function eventCaller(c, next) {
     if (auth.mode === 'token') {
-      const presented = c.req.header(APP_TOKEN_HEADER);
+      const presented = c.req.header(APP_TOKEN_HEADER) ?? c.req.header(`ce-${APP_TOKEN_ATTRIBUTE}`);
       if (!presented || !sameSecret(presented, auth.token)) {
         throw new ShopError('unauthenticated', `event deliveries need this function's app API token in "${APP_TOKEN_HEADER}"`);
       }

@@ -8,13 +8,20 @@ import { daprVersion } from '../dapr/daprd.ts';
 
 /**
  * Where the schemas come from, all through the Go module proxy: Kubernetes' own OpenAPI
- * (core kinds), Knative Serving's CRDs and Dapr's CRDs, at pinned releases.
+ * (core kinds), Knative Serving's CRDs, Dapr's CRDs and the CRDs of Knative's Kafka
+ * components (KafkaSource, ...), at pinned releases. The module of the latter,
+ * knative.dev/eventing-kafka-broker, is not served by the proxy (its versions answer 403); the
+ * Knative Operator's module ships each release's manifests it installs, CRDs included.
  */
 export const schemaSources = {
   kubernetes: 'k8s.io/kubernetes@v1.34.2',
   knative: 'knative.dev/serving@v0.51.0',
   dapr: `github.com/dapr/dapr@${daprVersion}`,
+  eventingKafka: 'knative.dev/operator@v0.42.2',
 };
+
+/** The manifest of eventing-kafka-broker 1.15 (its controller, with the CRDs) inside the operator's module. */
+const EVENTING_KAFKA_MANIFEST = 'cmd/operator/kodata/eventing-source/1.15/kafka/eventing-kafka-controller.yaml';
 
 type Schema = Record<string, any>;
 
@@ -90,7 +97,8 @@ async function crdSchemas(files: string[], objectMeta: Schema): Promise<Map<stri
       const { group, names } = crd.spec;
       for (const version of crd.spec.versions as Schema[]) {
         const schema = strict(version.schema.openAPIV3Schema);
-        schema.properties.metadata = objectMeta;
+        // Some (KafkaChannel's consumers) keep every field: no properties to validate but metadata.
+        schema.properties = { ...schema.properties, metadata: objectMeta };
         out.set(fileFor(group, version.name, names.kind), pinned(schema, `${group}/${version.name}`, names.kind));
       }
     }
@@ -114,6 +122,7 @@ export async function buildSchemas(env: Record<string, string | undefined> = pro
   const crdFiles = [
     ...(await readdir(knativeDir)).filter((f) => f.endsWith('.yaml')).map((f) => join(knativeDir, f)),
     ...(await readdir(daprDir)).filter((f) => f.endsWith('.yaml')).map((f) => join(daprDir, f)),
+    join(moduleDir(schemaSources.eventingKafka), EVENTING_KAFKA_MANIFEST),
   ];
   const all = new Map([...k8s.files, ...(await crdSchemas(crdFiles, k8s.objectMeta))]);
   const partial = `${dir}.partial`;
