@@ -3,7 +3,9 @@
 #     FUNCTION_URL_TEMPLATE / FUNCTION_URL_<NAME>, a gateway forwarding to function URLs);
 #   - FUNCTION=<name> (a name from functions/routes.ts, e.g. product/on-payment-completed, or its
 #     service name, product-on-payment-completed): that one function alone, as a Knative Service
-#     runs it.
+#     runs it;
+#   - `node dist/migrate.mjs`: the database migrations, then exit (the Kubernetes Job of
+#     knative/overlays/prod; functions there start with MIGRATE=false).
 # The TypeScript is bundled at build time (`npm run build`, scripts/build.ts): a bundle per
 # function holding only that function's code, the gateway's, and dist/main.mjs, which picks one.
 # The image runs them with node over the production dependencies; no TypeScript tooling.

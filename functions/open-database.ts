@@ -2,6 +2,7 @@ import type { Config } from '../platform/config.ts';
 import type { Log } from '../platform/log.ts';
 import { migrate } from '../platform/sql/migrate.ts';
 import { once } from '../platform/sql/once.ts';
+import { expectMigrated } from '../platform/sql/pending-migrations.ts';
 import type { Sql } from '../platform/sql/sql.ts';
 import { sqlPaymentStore } from './payment/sql-store.ts';
 import type { PaymentStore } from './payment/store.ts';
@@ -18,23 +19,27 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Applies the pending migrations and seeds the demo catalog once (SEED_DEMO): what the migrate Job does. */
+export async function prepareDatabase(sql: Sql, config: Pick<Config, 'seedDemo' | 'currency'>, log: Log, now: () => string): Promise<void> {
+  const applied = await migrate(sql);
+  if (applied.length) log.info({ applied }, 'database migrated');
+  if (config.seedDemo && (await once(sql, 'demo-catalog', () => sqlProductStore(sql).insert(demoCatalog(config.currency, now()))))) {
+    log.info('demo catalog seeded');
+  }
+}
+
 /**
- * PostgreSQL (`DATABASE_URL`) or else PGlite on disk, migrated, the demo catalog seeded on the
- * first start; with `catalogCache`, catalog pages are served from memory (withCatalogCache). Only
- * the driver in use is loaded (each takes tens of milliseconds to import).
+ * PostgreSQL (`DATABASE_URL`, a pool of DATABASE_POOL_MAX) or else PGlite on disk, prepared
+ * (migrated and seeded; with MIGRATE=false only checked to be migrated); with `catalogCache`,
+ * catalog pages are served from memory (withCatalogCache). Only the driver in use is loaded (each
+ * takes tens of milliseconds to import).
  */
 export async function openDatabase(config: Config, log: Log, now: () => string, opts: { catalogCache: boolean }): Promise<Database> {
   const sql = config.databaseUrl
-    ? await (await import('../platform/sql/postgres.ts')).openPostgres({ url: config.databaseUrl, schema: config.databaseSchema })
+    ? await (await import('../platform/sql/postgres.ts')).openPostgres({ url: config.databaseUrl, schema: config.databaseSchema, max: config.databasePoolMax })
     : await (await import('../platform/sql/pglite.ts')).openPglite(config.dataDir);
   const products = sqlProductStore(sql);
-  const prepare = async () => {
-    const applied = await migrate(sql);
-    if (applied.length) log.info({ applied }, 'database migrated');
-    if (config.seedDemo && (await once(sql, 'demo-catalog', () => products.insert(demoCatalog(config.currency, now()))))) {
-      log.info('demo catalog seeded');
-    }
-  };
+  const prepare = () => (config.migrate ? prepareDatabase(sql, config, log, now) : expectMigrated(sql));
   // Listening needs no table: it starts while the migrations are checked (nothing reads the
   // cache before this returns). Both are awaited together, so neither failure goes unheard.
   const [prepared, listened] = await Promise.allSettled([prepare(), opts.catalogCache ? withCatalogCache(products, sql) : undefined]);

@@ -11,6 +11,8 @@ const envSchema = v.object({
   DATA_DIR: v.optional(v.string(), '.data/pglite'),
   DATABASE_URL: v.optional(v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'))),
   DATABASE_SCHEMA: v.optional(v.pipe(v.string(), v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier'))),
+  DATABASE_POOL_MAX: int(10, 1, 100),
+  MIGRATE: v.optional(v.picklist(['true', 'false'], 'must be "true" or "false"'), 'true'),
   REDIS_URL: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\//, 'must be a redis:// URL'))),
   REDIS_PREFIX: v.optional(v.pipe(v.string(), v.maxLength(64)), 'daprps:'),
   KAFKA_BROKERS: v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)))),
@@ -55,6 +57,10 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Schema to use (created when missing); unset: the user's default search path. */
   databaseSchema: string | undefined;
+  /** Most PostgreSQL connections this process's pool opens (LISTEN takes one more where used). */
+  databasePoolMax: number;
+  /** Apply migrations (and seed) at start; `false`: only check they were applied (by the migrate Job). */
+  migrate: boolean;
   /** Redis for baskets; unset: in memory. */
   redisUrl: string | undefined;
   /** Prefix of every Redis key of this shop. */
@@ -132,6 +138,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     databaseSchema: e.DATABASE_SCHEMA,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    migrate: e.MIGRATE === 'true',
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     basketTtlSeconds: e.BASKET_TTL_SECONDS,

@@ -1,10 +1,17 @@
 import type { Log } from './log.ts';
 
 /**
- * On SIGTERM or SIGINT: stop accepting, finish in-flight work via `stop`, then exit; exits with
- * an error after `graceMs` if `stop` has not finished (Knative's default grace is 30 s).
+ * How long a process may take to stop after SIGTERM before it exits anyway. On Knative the pod's
+ * grace period is the revision's `timeoutSeconds`, and SIGTERM reaches the app only after the
+ * queue-proxy has drained (30 s): scripts/deploy/shutdown-timing.ts sets both around this.
  */
-export function onShutdown(log: Log, stop: () => Promise<void>, graceMs = 20_000): void {
+export const SHUTDOWN_GRACE_MS = 20_000;
+
+/**
+ * On SIGTERM or SIGINT: stop accepting, finish in-flight work via `stop`, then exit; exits with
+ * an error after `graceMs` if `stop` has not finished.
+ */
+export function onShutdown(log: Log, stop: () => Promise<void>, graceMs = SHUTDOWN_GRACE_MS): void {
   let stopping = false;
   const handle = (signal: string) => {
     if (stopping) return;

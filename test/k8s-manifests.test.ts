@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { knativeCheck } from '../scripts/k8s/knative-check.ts';
 import { overlays, render, toolsInstalled, validate, validateAll } from '../scripts/k8s/validate.ts';
 import { requireTool } from './infra.ts';
+import { withSourceTokens } from '../scripts/k8s/source-tokens.ts';
+import { expectSourcesFeedHandlers } from './kafkasource-rules.ts';
 import { expectServicesFollowRoutes } from './knative-rules.ts';
 
 const ready = requireTool('kustomize, kubeconform and knative-check', toolsInstalled());
@@ -13,7 +15,7 @@ const objects = (overlay: string) => parseAllDocuments(render(overlay)).map((d) 
 describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offline', () => {
   it('renders every overlay and validates every object and Dapr resource strictly against the pinned schemas', async () => {
     const results = await validateAll();
-    expect(results.map((r) => r.source)).toEqual(['knative/overlays/dev', 'knative/overlays/prod', 'components/local', 'components/cluster']);
+    expect(results.map((r) => r.source)).toEqual(['knative/overlays/dev', 'knative/overlays/kafkasource', 'knative/overlays/prod', 'components/local', 'components/cluster']);
     for (const { source, checked } of results) {
       expect(checked.length, source).toBeGreaterThan(0);
       expect(checked.filter((c) => c.status !== 'statusValid'), source).toEqual([]);
@@ -68,8 +70,32 @@ describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offlin
     it(`${overlay}: as rendered, one Service per function and the gateway in daprps-${overlay}, scaled as their kind needs, on no reserved port`, () => {
       expect(overlays()).toContain(overlay);
       const services = objects(overlay).filter((o) => o.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1');
-      expectServicesFollowRoutes(services, overlay === 'prod' ? '1' : '0');
+      // prod: two gateway pods and two per event handler, so a drain can take one (PodDisruptionBudgets).
+      expectServicesFollowRoutes(services, overlay === 'prod' ? '2' : '0', overlay === 'prod' ? '2' : '1');
       for (const svc of services) expect(svc.metadata.namespace, svc.metadata.name).toBe(`daprps-${overlay}`);
     });
   }
+
+  it('kafkasource: dev with the event handlers fed by KafkaSources (scale from zero), the sidecars loading no input binding', () => {
+    expect(overlays()).toContain('kafkasource');
+    expectSourcesFeedHandlers(objects('kafkasource'), objects('dev'));
+  });
+
+  it("validates the KafkaSources against eventing-kafka's CRD, with the tokens set at deploy time, and refuses a wrong one", async () => {
+    const sources = objects('kafkasource').filter((o) => o.kind === 'KafkaSource');
+    const deployed = withSourceTokens(sources, () => 'app-token-0123456789abcdef');
+    expect((await validate({ yaml: deployed.map((o) => stringify(o)).join('---\n') })).map((c) => c.status)).toEqual(sources.map(() => 'statusValid'));
+    const broken: [(s: any) => void, RegExp][] = [
+      [(s) => (s.spec.ceOverride = s.spec.ceOverrides), /ceOverride/],
+      [(s) => (s.spec.delivery.retry = 'many'), /retry/],
+      [(s) => (s.spec.ceOverrides.extensions.apptoken = 42), /apptoken/],
+      [(s) => (s.spec.sink.ref = { name: 'no-kind' }), /kind/],
+    ];
+    for (const [change, message] of broken) {
+      const copy = structuredClone(deployed[0]);
+      change(copy);
+      const [checked] = await validate({ yaml: stringify(copy) });
+      expect(checked, String(message)).toMatchObject({ kind: 'KafkaSource', status: 'statusInvalid', msg: expect.stringMatching(message) });
+    }
+  }, 120_000);
 });

@@ -8,10 +8,10 @@ const RESERVED_PORTS = [8012, 8013, 8022, 9090, 9091, 8008];
 /**
  * The rules a schema cannot check, for a set of Knative Services (the base, or an overlay as
  * rendered): one per function of the route table, running that function (with its Dapr sidecar
- * when it uses events), and the gateway; HTTP functions scale to zero with a target concurrency, event handlers stay
- * at one; no reserved port for the app or Dapr's metrics.
+ * when it uses events), and the gateway; HTTP functions scale to zero with a target concurrency, event handlers never
+ * do (one pod, or `handlerMinScale`); no reserved port for the app or Dapr's metrics.
  */
-export function expectServicesFollowRoutes(services: any[], gatewayMinScale: string): void {
+export function expectServicesFollowRoutes(services: any[], gatewayMinScale: string, handlerMinScale = '1'): void {
   const byName = new Map(services.map((s) => [s.metadata.name, s]));
   expect([...byName.keys()].sort()).toEqual([...Object.keys(routes).map(serviceName), 'gateway'].sort());
   for (const svc of services) {
@@ -27,7 +27,7 @@ export function expectServicesFollowRoutes(services: any[], gatewayMinScale: str
     const usesDapr = registry[name as FunctionName].needs.includes('events');
     expect(annotations['dapr.io/enabled'], name).toBe(usesDapr ? 'true' : undefined);
     if (usesDapr) expect(annotations['dapr.io/app-id'], name).toBe(serviceName(name));
-    expect(annotations['autoscaling.knative.dev/min-scale'], name).toBe(route.kind === 'event' ? '1' : '0');
+    expect(annotations['autoscaling.knative.dev/min-scale'], name).toBe(route.kind === 'event' ? handlerMinScale : '0');
     if (route.kind === 'request') expect(annotations['autoscaling.knative.dev/target'], name).toMatch(/^\d+$/);
   }
   expect(byName.get('gateway').spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']).toBe(gatewayMinScale);
