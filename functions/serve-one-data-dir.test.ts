@@ -1,30 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitHealthy } from '../scripts/topology.ts';
-import { freePort } from '../test/infra.ts';
-import { startNode, type NodeProcess } from '../test/node-process.ts';
+import { useServers } from '../test/node-process.ts';
 import { copyPgliteTemplate } from '../test/pglite-template.ts';
-import { stopProcess } from '../test/processes.ts';
 
 describe('npm run fn (functions/serve-one.ts) on a data folder', () => {
-  let tmp = '';
-  const started: NodeProcess[] = [];
-  afterAll(async () => {
-    await Promise.all(started.map((p) => stopProcess(p.child)));
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
-  const serveAlone = async (dataDir: string) => {
-    const port = await freePort();
-    const p = startNode(['functions/serve-one.ts', 'get-product'], { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' });
-    started.push(p);
-    return { p, url: `http://127.0.0.1:${port}` };
-  };
+  const servers = useServers();
+  const serveAlone = (dataDir: string) => servers.serve(['functions/serve-one.ts', 'get-product'], { DATA_DIR: dataDir });
 
   it('refuses a second process serving a function on the same folder, naming the first, which keeps serving', async () => {
-    tmp = await mkdtemp(join(tmpdir(), 'daprps-fn-one-process-'));
-    const dataDir = join(tmp, 'get-product');
+    const dataDir = join(await servers.folder('daprps-fn-one-process-'), 'get-product');
     await copyPgliteTemplate(dataDir);
     const first = await serveAlone(dataDir);
     await waitHealthy(`${first.url}/health`, first.p.child, 'get-product', 60_000);

@@ -1,31 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitHealthy } from '../scripts/topology.ts';
-import { freePort } from '../test/infra.ts';
-import { startNode, type NodeProcess } from '../test/node-process.ts';
-import { stopProcess } from '../test/processes.ts';
+import { useServers } from '../test/node-process.ts';
 
 describe('npm start (gateway/main.ts) on a data folder', () => {
-  let tmp = '';
-  const started: NodeProcess[] = [];
-  afterAll(async () => {
-    await Promise.all(started.map((p) => stopProcess(p.child)));
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
-  /** Starts the embedded gateway on `dataDir`; resolves once it is healthy, with its URL. */
-  const startGateway = async (dataDir: string) => {
-    const port = await freePort();
-    const p = startNode(['gateway/main.ts'], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
-    started.push(p);
-    return { p, url: `http://127.0.0.1:${port}` };
-  };
+  const servers = useServers();
+  /** Starts the embedded gateway on `dataDir`. */
+  const startGateway = (dataDir: string) => servers.serve(['gateway/main.ts'], { DATA_DIR: dataDir });
 
   it('refuses a second process on the folder, naming the first, which keeps serving; once the first stops, the folder starts again', async () => {
-    tmp = await mkdtemp(join(tmpdir(), 'daprps-one-process-'));
-    const dataDir = join(tmp, 'pglite'); // fresh: the first start runs initdb (~5 s)
+    const dataDir = join(await servers.folder('daprps-one-process-'), 'pglite'); // fresh: the first start runs initdb (~5 s)
     const first = await startGateway(dataDir);
     await waitHealthy(`${first.url}/health`, first.p.child, 'first gateway', 60_000);
 

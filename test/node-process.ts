@@ -1,4 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { freePort } from './infra.ts';
+import { stopProcess } from './processes.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -38,4 +44,37 @@ export async function exitedPid(): Promise<number> {
   const p = startNode(['-e', '']);
   await p.exited;
   return p.child.pid!;
+}
+
+/** A server process of a test: the process and where it listens. */
+export interface Served {
+  p: NodeProcess;
+  url: string;
+}
+
+/**
+ * For a test file that starts servers on data folders: `serve(args, env)` starts
+ * `node --import tsx <args>` on a free port (PORT, HOST) and `folder(prefix)` makes a temporary
+ * folder; after the file's tests every process is stopped and every folder removed.
+ */
+export function useServers(): { serve(args: string[], env: Record<string, string>): Promise<Served>; folder(prefix: string): Promise<string> } {
+  const started: NodeProcess[] = [];
+  const folders: string[] = [];
+  afterAll(async () => {
+    await Promise.all(started.map((p) => stopProcess(p.child)));
+    await Promise.all(folders.map((f) => rm(f, { recursive: true, force: true })));
+  });
+  return {
+    async serve(args, env) {
+      const port = await freePort();
+      const p = startNode(args, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env });
+      started.push(p);
+      return { p, url: `http://127.0.0.1:${port}` };
+    },
+    async folder(prefix) {
+      const dir = await mkdtemp(join(tmpdir(), prefix));
+      folders.push(dir);
+      return dir;
+    },
+  };
 }
