@@ -1,61 +1,27 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { expect, it } from 'vitest';
-import { routes, type FunctionName } from '../functions/routes.ts';
 import { openPostgres } from '../platform/sql/postgres.ts';
 import type { Sql } from '../platform/sql/sql.ts';
-import { localResources } from '../scripts/dapr/components.ts';
-import type { SidecarPorts } from '../scripts/dapr/daprd.ts';
-import type { SidecarTokens } from '../scripts/dapr/tokens.ts';
-import { startTopology } from '../scripts/topology.ts';
+import { startDaprShop, type DaprShop } from './dapr-shop.ts';
 import { daprTrustTests } from './dapr-trust.ts';
-import { freePorts, infraUrls, requireDaprd, requireInfra } from '../test/infra.ts';
+import { infraUrls, requireDaprd, requireInfra } from '../test/infra.ts';
 import type { CloudEvent } from '../platform/define.ts';
 import { realInfraEnv, testInfraSigner } from '../test/real-infra-env.ts';
 import { shopFlow } from './shop-flow.ts';
 import { checkoutTrace } from './trace-check.ts';
-import { asUser, call, dropSchema, eventually, GATEWAY_ADMIN } from './test-gateway.ts';
+import { asUser, call, eventually } from './test-gateway.ts';
 
 const infra = await realInfraEnv();
 const ready = infra.ready && requireDaprd();
 const { env } = infra;
 const topic = `${env.KAFKA_PREFIX}payment-completed`;
 const tracing = ready && (await requireInfra('zipkin'));
-const sidecars: Partial<Record<FunctionName, SidecarPorts>> = {};
-const appPorts: Partial<Record<FunctionName, number>> = {};
-let tokens: Record<FunctionName, SidecarTokens> | undefined;
+let shop: DaprShop | undefined;
 
-/** `task dapr:up` on free ports: every function its own process with its own daprd sidecar. */
+/** `task dapr:up` on free ports: every function its own process, each that uses events with its own daprd sidecar. */
 async function startWithDapr() {
-  const ports: Partial<Record<FunctionName, number>> = {};
-  const names = Object.keys(routes) as FunctionName[];
-  const free = await freePorts(names.length * 5 + 1);
-  for (const name of names) {
-    const [app, http, grpc, internalGrpc, metrics] = free.splice(0, 5) as [number, number, number, number, number];
-    ports[name] = app;
-    appPorts[name] = app;
-    sidecars[name] = { http, grpc, internalGrpc, metrics };
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'daprps-dapr-'));
-  const resources = await localResources(dir, { brokers: env.KAFKA_BROKERS!, prefix: env.KAFKA_PREFIX! });
-  const output: string[] = [];
-  const topology = await startTopology({
-    env: { ...env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${infraUrls.zipkin}/api/v2/spans` }, gatewayPort: free[0]!, ports, onLine: (l) => (output.push(l), process.env.SHOW_TOPOLOGY && console.error(l)),
-    dapr: { ...resources, ports: sidecars, logLevel: 'warn' },
-  }).catch((e) => {
-    throw new Error(`${(e as Error).message}\n${output.slice(-40).join('\n')}`);
-  });
-  tokens = topology.tokens;
-  return {
-    url: topology.gatewayUrl,
-    async stop() {
-      await topology.stop();
-      await dropSchema(env);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  shop = await startDaprShop(env);
+  return shop;
 }
 
 /** Whether a consumer group has committed every message of the topic (daprd commits after a 200). */
@@ -81,7 +47,7 @@ shopFlow('every function with its own daprd sidecar; events through Dapr pub/sub
   if (tracing) checkoutTrace(gw, infraUrls.zipkin, { gateway: 'gateway', payment: 'process-payment', handlers: ['product-on-payment-completed', 'basket-on-payment-completed'] });
   daprTrustTests(() => ({
     url: gw.url, signer: testInfraSigner, brokers: [env.KAFKA_BROKERS!], prefix: env.KAFKA_PREFIX!, drained: bothDrained,
-    appPort: (name) => appPorts[name]!, sidecar: (name) => sidecars[name]!, tokens: (name) => tokens![name],
+    appPort: (name) => shop!.appPort(name), sidecar: (name) => shop!.sidecar(name), tokens: (name) => shop!.tokens(name),
   }));
   const api = (path: string) => `${gw.url}/api/v1${path}`;
   const card = { number: '4242424242424242', holder: 'Dee Dapr', expiry: '12/30', cvv: '123' };
@@ -135,10 +101,10 @@ shopFlow('every function with its own daprd sidecar; events through Dapr pub/sub
     const sql = await openSchema();
     const [row] = await sql.query<{ event: unknown }>(`select event from outbox where key = $1 and topic = 'payment-completed'`, [paymentId]);
     await sql.close();
-    const sidecar = sidecars['process-payment']!;
+    const sidecar = shop!.sidecar('process-payment');
     for (let i = 0; i < 2; i++) {
       const res = await fetch(`http://127.0.0.1:${sidecar.http}/v1.0/publish/shop-pubsub/${topic}?metadata.partitionKey=${paymentId}`, {
-        method: 'POST', headers: { 'content-type': 'application/cloudevents+json', 'dapr-api-token': tokens!['process-payment'].api }, body: JSON.stringify(testInfraSigner.sign(row!.event as CloudEvent)),
+        method: 'POST', headers: { 'content-type': 'application/cloudevents+json', 'dapr-api-token': shop!.tokens('process-payment').api }, body: JSON.stringify(testInfraSigner.sign(row!.event as CloudEvent)),
       });
       expect(res.status).toBe(204);
     }
