@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { topics } from '../functions/events/topics.ts';
 import { registry } from '../functions/registry.ts';
 import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
 import { expectServicesFollowRoutes } from './knative-rules.ts';
@@ -114,5 +115,13 @@ describe('deployment manifests follow the route table', () => {
     }
     const compose = parse(await readFile(join(root, 'compose.yaml'), 'utf8'), { merge: true, maxAliasCount: -1 });
     expect(compose.services['process-payment'].environment.EVENT_SIGNING_KEY).toMatch(/^\$\{EVENT_SIGNING_KEY:\?/);
+  });
+
+  it('creates every topic of the shop, with the environment\'s prefix, in the topics Job', async () => {
+    const [job] = (await docs('knative/base')).filter((d) => d.doc?.kind === 'Job').map((d) => d.doc);
+    const script = job.spec.template.spec.containers[0].args[0] as string;
+    expect(/for topic in ([^;]+);/.exec(script)?.[1]?.split(' ')).toEqual(Object.keys(topics));
+    expect(script).toContain('--topic "${KAFKA_PREFIX}${topic}"');
+    expect(job.spec.template.spec.containers[0].envFrom).toEqual([{ configMapRef: { name: 'daprps-config' } }]);
   });
 });

@@ -89,7 +89,8 @@ describe.runIf(ready)('prod: one environment apart from the others, rolled out o
     expect(configName(after)).not.toBe(configName(before));
     for (const objects of [before, after]) {
       const workloads = [...knativeServices(objects), ...objects.filter((o) => o.kind === 'Job')];
-      expect(workloads).toHaveLength(Object.keys(routes).length + 2);
+      // Every function's Service, the gateway's, the migrate Job and the topics Job.
+      expect(workloads).toHaveLength(Object.keys(routes).length + 3);
       for (const w of workloads) expect(w.spec.template.spec.containers[0].envFrom, w.metadata.name).toEqual([{ configMapRef: { name: configName(objects) } }]);
     }
   });

@@ -1,6 +1,7 @@
 import { registry } from '../../functions/registry.ts';
 import { routes, serviceName, type FunctionName } from '../../functions/routes.ts';
 import { functionService, gatewayService, GENERATED } from './knative-service.ts';
+import { topicsJob } from './topics-job.ts';
 
 /**
  * Where a Knative Service refers to a ConfigMap, for kustomize, which knows these paths only in
@@ -22,23 +23,24 @@ const kustomizeConfig = [
   '',
 ].join('\n');
 
-/** The Knative base: a Service per function and for the gateway, and the kustomization listing them. */
+/** The Knative base: a Service per function and for the gateway, the topics Job, and the kustomization listing them. */
 export function knativeFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const name of Object.keys(routes) as FunctionName[]) files.set(`knative/base/services/${serviceName(name)}.yaml`, functionService(name, registry[name].needs));
   files.set('knative/base/services/gateway.yaml', gatewayService());
-  const services = [...files.keys()].map((p) => p.replace('knative/base/', '')).sort();
+  files.set('knative/base/kafka-topics-job.yaml', topicsJob());
+  const resources = [...files.keys()].map((p) => p.replace('knative/base/', '')).sort();
   files.set('knative/base/kustomizeconfig.yaml', kustomizeConfig);
   files.set('knative/base/kustomization.yaml', [
     GENERATED,
-    '# One Knative Service per function, plus the gateway and the shared settings.',
+    '# One Knative Service per function, plus the gateway, the Job creating the topics, and the shared settings.',
     'apiVersion: kustomize.config.k8s.io/v1beta1',
     'kind: Kustomization',
     'labels:',
     '  - pairs:',
     '      app.kubernetes.io/part-of: daprps',
     'resources:',
-    ...services.map((s) => `  - ${s}`),
+    ...resources.map((s) => `  - ${s}`),
     '# The settings every Service reads (config.env, written by hand), as a ConfigMap whose name',
     '# carries a hash of its content: overlays merge their own settings in, and any change rolls out.',
     'configMapGenerator:',

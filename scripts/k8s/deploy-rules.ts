@@ -27,21 +27,25 @@ export function registryOf(image: string): string | undefined {
   return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : undefined;
 }
 
-/** Every image must come from a registry of the operator's: Knative resolves tags to digests there. */
+/** The Job that creates the Kafka topics: it runs Kafka's own tools (a pinned public image), not the shop's. */
+const isTopicsJob = (o: Obj) => o?.kind === 'Job' && o.metadata?.labels?.['app.kubernetes.io/component'] === 'kafka-topics';
+
+/** Every image of the shop must come from a registry of the operator's: Knative resolves tags to digests there. */
 export function imageProblems(objects: Obj[]): string[] {
   const users = new Map<string, string[]>();
-  for (const { o, containers } of workloads(objects)) for (const c of containers) users.set(c.image, [...(users.get(c.image) ?? []), label(o)]);
+  for (const { o, containers } of workloads(objects).filter(({ o }) => !isTopicsJob(o))) for (const c of containers) users.set(c.image, [...(users.get(c.image) ?? []), label(o)]);
   const problems: string[] = [];
   for (const [image, by] of users) {
     const registry = registryOf(image);
     const where = `${by.length} workload${by.length > 1 ? 's' : ''}, e.g. ${by[0]}`;
+    const name = image.split(/[:@]/)[0]!;
     if (!registry) {
-      problems.push(`image "${image}" (${where}) names no registry: Knative resolves the tag to a digest at the image's registry, and a bare name is looked up as Docker Hub's library/${image.split(/[:@]/)[0]}. Supply yours in your overlay: images: [{name: daprps, newName: <registry>/daprps}] (or: kustomize edit set image daprps=<registry>/daprps:<tag>)`);
+      problems.push(`image "${image}" (${where}) names no registry: Knative resolves the tag to a digest at the image's registry, and a bare name is looked up on Docker Hub. Supply yours in your overlay: images: [{name: ${name}, newName: <registry>/${name.split('/').pop()}}] (or: kustomize edit set image ${name}=<registry>/${name.split('/').pop()}:<tag>)`);
     } else if (placeholderHost(registry.replace(/:\d+$/, ''))) {
       problems.push(`image "${image}" (${where}) is on a placeholder registry (${registry}): supply your registry (images: newName)`);
     }
   }
-  if (users.size > 1) problems.push(`the workloads run ${users.size} images (${[...users.keys()].join(', ')}): the migrate Job and every Service must run the same one, or the schema is migrated for another version than the one serving`);
+  if (users.size > 1) problems.push(`the workloads run ${users.size} images of the shop (${[...users.keys()].join(', ')}): the migrate Job and every Service must run the same one, or the schema is migrated for another version than the one serving`);
   return problems;
 }
 
