@@ -1,10 +1,10 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { expect, it } from 'vitest';
 import { openPostgres } from '../platform/sql/postgres.ts';
 import type { Sql } from '../platform/sql/sql.ts';
 import { startDaprShop, type DaprShop } from './dapr-shop.ts';
 import { daprTrustTests } from './dapr-trust.ts';
 import { infraUrls, requireDaprd, requireInfra } from '../test/infra.ts';
+import { drained } from '../test/kafka-drained.ts';
 import type { CloudEvent } from '../platform/define.ts';
 import { realInfraEnv, testInfraSigner } from '../test/real-infra-env.ts';
 import { shopFlow } from './shop-flow.ts';
@@ -24,21 +24,8 @@ async function startWithDapr() {
   return shop;
 }
 
-/** Whether a consumer group has committed every message of the topic (daprd commits after a 200). */
-async function drained(group: string): Promise<boolean> {
-  const admin = new Kafka({ clientId: 'daprps-test', brokers: [env.KAFKA_BROKERS!], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId: `${env.KAFKA_PREFIX}${group}`, topics: [topic] });
-    const at = new Map(committed!.partitions.map((p) => [p.partition, Number(p.offset)]));
-    return ends.every((e) => Number(e.high) === 0 || at.get(e.partition) === Number(e.high));
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-const bothDrained = () => eventually(async () => (await drained('product-on-payment-completed')) && (await drained('basket-on-payment-completed')), 30_000);
+const handlerGroups = ['product-on-payment-completed', 'basket-on-payment-completed'].map((g) => `${env.KAFKA_PREFIX}${g}`);
+const bothDrained = () => eventually(() => drained([env.KAFKA_BROKERS!], topic, handlerGroups), 30_000);
 
 /** The test's schema on PostgreSQL, to look at what the handlers wrote and to inject a fault. */
 const openSchema = (): Promise<Sql> => openPostgres({ url: env.DATABASE_URL!, schema: env.DATABASE_SCHEMA, max: 2 });

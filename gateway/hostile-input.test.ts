@@ -2,12 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buildRuntime, type Runtime } from '../functions/build-deps.ts';
 import { routes, type FunctionName, type RequestRoute } from '../functions/routes.ts';
 import { testLog } from '../functions/test-deps.ts';
 import { loadConfig } from '../platform/config.ts';
-import { recordCheck } from '../test/reliability/figures.ts';
+import { outcomeOf } from '../test/reliability/figures.ts';
+import { saveRecord, type Outcome } from '../test/reliability/record-store.ts';
 import { copyPgliteTemplate } from '../test/pglite-template.ts';
 import { realInfraEnv } from '../test/real-infra-env.ts';
 import { createGateway, type Gateway } from './app.ts';
@@ -82,10 +83,10 @@ const { KAFKA_BROKERS: _brokers, KAFKA_PREFIX: _prefix, ...postgresAndRedis } = 
 /** The shops the input goes to: the embedded default, and PostgreSQL with Redis (events stay in process). */
 const shops = [
   {
-    name: 'hostile-input', label: 'embedded default: PGlite, baskets in memory', enabled: true,
+    name: 'hostile-input' as const, label: 'embedded default: PGlite, baskets in memory', enabled: true,
     env: async (dir: string) => (await copyPgliteTemplate(dir), { DATA_DIR: dir }), cleanUp: async () => {},
   },
-  { name: 'hostile-input-real', label: 'PostgreSQL and Redis', enabled: ready, env: async () => postgresAndRedis, cleanUp: () => dropSchema(postgresAndRedis) },
+  { name: 'hostile-input-real' as const, label: 'PostgreSQL and Redis', enabled: ready, env: async () => postgresAndRedis, cleanUp: () => dropSchema(postgresAndRedis) },
 ];
 
 for (const shop of shops) describe.runIf(shop.enabled)(`hostile input never gets a 5xx and a refusal changes nothing (property-based, ${shop.label})`, () => {
@@ -99,16 +100,16 @@ for (const shop of shops) describe.runIf(shop.enabled)(`hostile input never gets
     gateway = createGateway(config, testLog, runtime);
   });
   const seen = { requests: 0, refused: 0, accepted: 0, failures: 0 };
+  // The suite's outcome: its first failing test, if any.
+  let outcome: Outcome = { passed: true };
   afterAll(async () => {
     await runtime?.close();
     await rm(dir, { recursive: true, force: true });
     await shop.cleanUp();
-    await recordCheck(shop.name, {
-      guarantee: `Bad input (${shop.label}): always a 4xx with a JSON error, never a 5xx, and a refusal changes nothing`,
-      test: 'gateway/hostile-input.test.ts',
+    await saveRecord(shop.name, {
       runs: seen.requests, failures: seen.failures,
       note: `${Object.keys(valid).length} routes, property-based (fast-check): ${seen.refused} refused with a 4xx, ${seen.accepted} valid enough to be served`,
-    });
+    }, outcome);
   });
 
   /** What a refused request must leave alone: the catalog, two baskets, the outbox. */
@@ -121,6 +122,7 @@ for (const shop of shops) describe.runIf(shop.enabled)(`hostile input never gets
 
   for (const [name, input] of Object.entries(valid)) {
     it(`${name}: 4xx with a JSON error for anything malformed, never 5xx`, async () => {
+      onTestFinished(({ task }) => void (outcome = outcome.passed ? outcomeOf(task) : outcome));
       const route = routes[name as FunctionName] as RequestRoute;
       await fc.assert(
         fc.asyncProperty(body(input), async (text) => {

@@ -35,8 +35,11 @@ export function shopFlow(label: string, start: () => Promise<RunningShop>, enabl
 
       const retry = await call(api('/payments'), 'POST', { user_id: 'e2e-alice', card: card() }, { 'idempotency-key': 'e2e-1', ...alice });
       expect(retry).toMatchObject({ status: 201, body: { id: payment.body.id } });
-      await new Promise((r) => setTimeout(r, 300));
-      expect((await call(api('/products/french-press'))).body.stock).toBe(before - 2);
+      // A later checkout is the signal: once its effects are applied, a retry that took stock too would show.
+      await call(api('/baskets/add'), 'POST', { user_id: 'e2e-alice', product_id: 'french-press', quantity: 1 }, alice);
+      expect((await call(api('/payments'), 'POST', { user_id: 'e2e-alice', card: card() }, { 'idempotency-key': 'e2e-2', ...alice })).status).toBe(201);
+      await eventually(async () => (await call(api('/baskets/e2e-alice'), 'GET', undefined, alice)).body.items.length === 0);
+      expect((await call(api('/products/french-press'))).body.stock).toBe(before - 3);
     });
 
     it('a declined card answers 402 and leaves stock and basket alone', async () => {
@@ -45,9 +48,12 @@ export function shopFlow(label: string, start: () => Promise<RunningShop>, enabl
       const stock = (await call(api('/products/notebook'))).body.stock;
       const declined = await call(api('/payments'), 'POST', { user_id: 'e2e-bob', card: card('4000000000000002') }, bob);
       expect(declined).toMatchObject({ status: 402, body: { status: 'failed' } });
-      await new Promise((r) => setTimeout(r, 300));
-      expect((await call(api('/products/notebook'))).body.stock).toBe(stock);
-      expect((await call(api('/baskets/e2e-bob'), 'GET', undefined, bob)).body.items).toHaveLength(1);
+      // Paying again with a good card is the signal: it charges the basket as the decline left it,
+      // and once its effects are applied, a decline that took stock too would show.
+      const paid = await call(api('/payments'), 'POST', { user_id: 'e2e-bob', card: card() }, bob);
+      expect(paid).toMatchObject({ status: 201, body: { items: [{ product_id: 'notebook', quantity: 1 }] } });
+      await eventually(async () => (await call(api('/baskets/e2e-bob'), 'GET', undefined, bob)).body.items.length === 0);
+      expect((await call(api('/products/notebook'))).body.stock).toBe(stock - 1);
     });
 
     it('an empty basket answers 409', async () => {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { buildRuntime, type Runtime } from '../functions/build-deps.ts';
 import { testLog } from '../functions/test-deps.ts';
 import { signToken } from '../platform/auth.ts';
@@ -94,11 +94,8 @@ export async function call(url: string, method = 'GET', body?: unknown, headers:
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
-/** Polls `check` until it returns true, or fails after `timeoutMs`. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Polls `check` until it returns true, or fails after `timeoutMs`: {@link vi.waitFor} for a yes/no check. */
+export const eventually = (check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> =>
+  vi.waitFor(async () => {
+    if (!(await check())) throw new Error('condition not met in time');
+  }, { timeout: timeoutMs, interval: 25 });

@@ -1,29 +1,42 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { readRecorded } from '../test/reliability/figures.ts';
+import { readRecorded, type Recorded } from '../test/reliability/record-store.ts';
+import { suites, type SuiteName } from '../test/reliability/suites.ts';
 
 /**
  * The figures of the last run of the reliability tests (.cache/reliability/, written by the
- * tests) as Markdown tables: printed with --print (test:all does, after the suites), otherwise
- * written into docs/reliability.md between its figures markers.
+ * tests, cleared when a run starts) as Markdown tables, one row per known suite: printed with
+ * --print (test:all does, after the suites), otherwise written into docs/reliability.md between
+ * its figures markers.
  */
 const recorded = await readRecorded();
+const names = Object.keys(suites) as SuiteName[];
 const link = (test: string) => `[${test.split('/').pop()}](../${test})`;
-const events = recorded.flatMap((r) => (r.kind === 'events' ? [r] : []));
-const checks = recorded.flatMap((r) => (r.kind === 'check' ? [r] : []));
-const lastRun = recorded.map((r) => r.ran_at).sort().at(-1) ?? 'never';
+const n = (v: number | undefined) => (v === undefined ? '–' : String(v));
+const result = (r: Recorded | undefined) => (!r ? 'not run' : r.outcome.passed ? 'passed' : `**FAILED**: ${r.outcome.failure ?? ''}`.replace(/\|/g, '\\|'));
+const row = (name: SuiteName, cells: (r: Recorded | undefined) => string[]) => {
+  const r = recorded.get(name);
+  return `| ${suites[name].guarantee} | ${link(suites[name].test)} | ${result(r)} | ${cells(r).join(' | ')} | ${r?.note ?? ''} |`;
+};
+const events = names.filter((name) => suites[name].kind === 'events');
+const checks = names.filter((name) => suites[name].kind === 'check');
+const ran = [...recorded.values()];
+const sum = (key: 'sent' | 'doubled' | 'lost' | 'runs' | 'failures') => ran.reduce((t, r) => t + (((r as Record<string, unknown>)[key] as number | undefined) ?? 0), 0);
+const lastRun = ran.map((r) => r.ran_at).sort().at(-1) ?? 'never';
+const notRun = names.filter((name) => !recorded.has(name)).length;
+const failed = ran.filter((r) => !r.outcome.passed).length;
 
 const table = [
-  `Last run: ${lastRun.slice(0, 16).replace('T', ' ')} UTC, on this repository's machine (\`npm run test:all\`).`,
+  `Last run: ${lastRun.slice(0, 16).replace('T', ' ')} UTC, on this repository's machine: ${ran.length - failed} suites passed, ${failed} failed, ${notRun} not run.`,
   '',
-  '| guarantee | test | events sent | delivered (distinct) | duplicates absorbed | effects doubled | effects lost | what the run showed |',
-  '|---|---|---:|---:|---:|---:|---:|---|',
-  ...events.map((r) => `| ${r.guarantee} | ${link(r.test)} | ${r.sent} | ${r.delivered} | ${r.duplicates} | **${r.doubled}** | **${r.lost}** | ${r.note} |`),
+  '| guarantee | test | result | events sent | delivered (distinct) | duplicates absorbed | effects doubled | effects lost | what the run showed |',
+  '|---|---|---|---:|---:|---:|---:|---:|---|',
+  ...events.map((name) => row(name, (r) => (r?.kind === 'events' ? [n(r.sent), n(r.delivered), n(r.duplicates), `**${n(r.doubled)}**`, `**${n(r.lost)}**`] : ['', '', '', '', '']))),
   '',
-  '| guarantee | test | cases | broken | what the run showed |',
-  '|---|---|---:|---:|---|',
-  ...checks.map((r) => `| ${r.guarantee} | ${link(r.test)} | ${r.runs} | **${r.failures}** | ${r.note} |`),
+  '| guarantee | test | result | cases | broken | what the run showed |',
+  '|---|---|---|---:|---:|---|',
+  ...checks.map((name) => row(name, (r) => (r?.kind === 'check' ? [n(r.runs), `**${n(r.failures)}**`] : ['', '']))),
   '',
-  `Totals: ${events.reduce((n, r) => n + r.sent, 0)} events sent, ${events.reduce((n, r) => n + r.doubled, 0)} doubled, ${events.reduce((n, r) => n + r.lost, 0)} lost; ${checks.reduce((n, r) => n + r.runs, 0)} cases checked, ${checks.reduce((n, r) => n + r.failures, 0)} broken.`,
+  `Totals of the suites that ran: ${sum('sent')} events sent, ${sum('doubled')} doubled, ${sum('lost')} lost; ${sum('runs')} cases checked, ${sum('failures')} broken.`,
 ].join('\n');
 
 if (process.argv.includes('--print')) {
@@ -35,5 +48,5 @@ if (process.argv.includes('--print')) {
   const end = '<!-- figures:end -->';
   if (!doc.includes(start) || !doc.includes(end)) throw new Error(`docs/reliability.md has no ${start} … ${end} section`);
   await writeFile(path, `${doc.slice(0, doc.indexOf(start) + start.length)}\n${table}\n${doc.slice(doc.indexOf(end))}`);
-  console.log(`docs/reliability.md: figures of ${recorded.length} tests written`);
+  console.log(`docs/reliability.md: figures of ${recorded.size} of ${names.length} suites written`);
 }

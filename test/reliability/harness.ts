@@ -1,9 +1,10 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import type { Runtime } from '../../functions/build-deps.ts';
 import { asUser, call, GATEWAY_ADMIN, startEmbedded } from '../../gateway/test-gateway.ts';
 import { openPostgres } from '../../platform/sql/postgres.ts';
 import type { Sql } from '../../platform/sql/sql.ts';
+import { drained } from '../kafka-drained.ts';
 
 /** A shop in this process on real infrastructure, with a direct line to its database. */
 export interface RealShop {
@@ -62,18 +63,25 @@ export async function fillBaskets(url: string, users: string[], productId: strin
 export const pay = async (url: string, user: string) =>
   call(`${url}/api/v1/payments`, 'POST', { user_id: user, card: approvedCard }, { 'idempotency-key': `pay-${user}`, ...(await asUser(user)) });
 
-/** Units of a product left in stock. */
-export const stockOf = async (url: string, id: string): Promise<number> => (await call(`${url}/api/v1/products/${id}`)).body.stock;
+/** Units of a product left in stock; a failed read throws. */
+export async function stockOf(url: string, id: string): Promise<number> {
+  const res = await call(`${url}/api/v1/products/${id}`);
+  if (res.status !== 200 || typeof res.body?.stock !== 'number') throw new Error(`reading the stock of ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.stock;
+}
 
-/** Units of a product in a user's basket. */
+/** Units of a product in a user's basket; a failed read throws. */
 export async function unitsInBasket(url: string, user: string, productId: string): Promise<number> {
-  const items: { product_id: string; quantity: number }[] = (await call(`${url}/api/v1/baskets/${user}`, 'GET', undefined, await asUser(user))).body.items;
+  const res = await call(`${url}/api/v1/baskets/${user}`, 'GET', undefined, await asUser(user));
+  if (res.status !== 200) throw new Error(`reading the basket of ${user}: ${res.status} ${JSON.stringify(res.body)}`);
+  const items: { product_id: string; quantity: number }[] = res.body.items;
   return items.find((i) => i.product_id === productId)?.quantity ?? 0;
 }
 
 /**
- * Counts the messages of a Kafka topic from now on, in a group of its own: how many arrived and
- * how many distinct event ids, to tell redeliveries from events.
+ * Counts the messages of a Kafka topic from its start, in a group of its own: how many arrived
+ * and how many distinct event ids, to tell redeliveries from events (a message that is no JSON
+ * event counts as its own).
  */
 export async function countMessages(brokers: string[], topic: string): Promise<{ total: () => number; distinct: () => number; stop: () => Promise<void> }> {
   const kafka = new Kafka({ clientId: 'reliability-counter', brokers, logLevel: logLevel.NOTHING });
@@ -81,6 +89,22 @@ export async function countMessages(brokers: string[], topic: string): Promise<{
   const ids: string[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void ids.push(JSON.parse(message.value!.toString()).id) });
+  const idOf = (text: string, at: string) => {
+    try {
+      return String(JSON.parse(text).id ?? at);
+    } catch {
+      return at;
+    }
+  };
+  await consumer.run({ eachMessage: async ({ message, partition }) => void ids.push(idOf(message.value?.toString() ?? '', `unreadable@${partition}:${message.offset}`)) });
   return { total: () => ids.length, distinct: () => new Set(ids).size, stop: () => consumer.disconnect() };
+}
+
+/**
+ * Waits until the consumer groups of `handlers` (e.g. 'product/on-payment-completed') have
+ * committed every message of `topic` so far: whatever they do with those messages is done.
+ */
+export async function handlersDone(brokers: string, prefix: string, topic: string, handlers: string[], timeout = 30_000): Promise<void> {
+  const groups = handlers.map((h) => `${prefix}${h.replace(/\//g, '-')}`);
+  await vi.waitFor(async () => expect(await drained([brokers], `${prefix}${topic}`, groups), `${groups.join(', ')} past every message of ${topic}`).toBe(true), { timeout, interval: 250 });
 }
