@@ -48,6 +48,7 @@ function message(headers: Headers, body: string): { text: string; context: Recor
   const { event } = decoded;
   // A record Dapr's pub/sub wrote (no CloudEvent to Kafka's binding): the body is its value, our structured event.
   if (event.type === KAFKA_RECORD_TYPE) return { text: body, context: recordContext(event) };
+  // The token never reaches the message's text (what a dead letter keeps).
   delete event[APP_TOKEN_ATTRIBUTE];
   return { text: JSON.stringify({ ...event, time: shopTime(event.time) }), context: {} };
 }
@@ -67,7 +68,7 @@ export function decodeDelivery(headers: Headers, body: string, kafkaTopic: strin
   if (!dapr.success && headers.has('__topic')) return { reason: dapr.issues[0].message, payload: body };
   const read = message(headers, body);
   if ('reason' in read) return { reason: read.reason, payload: body };
-  const context = { ...(dapr.success ? definedOnly(dapr.output) : {}), ...read.context };
+  const context = definedOnly({ ...(dapr.success ? dapr.output : {}), ...read.context });
   if (context.topic !== undefined && context.topic !== kafkaTopic) return { reason: `message from topic ${context.topic}, expected ${kafkaTopic}`, payload: read.text };
   let parsed: unknown;
   try {

@@ -20,10 +20,8 @@ export const isKafkaSourceDelivery = (headers: Headers): boolean =>
 /** The Kafka key a KafkaSource delivery names (the wrapped record's `key`, or Kafka's partition key extension). */
 export const kafkaSourceKey = (headers: Headers): string | undefined => headers.get('ce-key') ?? headers.get('ce-partitionkey') ?? undefined;
 
-/** The Kafka metadata of a record a KafkaSource wrapped, from its attributes (what a Dapr binding sends as `__topic`, ...). */
+/** The Kafka metadata of a record a KafkaSource wrapped, from its attributes (what a Dapr binding sends as `__topic`, ...); unknown ones undefined. */
 export function recordContext(event: Record<string, unknown>): Record<string, unknown> {
   const at = /^partition:(\d+)\/offset:(\d+)$/.exec(String(event.id));
-  const topic = /#(.+)$/.exec(String(event.source))?.[1];
-  const context: Record<string, unknown> = { topic, partition: at ? Number(at[1]) : undefined, offset: at?.[2], key: event.key };
-  return Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined));
+  return { topic: /#(.+)$/.exec(String(event.source))?.[1], partition: at ? Number(at[1]) : undefined, offset: at?.[2], key: event.key };
 }

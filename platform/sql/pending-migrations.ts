@@ -1,12 +1,12 @@
 import { readMigrations } from './migration-files.ts';
 import type { Sql } from './sql.ts';
 
-/** The versions of this build's migrations that the database has not applied (all of them before the first). */
-export async function pendingMigrations(sql: Sql): Promise<string[]> {
+/** This build's migrations that the database has not applied (all of them before the first): one read, no lock. */
+export async function pendingMigrations(sql: Sql): Promise<Awaited<ReturnType<typeof readMigrations>>> {
   const migrations = await readMigrations();
   const applied = await sql.query<{ version: string }>('select version from schema_migrations').catch(() => []);
   const versions = new Set(applied.map((r) => r.version));
-  return migrations.map((m) => m.version).filter((v) => !versions.has(v));
+  return migrations.filter((m) => !versions.has(m.version));
 }
 
 /**
@@ -14,7 +14,7 @@ export async function pendingMigrations(sql: Sql): Promise<string[]> {
  * that does not migrate (MIGRATE=false, a user without DDL rights) refuses to serve an older schema.
  */
 export async function expectMigrated(sql: Sql): Promise<void> {
-  const pending = await pendingMigrations(sql);
+  const pending = (await pendingMigrations(sql)).map((m) => m.version);
   if (pending.length) {
     throw new Error(`the database is not migrated (pending: ${pending.join(', ')}); run the migrate Job (node dist/migrate.mjs, npm run migrate) with a user that may change the schema, or start with MIGRATE=true`);
   }
