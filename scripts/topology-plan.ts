@@ -63,7 +63,8 @@ export function planTopology(opts: TopologyOptions, parentEnv: Record<string, st
   const sidecars = !!opts.dapr;
   const processes: PlannedProcess[] = [];
   const tokens = {} as Record<FunctionName, SidecarTokens>;
-  const gatewayEnv: Record<string, string> = { ...shared, PORT: String(opts.gatewayPort) };
+  // The gateway uses no event key or sidecar token: it gets none of them.
+  const gatewayEnv: Record<string, string> = { ...without(shared, ['EVENT_SIGNING_KEY', 'DAPR_API_TOKEN', 'APP_API_TOKEN']), PORT: String(opts.gatewayPort) };
   for (const fn of functionProcesses) {
     const port = opts.ports?.[fn.name] ?? routes[fn.name].port;
     tokens[fn.name] = (opts.tokens ?? randomSidecarTokens)(fn.name);

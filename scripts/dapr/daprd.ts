@@ -61,6 +61,7 @@ export function sidecarArgs(o: SidecarOptions): string[] {
     '--dapr-grpc-port', String(o.ports.grpc),
     '--dapr-internal-grpc-port', String(o.ports.internalGrpc),
     '--dapr-internal-grpc-listen-address', '127.0.0.1',
+    '--metrics-listen-address', '127.0.0.1',
     '--metrics-port', String(o.ports.metrics),
     '--resources-path', o.resourcesPath,
     '--config', o.configPath,

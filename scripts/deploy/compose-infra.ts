@@ -67,7 +67,7 @@ export const infrastructureServices = (): string[] => [
   '',
   '  zipkin:',
   '    image: openzipkin/zipkin:3.5.1',
-  '    ports: ["9411:9411"]',
+  '    ports: ["127.0.0.1:9411:9411"]',
 ];
 
 /** The named volumes of the infrastructure, as YAML lines under `volumes:`. */
