@@ -4,7 +4,8 @@ import type { Sql } from '../platform/sql/sql.ts';
 import { startDaprShop, type DaprShop } from './dapr-shop.ts';
 import { daprTrustTests } from './dapr-trust.ts';
 import { infraUrls, requireDaprd, requireInfra } from '../test/infra.ts';
-import { drained } from '../test/kafka-drained.ts';
+import { serviceName } from '../functions/routes.ts';
+import { waitDrained } from '../test/kafka-drained.ts';
 import type { CloudEvent } from '../platform/define.ts';
 import { realInfraEnv, testInfraSigner } from '../test/real-infra-env.ts';
 import { shopFlow } from './shop-flow.ts';
@@ -24,8 +25,8 @@ async function startWithDapr() {
   return shop;
 }
 
-const handlerGroups = ['product-on-payment-completed', 'basket-on-payment-completed'].map((g) => `${env.KAFKA_PREFIX}${g}`);
-const bothDrained = () => eventually(() => drained([env.KAFKA_BROKERS!], topic, handlerGroups), 30_000);
+const handlerGroups = (['product/on-payment-completed', 'basket/on-payment-completed'] as const).map((h) => `${env.KAFKA_PREFIX}${serviceName(h)}`);
+const bothDrained = () => waitDrained([env.KAFKA_BROKERS!], topic, handlerGroups, 30_000, 25);
 
 /** The test's schema on PostgreSQL, to look at what the handlers wrote and to inject a fault. */
 const openSchema = (): Promise<Sql> => openPostgres({ url: env.DATABASE_URL!, schema: env.DATABASE_SCHEMA, max: 2 });

@@ -1,10 +1,11 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import type { Runtime } from '../../functions/build-deps.ts';
 import { asUser, call, GATEWAY_ADMIN, startEmbedded } from '../../gateway/test-gateway.ts';
 import { openPostgres } from '../../platform/sql/postgres.ts';
 import type { Sql } from '../../platform/sql/sql.ts';
-import { drained } from '../kafka-drained.ts';
+import { serviceName } from '../../functions/routes.ts';
+import { waitDrained } from '../kafka-drained.ts';
 
 /** A shop in this process on real infrastructure, with a direct line to its database. */
 export interface RealShop {
@@ -105,6 +106,5 @@ export async function countMessages(brokers: string[], topic: string): Promise<{
  * committed every message of `topic` so far: whatever they do with those messages is done.
  */
 export async function handlersDone(brokers: string, prefix: string, topic: string, handlers: string[], timeout = 30_000): Promise<void> {
-  const groups = handlers.map((h) => `${prefix}${h.replace(/\//g, '-')}`);
-  await vi.waitFor(async () => expect(await drained([brokers], `${prefix}${topic}`, groups), `${groups.join(', ')} past every message of ${topic}`).toBe(true), { timeout, interval: 250 });
+  await waitDrained([brokers], `${prefix}${topic}`, handlers.map((h) => `${prefix}${serviceName(h)}`), timeout, 250);
 }
