@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { paymentCompleted, stockRejected } from '../functions/events/test-events.ts';
-import { routes } from '../functions/routes.ts';
+import { eventPaths, routes, type FunctionName } from '../functions/routes.ts';
 import { testLog } from '../functions/test-deps.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createGateway } from './app.ts';
 import { asUser, call, useEmbeddedGateway } from './test-gateway.ts';
 
-const eventRoutes = Object.values(routes).filter((r) => r.kind === 'event').map((r) => `/${r.binding}`);
+const eventRoutes = [...eventPaths(Object.keys(routes) as FunctionName[])];
 
 describe('the edge serves request routes only', () => {
   const gw = useEmbeddedGateway();

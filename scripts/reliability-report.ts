@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { replaceBlock } from './deploy/marked-block.ts';
 import { readRecorded, type Recorded } from '../test/reliability/record-store.ts';
 import { suites, type SuiteName } from '../test/reliability/suites.ts';
 
@@ -21,12 +22,13 @@ const events = names.filter((name) => suites[name].kind === 'events');
 const checks = names.filter((name) => suites[name].kind === 'check');
 const ran = [...recorded.values()];
 const sum = (key: 'sent' | 'doubled' | 'lost' | 'runs' | 'failures') => ran.reduce((t, r) => t + (((r as Record<string, unknown>)[key] as number | undefined) ?? 0), 0);
-const lastRun = ran.map((r) => r.ran_at).sort().at(-1) ?? 'never';
+const last = ran.map((r) => r.ran_at).sort().at(-1);
+const lastRun = last ? `${last.slice(0, 16).replace('T', ' ')} UTC` : 'none recorded';
 const notRun = names.filter((name) => !recorded.has(name)).length;
 const failed = ran.filter((r) => !r.outcome.passed).length;
 
 const table = [
-  `Last run: ${lastRun.slice(0, 16).replace('T', ' ')} UTC, on this repository's machine: ${ran.length - failed} suites passed, ${failed} failed, ${notRun} not run.`,
+  `Last run: ${lastRun}, on this repository's machine: ${ran.length - failed} suites passed, ${failed} failed, ${notRun} not run.`,
   '',
   '| guarantee | test | result | events sent | delivered (distinct) | duplicates absorbed | effects doubled | effects lost | what the run showed |',
   '|---|---|---|---:|---:|---:|---:|---:|---|',
@@ -43,10 +45,6 @@ if (process.argv.includes('--print')) {
   console.log(`\nReliability figures of this run:\n\n${table}\n`);
 } else {
   const path = new URL('../docs/reliability.md', import.meta.url);
-  const doc = await readFile(path, 'utf8');
-  const start = '<!-- figures:start -->';
-  const end = '<!-- figures:end -->';
-  if (!doc.includes(start) || !doc.includes(end)) throw new Error(`docs/reliability.md has no ${start} … ${end} section`);
-  await writeFile(path, `${doc.slice(0, doc.indexOf(start) + start.length)}\n${table}\n${doc.slice(doc.indexOf(end))}`);
+  await writeFile(path, replaceBlock(await readFile(path, 'utf8'), 'figures', table));
   console.log(`docs/reliability.md: figures of ${recorded.size} of ${names.length} suites written`);
 }

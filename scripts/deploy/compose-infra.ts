@@ -1,7 +1,5 @@
 import { topics } from '../../functions/events/topics.ts';
-
-/** Partitions of every topic, as `npm run infra:up` creates them. */
-const partitions = 3;
+import { KAFKA_IMAGE, TOPIC_PARTITIONS as partitions } from './topics-job.ts';
 
 /** The infrastructure services of compose.yaml, as YAML lines under `services:`: PostgreSQL, Redis, Kafka, its topics, Zipkin. */
 export const infrastructureServices = (): string[] => [
@@ -27,7 +25,7 @@ export const infrastructureServices = (): string[] => [
   '      retries: 20',
   '',
   '  kafka:',
-  '    image: apache/kafka:3.9.1',
+  `    image: ${KAFKA_IMAGE}`,
   '    environment:',
   '      KAFKA_NODE_ID: 1',
   '      KAFKA_PROCESS_ROLES: broker,controller',
@@ -53,7 +51,7 @@ export const infrastructureServices = (): string[] => [
   '',
   '  # Every topic of functions/events/topics.ts, as `npm run infra:up` creates them.',
   '  kafka-setup:',
-  '    image: apache/kafka:3.9.1',
+  `    image: ${KAFKA_IMAGE}`,
   '    depends_on:',
   '      kafka: { condition: service_healthy }',
   '    entrypoint: ["/bin/sh", "-c"]',

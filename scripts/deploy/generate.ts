@@ -11,7 +11,7 @@ const root = new URL('../..', import.meta.url).pathname;
 const generators: (() => Map<string, string>)[] = [knativeFiles, daprFiles, readmeFiles, composeFiles];
 
 /** Folders whose every file is generated: a file there that no generator writes is stale. */
-const generatedFolders = ['knative/base/services', 'components/local', 'components/cluster'];
+const generatedFolders = ['knative/base/services', 'components/local', 'components/cluster', 'components/compose'];
 
 /** Every generated deployment file, by path from the repository root, with its content. */
 export function deploymentFiles(): Map<string, string> {

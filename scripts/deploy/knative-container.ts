@@ -13,6 +13,28 @@ export const secretEnv = (name: string, secret: string, key: string, optional = 
 /** An environment variable with a value, as YAML lines of a container's `env`. */
 export const valueEnv = (name: string, value: string) => [`            - name: ${name}`, `              value: ${JSON.stringify(value)}`];
 
+/** A container's resources, as YAML lines (its `resources:` and what is under it). */
+export const resourceLines = (r: Resources) => [
+  '          resources:',
+  '            requests:',
+  `              cpu: ${r.requests.cpu}`,
+  `              memory: ${r.requests.memory}`,
+  '            limits:',
+  `              cpu: ${r.limits.cpu}`,
+  `              memory: ${r.limits.memory}`,
+];
+
+/** What a container may do (the restricted Pod Security profile, user 1000), as YAML lines under its `securityContext:`. */
+export const restrictedSecurity = [
+  '            runAsNonRoot: true',
+  '            runAsUser: 1000',
+  '            allowPrivilegeEscalation: false',
+  '            capabilities:',
+  '              drop: [ALL]',
+  '            seccompProfile:',
+  '              type: RuntimeDefault',
+];
+
 /** The app container, identical for every Service but for its environment and resources. */
 export const container = (env: string[], r: Resources) => [
   '      containers:',
@@ -38,20 +60,8 @@ export const container = (env: string[], r: Resources) => [
   '              path: /health/live',
   '            periodSeconds: 10',
   '            failureThreshold: 3',
-  '          resources:',
-  '            requests:',
-  `              cpu: ${r.requests.cpu}`,
-  `              memory: ${r.requests.memory}`,
-  '            limits:',
-  `              cpu: ${r.limits.cpu}`,
-  `              memory: ${r.limits.memory}`,
+  ...resourceLines(r),
   '          securityContext:',
   '            # The image\'s `node` user, numerically, so the kubelet can check runAsNonRoot.',
-  '            runAsNonRoot: true',
-  '            runAsUser: 1000',
-  '            allowPrivilegeEscalation: false',
-  '            capabilities:',
-  '              drop: [ALL]',
-  '            seccompProfile:',
-  '              type: RuntimeDefault',
+  ...restrictedSecurity,
 ];

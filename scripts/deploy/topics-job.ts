@@ -1,9 +1,13 @@
 import { topics } from '../../functions/events/topics.ts';
 import { cluster } from './dapr-targets.ts';
+import { resourceLines, restrictedSecurity } from './knative-container.ts';
 import { GENERATED } from './knative-service.ts';
 
-/** The Kafka image the topics Job runs `kafka-topics.sh` from: the broker's version (as in compose). */
+/** The Kafka image the topics Job and compose run (the broker's version, as `npm run infra:up` fetches it). */
 export const KAFKA_IMAGE = 'apache/kafka:3.9.1';
+
+/** Partitions of every topic, as `npm run infra:up` creates them. */
+export const TOPIC_PARTITIONS = 3;
 
 /**
  * A Job that creates every topic of functions/events/topics.ts, with the environment's
@@ -45,27 +49,15 @@ export function topicsJob(): string {
     '              set -e',
     `              for topic in ${names}; do`,
     `                /opt/kafka/bin/kafka-topics.sh --bootstrap-server ${cluster.kafka} --create --if-not-exists \\`,
-    '                  --topic "${KAFKA_PREFIX}${topic}" --partitions 3',
+    `                  --topic "\${KAFKA_PREFIX}\${topic}" --partitions ${TOPIC_PARTITIONS}`,
     '              done',
     '          envFrom:',
     '            # KAFKA_PREFIX: the environment\'s, as its components use it.',
     '            - configMapRef:',
     '                name: daprps-config',
-    '          resources:',
-    '            requests:',
-    '              cpu: 50m',
-    '              memory: 256Mi',
-    '            limits:',
-    '              cpu: 500m',
-    '              memory: 512Mi',
+    ...resourceLines({ requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } }),
     '          securityContext:',
-    '            runAsNonRoot: true',
-    '            runAsUser: 1000',
-    '            allowPrivilegeEscalation: false',
-    '            capabilities:',
-    '              drop: [ALL]',
-    '            seccompProfile:',
-    '              type: RuntimeDefault',
+    ...restrictedSecurity,
     '',
   ].join('\n');
 }
