@@ -1,31 +1,23 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { renderComponents } from '../dapr/components.ts';
+import { cluster as clusterTarget } from '../deploy/dapr-targets.ts';
 import { renderDir } from './deploy-check.ts';
+import { settingsOf } from './deploy-rules.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const cluster = join(root, 'components/cluster');
 
 /** The KAFKA_PREFIX of a rendered overlay (its daprps-config ConfigMap); empty when unset. */
-export function kafkaPrefixOf(yaml: string): string {
-  const config = parseAllDocuments(yaml).map((d) => d.toJS() as any).find((o) => o?.kind === 'ConfigMap' && String(o.metadata?.name).startsWith('daprps-config'));
-  return config?.data?.KAFKA_PREFIX ?? '';
-}
-
-/** The brokers components/cluster names (the `shop-pubsub` component's). */
-export function clusterBrokers(): string {
-  const pubsub = parse(readFileSync(join(cluster, 'pubsub.yaml'), 'utf8'));
-  return pubsub.spec.metadata.find((m: { name: string }) => m.name === 'brokers').value;
-}
+export const kafkaPrefixOf = (yaml: string): string => settingsOf(parseAllDocuments(yaml).map((d) => d.toJS())).KAFKA_PREFIX ?? '';
 
 /**
  * Writes components/cluster into `outDir` for the environment a rendered overlay describes: every
  * Kafka topic (bindings' `topics`, the pub/sub's `publishingScopes`) and consumer group under the
  * overlay's KAFKA_PREFIX, which is what its functions publish to and check deliveries against;
- * the brokers as given (default: components/cluster's). Returns the prefix used.
+ * the brokers as given (default: those components/cluster is generated with). Returns the prefix used.
  */
-export async function clusterComponentsFor(overlayYaml: string, outDir: string, brokers = clusterBrokers()): Promise<string> {
+export async function clusterComponentsFor(overlayYaml: string, outDir: string, brokers = clusterTarget.kafka): Promise<string> {
   const prefix = kafkaPrefixOf(overlayYaml);
   if (!prefix) throw new Error('the overlay sets no KAFKA_PREFIX: its topics and consumer groups would be every environment\'s');
   await renderComponents(cluster, outDir, { brokers, prefix });

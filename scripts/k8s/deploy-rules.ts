@@ -18,7 +18,7 @@ const workloads = (objects: Obj[]) => objects.filter((o) => podSpecOf(o)).map((o
 const label = (o: Obj) => `${o.kind} ${o.metadata?.name}`;
 
 /** The shop's settings (the ConfigMap daprps-config, its name hashed or not). */
-const settingsOf = (objects: Obj[]): Record<string, string> =>
+export const settingsOf = (objects: Obj[]): Record<string, string> =>
   objects.find((o) => o?.kind === 'ConfigMap' && /^daprps-config(-[a-z0-9]+)?$/.test(o.metadata?.name ?? ''))?.data ?? {};
 
 /** The registry of an image reference, if it names one (`registry[:port]/path[:tag][@digest]`). */

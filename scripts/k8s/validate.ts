@@ -51,9 +51,12 @@ export async function validate(input: { yaml: string } | { paths: string[] }): P
 }
 
 /** Every overlay rendered and every Dapr resource, validated; what is wrong, if anything. */
-export async function validateAll(): Promise<{ source: string; checked: Checked[] }[]> {
+export async function validateAll(): Promise<{ source: string; checked: Checked[]; yaml?: string }[]> {
   const results = [];
-  for (const overlay of overlays()) results.push({ source: `knative/overlays/${overlay}`, checked: await validate({ yaml: render(overlay) }) });
+  for (const overlay of overlays()) {
+    const yaml = render(overlay);
+    results.push({ source: `knative/overlays/${overlay}`, checked: await validate({ yaml }), yaml });
+  }
   for (const dir of ['components/local', 'components/cluster']) results.push({ source: dir, checked: await validate({ paths: [join(root, dir)] }) });
   return results;
 }
@@ -65,17 +68,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(1);
   }
   let bad = 0;
-  for (const { source, checked } of await validateAll()) {
+  const results = await validateAll();
+  for (const { source, checked } of results) {
     const problems = checked.filter((c) => c.status !== 'statusValid');
     bad += problems.length;
     console.log(`${problems.length ? 'INVALID' : 'valid  '} ${source}: ${checked.length} objects`);
     for (const p of problems) console.log(`  ${p.kind} ${p.name}: ${p.msg}`);
   }
-  for (const overlay of overlays()) {
-    const verdicts = knativeCheck(parseAllDocuments(render(overlay)).map((d) => d.toJS()));
+  // The overlays as rendered above, through Knative's own validation.
+  for (const { source, yaml } of results.filter((r) => r.yaml)) {
+    const verdicts = knativeCheck(parseAllDocuments(yaml!).map((d) => d.toJS()));
     const refused = verdicts.filter((v) => v.errors);
     bad += refused.length;
-    console.log(`${refused.length ? 'REFUSED' : 'admitted'} knative/overlays/${overlay} by Knative's own validation: ${verdicts.length} Services`);
+    console.log(`${refused.length ? 'REFUSED' : 'admitted'} ${source} by Knative's own validation: ${verdicts.length} Services`);
     for (const v of refused) console.log(`  ${v.name}: ${v.errors}`);
   }
   process.exit(bad ? 1 : 0);
