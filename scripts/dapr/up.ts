@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { routes } from '../../functions/routes.ts';
+import { functionProcesses } from '../deploy/processes.ts';
 import { loadConfig } from '../../platform/config.ts';
 import { devSidecarTokens } from './tokens.ts';
 import { localInfraEnv, startTopology } from '../topology.ts';
@@ -23,7 +25,8 @@ if (!installed.ok) {
 }
 const dapr = await localResources(join(process.cwd(), '.data/dapr/components'), { brokers: config.kafkaBrokers.join(','), prefix: config.kafkaPrefix });
 const topology = await startTopology({ env, gatewayPort: config.port, dapr, tokens: devSidecarTokens, onLine: (line) => console.log(line) });
-const first = sidecarPortsFor(8121);
+// The first function with a sidecar: its ports are the lowest of the sidecars'.
+const first = sidecarPortsFor(routes[functionProcesses.find((p) => p.sidecar)!.name].port);
 console.log(`\nready: gateway on ${topology.gatewayUrl}; every function, those using events with their daprd (HTTP API ${first.http}+, metrics ${first.metrics}+) (Ctrl-C stops all)\n`);
 const shutdown = () => void topology.stop().then(() => process.exit(0));
 process.once('SIGINT', shutdown);

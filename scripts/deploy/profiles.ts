@@ -1,3 +1,4 @@
+import { registry } from '../../functions/registry.ts';
 import type { FunctionName } from '../../functions/routes.ts';
 
 /** CPU and memory of a container. */
@@ -41,7 +42,7 @@ export const defaultProfile: Profile = {
   sidecar: { requests: { cpu: '100m', memory: '250Mi' }, limits: { cpu: '300m', memory: '1000Mi' }, goMemLimit: '900MiB' },
 };
 
-/** The termination grace a function with a Dapr sidecar needs: daprd outlives its app by design. */
+/** The termination grace a function with a Dapr sidecar (one that uses events) needs: daprd outlives its app by design. */
 const withDapr = { timeoutSeconds: 75 };
 
 /**
@@ -62,11 +63,7 @@ export const profiles: Partial<Record<FunctionName | 'gateway', Partial<Profile>
   'add-to-basket': { maxScale: 3 },
   'remove-from-basket': { maxScale: 3 },
   'clear-basket': { maxScale: 3 },
-  'process-payment': { maxScale: 4, pool: 4, ...withDapr },
-  'refund-payment': withDapr,
-  'product/on-payment-completed': withDapr,
-  'basket/on-payment-completed': withDapr,
-  'payment/on-stock-rejected': withDapr,
+  'process-payment': { maxScale: 4, pool: 4 },
 };
 
 /**
@@ -82,5 +79,9 @@ export const postgres = {
   otherClients: 10,
 };
 
-/** The profile of a Service. */
-export const profileOf = (name: FunctionName | 'gateway'): Profile => ({ ...defaultProfile, ...profiles[name] });
+/** The profile of a Service: the defaults, a sidecar's grace where events are used, then its own row. */
+export const profileOf = (name: FunctionName | 'gateway'): Profile => ({
+  ...defaultProfile,
+  ...(name !== 'gateway' && registry[name].needs.includes('events') ? withDapr : {}),
+  ...profiles[name],
+});
