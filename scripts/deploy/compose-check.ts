@@ -1,28 +1,15 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { toolsDir } from '../k8s/tools-dir.ts';
 
-const source = new URL('compose-check', import.meta.url).pathname;
-
 /**
  * compose-check (scripts/deploy/compose-check: the Compose specification's loader, pinned by its
- * go.sum), built with Go once per version of its sources into the tools cache; its path, or why
- * it cannot be built.
+ * go.sum), as `npm run tools:install` builds it; its path, or how to build it.
  */
 export function composeCheckBuilt(): { ok: true; path: string } | { ok: false; message: string } {
-  const id = createHash('sha256').update(['go.mod', 'go.sum', 'main.go'].map((f) => readFileSync(join(source, f), 'utf8')).join('\0')).digest('hex').slice(0, 12);
-  const dir = join(toolsDir(), '..', `compose-check-${id}`);
-  const path = join(dir, 'compose-check');
-  if (existsSync(path)) return { ok: true, path };
-  mkdirSync(dir, { recursive: true });
-  const build = spawnSync('go', ['build', '-trimpath', '-o', `${path}.partial`, '.'], {
-    cwd: source, encoding: 'utf8', env: { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local' },
-  });
-  if (build.error || build.status !== 0) return { ok: false, message: `compose-check could not be built with Go (is Go installed?): ${build.error?.message ?? build.stderr}` };
-  renameSync(`${path}.partial`, path);
-  return { ok: true, path };
+  const path = join(toolsDir(), 'compose-check');
+  return existsSync(path) ? { ok: true, path } : { ok: false, message: `compose-check is not built at ${path}: build it with "npm run tools:install"` };
 }
 
 /** A Compose file as the Compose specification's loader sees it: the loaded project, or the loader's errors. */

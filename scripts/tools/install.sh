@@ -28,18 +28,24 @@ for entry in "${tools[@]}"; do
   mkdir -p "$CACHE_DIR/tools/bin"
   ln -sf "$bin/$name" "$CACHE_DIR/tools/bin/$name"
 done
-# Knative's own validation (scripts/k8s/knative-check: knative.dev/serving's API code, pinned
-# in its go.mod and go.sum), built once per version of its sources.
-check_src="$(cd "$(dirname "$0")/../k8s/knative-check" && pwd)"
-check_id=$(cat "$check_src/go.mod" "$check_src/go.sum" "$check_src/main.go" | sha256sum | cut -c1-12)
-check_bin="$CACHE_DIR/tools/knative-check-$check_id"
-if [ ! -x "$check_bin/knative-check" ]; then
-  log "building knative-check ($check_id)"
-  mkdir -p "$check_bin"
-  (cd "$check_src" && CGO_ENABLED=0 GOTOOLCHAIN=local go build -trimpath -o "$check_bin/knative-check.partial" .) >&2 \
-    || { log "error: could not build knative-check"; exit 1; }
-  mv "$check_bin/knative-check.partial" "$check_bin/knative-check"
-fi
-ln -sf "$check_bin/knative-check" "$CACHE_DIR/tools/bin/knative-check"
+# The project's own small Go checkers, each pinned by its go.mod and go.sum and built once per
+# version of its sources: knative-check (Knative Serving's own validation, scripts/k8s/) and
+# compose-check (the Compose specification's loader, scripts/deploy/).
+build_check() {
+  local src name id bin
+  src="$(cd "$(dirname "$0")/../$1" && pwd)"; name=$(basename "$src")
+  id=$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -c1-12)
+  bin="$CACHE_DIR/tools/$name-$id"
+  if [ ! -x "$bin/$name" ]; then
+    log "building $name ($id)"
+    mkdir -p "$bin"
+    (cd "$src" && CGO_ENABLED=0 GOTOOLCHAIN=local go build -trimpath -o "$bin/$name.partial" .) >&2 \
+      || { log "error: could not build $name"; exit 1; }
+    mv "$bin/$name.partial" "$bin/$name"
+  fi
+  ln -sf "$bin/$name" "$CACHE_DIR/tools/bin/$name"
+}
+build_check k8s/knative-check
+build_check deploy/compose-check
 
 echo "$CACHE_DIR/tools/bin"
