@@ -5,17 +5,12 @@ import { expect, it } from 'vitest';
 import { hostilePaymentCompleted } from '../functions/events/hostile-events.ts';
 import { paymentCompleted } from '../functions/events/test-events.ts';
 import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
-import type { SidecarPorts } from '../scripts/dapr/daprd.ts';
 import type { EventSigner } from '../platform/events/signature.ts';
-import type { SidecarTokens } from '../scripts/dapr/tokens.ts';
+import type { DaprShop } from './dapr-shop.ts';
 import { asUser, call } from './test-gateway.ts';
 
-/** What the trust tests reach of a shop where every function has its own daprd. */
-export interface DaprShop {
-  url: string;
-  appPort(name: FunctionName): number;
-  sidecar(name: FunctionName): SidecarPorts;
-  tokens(name: FunctionName): SidecarTokens;
+/** What the trust tests reach of a shop run as `task dapr:up` runs it, and of its Kafka. */
+export interface TrustTarget extends Omit<DaprShop, 'stop'> {
   /** The Kafka brokers and topic prefix of the run. */
   brokers: string[];
   prefix: string;
@@ -34,7 +29,7 @@ const products = ['yoga-mat', 'notebook', 'desk-lamp'];
  * Tests that nobody but a function's own sidecar can write its events, and that what a sidecar
  * delivers with a valid token cannot take stock unless it is a real paid order.
  */
-export function daprTrustTests(shop: () => DaprShop): void {
+export function daprTrustTests(shop: () => TrustTarget): void {
   const stockOf = async (id: string) => (await call(`${shop().url}/api/v1/products/${id}`)).body.stock as number;
   const stocks = async () => Object.fromEntries(await Promise.all(products.map(async (p) => [p, await stockOf(p)] as const)));
   // A connection per request: a server may close one after refusing a body it did not read.

@@ -34,8 +34,7 @@ const openSchema = (): Promise<Sql> => openPostgres({ url: env.DATABASE_URL!, sc
 shopFlow('every function with its own daprd sidecar; events through Dapr pub/sub and Kafka input bindings (task dapr:up)', startWithDapr, ready, (gw) => {
   if (tracing) checkoutTrace(gw, infraUrls.zipkin, { gateway: 'gateway', payment: 'process-payment', handlers: ['product-on-payment-completed', 'basket-on-payment-completed'] });
   daprTrustTests(() => ({
-    url: gw.url, signer: testInfraSigner, brokers: [env.KAFKA_BROKERS!], prefix: env.KAFKA_PREFIX!, drained: bothDrained,
-    appPort: (name) => shop!.appPort(name), sidecar: (name) => shop!.sidecar(name), tokens: (name) => shop!.tokens(name),
+    ...shop!, url: gw.url, signer: testInfraSigner, brokers: [env.KAFKA_BROKERS!], prefix: env.KAFKA_PREFIX!, drained: bothDrained,
   }));
   const api = (path: string) => `${gw.url}/api/v1${path}`;
   const card = { number: '4242424242424242', holder: 'Dee Dapr', expiry: '12/30', cvv: '123' };

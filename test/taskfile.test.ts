@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { routes, type FunctionName } from '../functions/routes.ts';
 import { GATEWAY_ADMIN, startEmbedded, useShop } from '../gateway/test-gateway.ts';
 import { toolsDir } from '../scripts/k8s/validate.ts';
+import { waitHealthy } from '../scripts/topology.ts';
 import { freePorts, requireTool } from './infra.ts';
 import { copyPgliteTemplate } from './pglite-template.ts';
 
@@ -42,14 +43,10 @@ async function serveAlone(name: FunctionName): Promise<Alone> {
     await rm(dir, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (!(await fetch(`${url}/health`).then((r) => r.ok, () => false))) {
-    if (Date.now() > deadline || fn.exitCode !== null) {
-      await stop().catch(() => undefined);
-      throw new Error(`task fn -- ${name} did not become healthy`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitHealthy(`${url}/health`, fn, `task fn -- ${name}`, 60_000).catch(async (e) => {
+    await stop().catch(() => undefined);
+    throw e;
+  });
   return { url, stop };
 }
 
