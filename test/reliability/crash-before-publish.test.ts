@@ -36,7 +36,7 @@ describe.runIf(ready)('a payment function killed between commit and publish (Pos
       const stock = await stockOf(shop.url, product);
       const orders = (20 - stock) / 2;
       return {
-        sent: counter.total(), delivered: counter.distinct(), duplicates: counter.total() - counter.distinct(),
+        ...counter.figures(),
         doubled: Math.max(0, orders - paid.length), lost: Math.max(0, paid.length - orders),
         note: `${paid.length} payments committed, `
           + (killedWith < 0 ? 'process-payment not killed' : `process-payment SIGKILLed with ${killedWith} events unpublished; ${await pending()} left unpublished after a new replica ran`)

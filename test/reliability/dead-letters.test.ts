@@ -30,7 +30,7 @@ describe.runIf(ready)('poison messages go to the dead-letter topic and can be re
       const [refunds] = await shop.db.query<{ n: number }>("select count(*)::int as n from outbox where topic = 'payment-refunded'");
       const [applied] = await shop.db.query<{ n: number }>("select count(*)::int as n from processed_events where consumer = 'payment/on-stock-rejected'");
       return {
-        sent: counter.total(), delivered: counter.distinct(), duplicates: counter.total() - counter.distinct(),
+        ...counter.figures(),
         doubled: Math.max(0, refunds!.n - refunded), lost: refundable.length - refunded,
         note: `${letters.length} dead letters (${letters.map((l) => `${l.event_id || 'unreadable'}: ${l.attempts} attempt(s)`).join(', ')}); `
           + `${applied!.n} events applied by payment/on-stock-rejected, ${refunded} of ${refundable.length} payments refunded, `

@@ -25,7 +25,7 @@ describe.runIf(ready)('the same event delivered three times (PostgreSQL, Redis, 
       const left = await Promise.all(users.map((user) => unitsInBasket(shop.url, user, product)));
       const orders = (10 - stock) / 2;
       return {
-        sent: counter.total(), delivered: counter.distinct(), duplicates: counter.total() - counter.distinct(),
+        ...counter.figures(),
         doubled: Math.max(0, orders - users.length) + left.filter((n) => n < 1).length,
         lost: Math.max(0, users.length - orders) + left.filter((n) => n > 1).length,
         note: `${users.length} payments, ${resent} copies of their events published again by the test: stock 10 → ${stock} (2 per order), `

@@ -79,12 +79,20 @@ export async function unitsInBasket(url: string, user: string, productId: string
   return items.find((i) => i.product_id === productId)?.quantity ?? 0;
 }
 
+/** A counting consumer group's view of a topic. */
+export interface MessageCounter {
+  total(): number;
+  distinct(): number;
+  figures(): { sent: number; delivered: number; duplicates: number };
+  stop(): Promise<void>;
+}
+
 /**
  * Counts the messages of a Kafka topic from its start, in a group of its own: how many arrived
  * and how many distinct event ids, to tell redeliveries from events (a message that is no JSON
  * event counts as its own).
  */
-export async function countMessages(brokers: string[], topic: string): Promise<{ total: () => number; distinct: () => number; stop: () => Promise<void> }> {
+export async function countMessages(brokers: string[], topic: string): Promise<MessageCounter> {
   const kafka = new Kafka({ clientId: 'reliability-counter', brokers, logLevel: logLevel.NOTHING });
   const consumer: Consumer = kafka.consumer({ groupId: `counter-${topic}-${Date.now()}`, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   const ids: string[] = [];
@@ -98,7 +106,11 @@ export async function countMessages(brokers: string[], topic: string): Promise<{
     }
   };
   await consumer.run({ eachMessage: async ({ message, partition }) => void ids.push(idOf(message.value?.toString() ?? '', `unreadable@${partition}:${message.offset}`)) });
-  return { total: () => ids.length, distinct: () => new Set(ids).size, stop: () => consumer.disconnect() };
+  const total = () => ids.length;
+  const distinct = () => new Set(ids).size;
+  /** What the counting group saw, as a record's figures: every message, the distinct events, the redeliveries. */
+  const figures = () => ({ sent: total(), delivered: distinct(), duplicates: total() - distinct() });
+  return { total, distinct, figures, stop: () => consumer.disconnect() };
 }
 
 /**

@@ -23,7 +23,7 @@ describe.runIf(ready)('concurrent retries of one payment (PostgreSQL, Redis, Kaf
       const orders = (10 - stock) / 3;
       const status = (s: number, code?: string) => answers.filter((a) => a.status === s && (!code || a.body?.error?.code === code)).length;
       return {
-        sent: counter.total(), delivered: counter.distinct(), duplicates: counter.total() - counter.distinct(),
+        ...counter.figures(),
         doubled: Math.max(0, payments - 1) + Math.max(0, orders - 1), lost: Math.max(0, 1 - payments) + Math.max(0, 1 - orders),
         note: `${answers.length} requests with one key (${rushed} at once): ${status(201)} answered 201, ${status(409, 'payment_in_progress')} 409 payment_in_progress, `
           + `${status(422, 'idempotency_key_reused')} 422 for another body; ${payments} payment, ${events} event in the outbox, stock 10 → ${stock}`,

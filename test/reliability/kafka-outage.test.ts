@@ -36,7 +36,7 @@ describe.runIf(ready)('Kafka stopped for 10 s during a stream of checkouts (Post
       const left = await Promise.all(paid.map((u) => unitsInBasket(shop.url, u, product)));
       const orders = (1000 - stock) / 2;
       return {
-        sent: counter.total(), delivered: counter.distinct(), duplicates: counter.total() - counter.distinct(),
+        ...counter.figures(),
         doubled: Math.max(0, orders - paid.length) + left.filter((n) => n < 1).length,
         lost: Math.max(0, paid.length - orders) + left.filter((n) => n > 1).length,
         note: `${paid.length} checkouts answered 201, ${duringOutage} of them while Kafka was stopped or starting again (${Math.round((down.to - down.from) / 1000)} s down incl. restart); stock 1000 → ${stock}`,

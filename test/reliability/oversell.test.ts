@@ -41,7 +41,7 @@ describe.runIf(ready)('200 concurrent checkouts of a product with stock 10 (Post
       const taken = START - stock;
       const accepted = answers.filter((a) => a.status === 201).length;
       return {
-        sent: completed.total(), delivered: completed.distinct(), duplicates: completed.total() - completed.distinct(),
+        ...completed.figures(),
         // Stock taken beyond the units kept, orders beyond the stock, refunds beyond the refunded payments: doubled.
         doubled: Math.max(0, taken - t.units) + Math.max(0, t.kept - START) + Math.max(0, (await refundEvents()) - t.refunded),
         // Kept units never taken from stock, payments neither kept nor refunded, buyers charged without an order: lost.
