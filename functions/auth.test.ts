@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { signToken } from '../platform/auth.ts';
 import { TEST_CARDS } from './payment/provider.ts';
-import { ADMIN, testApp } from './test-app.ts';
-import { aProduct, testDeps } from './test-deps.ts';
+import { ADMIN, testApp } from '../test/support/function-app.ts';
+import { aProduct, testDeps } from '../test/support/function-deps.ts';
 
 const SECRET = 'auth-test-secret-0123456789-abcdefghijklmnop';
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

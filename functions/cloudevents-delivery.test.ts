@@ -1,10 +1,10 @@
 import { CloudEvent, HTTP } from 'cloudevents';
 import { describe, expect, it } from 'vitest';
 import type { CloudEvent as ShopEvent } from '../platform/define.ts';
-import { paymentCompleted, stockRejected } from './events/test-events.ts';
-import { card, checkoutApp } from './payment/test-checkout.ts';
-import { SIDECAR_TOKEN, testApp, testSigner } from './test-app.ts';
-import { aProduct, testDeps } from './test-deps.ts';
+import { paymentCompleted, stockRejected } from '../test/support/test-events.ts';
+import { card, checkoutApp } from '../test/support/test-checkout.ts';
+import { SIDECAR_TOKEN, testApp, testSigner } from '../test/support/function-app.ts';
+import { aProduct, testDeps } from '../test/support/function-deps.ts';
 
 type Mode = 'binary' | 'structured';
 

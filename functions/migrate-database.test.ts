@@ -6,11 +6,11 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../platform/config.ts';
 import { openPostgres } from '../platform/sql/postgres.ts';
-import { infraUrls, requireInfra, uniqueName } from '../test/infra.ts';
-import { copyPgliteTemplate } from '../test/pglite-template.ts';
+import { infraUrls, requireInfra, uniqueName } from '../test/support/infra.ts';
+import { copyPgliteTemplate } from '../test/support/pglite-template.ts';
 import { migrateDatabase } from './migrate-database.ts';
 import { openDatabase, type Database } from './open-database.ts';
-import { testLog } from './test-deps.ts';
+import { testLog } from '../test/support/test-log.ts';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;

@@ -1,16 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dropSchema } from '../gateway/test-gateway.ts';
+import { dropSchema } from '../test/support/running-shop.ts';
 import { loadConfig } from '../platform/config.ts';
-import { createHttpApp } from '../platform/http/app.ts';
-import { freePort, infraUrls, requireInfra, uniqueName } from '../test/infra.ts';
-import { startRedis } from '../test/private-redis.ts';
-import { stopProcess } from '../test/processes.ts';
-import { buildRuntime, type Runtime } from './build-deps.ts';
+import { createHttpApp } from '../platform/http/create-http-app.ts';
+import { freePort, infraUrls, requireInfra, uniqueName } from '../test/support/infra.ts';
+import { startRedis } from '../test/support/private-redis.ts';
+import { stopProcess } from '../test/support/processes.ts';
+import { buildRuntime, type Runtime } from './build-runtime.ts';
 import { readinessChecks } from './readiness.ts';
 import { registry } from './registry.ts';
 import type { FunctionName } from './routes.ts';
-import { testLog } from './test-deps.ts';
+import { testLog } from '../test/support/test-log.ts';
 
 describe.runIf(await requireInfra('postgres'))('readiness of a function served alone (PostgreSQL, a Redis of its own)', () => {
   let redis: ChildProcess | undefined;

@@ -1,5 +1,5 @@
 import type { Check } from '../platform/health.ts';
-import type { Runtime } from './build-deps.ts';
+import type { Runtime } from './build-runtime.ts';
 import type { Definition } from './definitions.ts';
 
 /** The readiness checks of a function served alone: those of the dependencies it needs, no others. */

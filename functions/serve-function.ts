@@ -1,9 +1,9 @@
-import { mountFunctions } from './app.ts';
-import { buildRuntime } from './build-deps.ts';
+import { mountFunctions } from './mount-functions.ts';
+import { buildRuntime } from './build-runtime.ts';
 import type { Definition } from './definitions.ts';
 import { warnIfAuthOff } from '../platform/auth.ts';
 import { loadConfig } from '../platform/config.ts';
-import { createHttpApp } from '../platform/http/app.ts';
+import { createHttpApp } from '../platform/http/create-http-app.ts';
 import { serve } from '../platform/http/serve.ts';
 import { createLog } from '../platform/log.ts';
 import { onShutdown } from '../platform/shutdown.ts';

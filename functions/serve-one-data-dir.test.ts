@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitHealthy } from '../scripts/topology.ts';
-import { useServers } from '../test/node-process.ts';
-import { copyPgliteTemplate } from '../test/pglite-template.ts';
+import { useServers } from '../test/support/node-process.ts';
+import { copyPgliteTemplate } from '../test/support/pglite-template.ts';
 
 describe('npm run fn (functions/serve-one.ts) on a data folder', () => {
   const servers = useServers();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyPgliteTemplate } from '../test/pglite-template.ts';
+import { copyPgliteTemplate } from '../test/support/pglite-template.ts';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
@@ -28,7 +28,7 @@ async function startAlone(name: string, dataDir: string): Promise<{ url: string;
 
 /** Runs `invoke.ts`; resolves with its output and exit code, whatever the code. */
 const invoke = (name: string, json: string, url: string): Promise<{ stdout: string; code: number }> =>
-  run(tsx, ['functions/invoke.ts', name, json, url], { cwd: root }).then(
+  run(tsx, ['functions/invoke-cli.ts', name, json, url], { cwd: root }).then(
     ({ stdout }) => ({ stdout, code: 0 }),
     (e: { stdout: string; code: number }) => ({ stdout: e.stdout, code: e.code }),
   );

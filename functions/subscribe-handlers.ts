@@ -2,7 +2,7 @@ import type { EventHandlerDef } from '../platform/define.ts';
 import { withDeadLetters } from '../platform/events/dead-letter.ts';
 import { createDelivery } from '../platform/events/subscribe.ts';
 import type { Log } from '../platform/log.ts';
-import type { Runtime } from './build-deps.ts';
+import type { Runtime } from './build-runtime.ts';
 import { definitionsIn, type Definitions } from './definitions.ts';
 import type { Deps } from './deps.ts';
 import { decodeEvent } from './events/decode.ts';

@@ -1,16 +1,16 @@
 import { expect, it } from 'vitest';
 import { openPostgres } from '../platform/sql/postgres.ts';
 import type { Sql } from '../platform/sql/sql.ts';
-import { startDaprShop, type DaprShop } from './dapr-shop.ts';
-import { daprTrustTests } from './dapr-trust.ts';
-import { infraUrls, requireDaprd, requireInfra } from '../test/infra.ts';
+import { startDaprShop, type DaprShop } from '../test/support/dapr-shop.ts';
+import { daprTrustTests } from '../test/support/dapr-trust-tests.ts';
+import { infraUrls, requireDaprd, requireInfra } from '../test/support/infra.ts';
 import { serviceName } from '../functions/routes.ts';
-import { waitDrained } from '../test/kafka-drained.ts';
+import { waitDrained } from '../test/support/kafka-drained.ts';
 import type { CloudEvent } from '../platform/define.ts';
-import { realInfraEnv, testInfraSigner } from '../test/real-infra-env.ts';
-import { shopFlow } from './shop-flow.ts';
-import { checkoutTrace } from './trace-check.ts';
-import { asUser, call, eventually } from './test-gateway.ts';
+import { realInfraEnv, testInfraSigner } from '../test/support/real-infra-env.ts';
+import { shopFlow } from '../test/support/shop-flow.ts';
+import { checkoutTrace } from '../test/support/checkout-trace.ts';
+import { asUser, call, eventually } from '../test/support/running-shop.ts';
 
 const infra = await realInfraEnv();
 const ready = infra.ready && requireDaprd();

@@ -1,4 +1,4 @@
-import { shopFlow } from './shop-flow.ts';
-import { startEmbedded } from './test-gateway.ts';
+import { shopFlow } from '../test/support/shop-flow.ts';
+import { startEmbedded } from '../test/support/running-shop.ts';
 
 shopFlow('embedded default (PGlite, in-memory baskets, in-process events)', () => startEmbedded());

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { paymentCompleted, stockRejected } from '../functions/events/test-events.ts';
+import { paymentCompleted, stockRejected } from '../test/support/test-events.ts';
 import { eventPaths, routes, type FunctionName } from '../functions/routes.ts';
-import { testLog } from '../functions/test-deps.ts';
+import { testLog } from '../test/support/test-log.ts';
 import { loadConfig } from '../platform/config.ts';
-import { createGateway } from './app.ts';
-import { asUser, call, useEmbeddedGateway } from './test-gateway.ts';
+import { createGateway } from './create-gateway.ts';
+import { asUser, call, useEmbeddedGateway } from '../test/support/running-shop.ts';
 
 const eventRoutes = [...eventPaths(Object.keys(routes) as FunctionName[])];
 

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { buildRuntime, type Runtime } from '../functions/build-deps.ts';
+import { buildRuntime, type Runtime } from '../functions/build-runtime.ts';
 import { routes, type FunctionName, type RequestRoute } from '../functions/routes.ts';
-import { testLog } from '../functions/test-deps.ts';
+import { testLog } from '../test/support/test-log.ts';
 import { loadConfig } from '../platform/config.ts';
 import { outcomeOf } from '../test/reliability/figures.ts';
 import { saveRecord, type Outcome } from '../test/reliability/record-store.ts';
-import { copyPgliteTemplate } from '../test/pglite-template.ts';
-import { realInfraEnv } from '../test/real-infra-env.ts';
-import { createGateway, type Gateway } from './app.ts';
-import { dropSchema, GATEWAY_ADMIN } from './test-gateway.ts';
+import { copyPgliteTemplate } from '../test/support/pglite-template.ts';
+import { realInfraEnv } from '../test/support/real-infra-env.ts';
+import { createGateway, type Gateway } from './create-gateway.ts';
+import { dropSchema, GATEWAY_ADMIN } from '../test/support/running-shop.ts';
 
 /** A valid input of every request function, as REST JSON (path parameters included). */
 const valid: Record<string, Record<string, unknown>> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../platform/config.ts';
-import { asUser, call, useEmbeddedGateway } from './test-gateway.ts';
+import { asUser, call, useEmbeddedGateway } from '../test/support/running-shop.ts';
 
 describe('gateway HTTP rules', () => {
   const gw = useEmbeddedGateway({ BODY_LIMIT_BYTES: '1024' });

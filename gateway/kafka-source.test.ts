@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
-import { requireDaprd } from '../test/infra.ts';
-import { emulateKafkaSources } from '../test/kafka-source-emulator.ts';
-import { realInfraEnv } from '../test/real-infra-env.ts';
-import { startDaprShop, type DaprShop } from './dapr-shop.ts';
-import { asUser, call, eventually, GATEWAY_ADMIN } from './test-gateway.ts';
+import { requireDaprd } from '../test/support/infra.ts';
+import { emulateKafkaSources } from '../test/support/kafka-source-emulator.ts';
+import { realInfraEnv } from '../test/support/real-infra-env.ts';
+import { startDaprShop, type DaprShop } from '../test/support/dapr-shop.ts';
+import { asUser, call, eventually, GATEWAY_ADMIN } from '../test/support/running-shop.ts';
 
 const infra = await realInfraEnv();
 const ready = infra.ready && requireDaprd();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitHealthy } from '../scripts/topology.ts';
-import { useServers } from '../test/node-process.ts';
+import { useServers } from '../test/support/node-process.ts';
 
 describe('npm start (gateway/main.ts) on a data folder', () => {
   const servers = useServers();

@@ -1,7 +1,7 @@
-import { createGateway } from './app.ts';
+import { createGateway } from './create-gateway.ts';
 import { registry } from '../functions/registry.ts';
 import { subscribeHandlers } from '../functions/subscribe-handlers.ts';
-import { buildRuntime } from '../functions/build-deps.ts';
+import { buildRuntime } from '../functions/build-runtime.ts';
 import { warnIfAuthOff } from '../platform/auth.ts';
 import { loadConfig } from '../platform/config.ts';
 import { serve } from '../platform/http/serve.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asUser, call, eventually, GATEWAY_ADMIN, useEmbeddedGateway } from './test-gateway.ts';
+import { asUser, call, eventually, GATEWAY_ADMIN, useEmbeddedGateway } from '../test/support/running-shop.ts';
 
 /** The value of a Prometheus series in a scrape, or undefined when it is not there. */
 function series(scrape: string, name: string): number | undefined {

@@ -2,16 +2,17 @@ import { createClient } from '@connectrpc/connect';
 import { createGrpcWebTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProductService } from '../gen/shop/product/v1/product_pb.ts';
-import { mountFunctions } from '../functions/app.ts';
+import { mountFunctions } from '../functions/mount-functions.ts';
 import { definitionsOf } from '../functions/registry.ts';
 import { routes, type FunctionName } from '../functions/routes.ts';
-import { aProduct, recordingDeadLetters, testDeps, testLog } from '../functions/test-deps.ts';
+import { aProduct, testDeps } from '../test/support/function-deps.ts';
+import { recordingDeadLetters, testLog } from '../test/support/test-log.ts';
 import { loadConfig } from '../platform/config.ts';
-import { createHttpApp } from '../platform/http/app.ts';
+import { createHttpApp } from '../platform/http/create-http-app.ts';
 import { serve, type Server } from '../platform/http/serve.ts';
-import { createGateway } from './app.ts';
+import { createGateway } from './create-gateway.ts';
 import { envSuffix } from './function-urls.ts';
-import { call } from './test-gateway.ts';
+import { call } from '../test/support/running-shop.ts';
 
 describe('gateway forwarding to functions served alone', () => {
   const servers: Server[] = [];

@@ -3,7 +3,7 @@ import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } f
 import { describe, expect, it } from 'vitest';
 import { BasketService } from '../gen/shop/basket/v1/basket_pb.ts';
 import { ProductService } from '../gen/shop/product/v1/product_pb.ts';
-import { call, GATEWAY_ADMIN, useEmbeddedGateway } from './test-gateway.ts';
+import { call, GATEWAY_ADMIN, useEmbeddedGateway } from '../test/support/running-shop.ts';
 
 describe('Connect-RPC on the gateway port', () => {
   const gw = useEmbeddedGateway();

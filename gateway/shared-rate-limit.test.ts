@@ -1,14 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testLog } from '../functions/test-deps.ts';
+import { testLog } from '../test/support/test-log.ts';
 import { loadConfig } from '../platform/config.ts';
 import { LIMITER_TIMEOUT_MS, openLimiterRedis } from '../platform/http/limiter-redis.ts';
 import { serve, type Server } from '../platform/http/serve.ts';
-import { freePort, infraUrls, requireInfra, uniqueName } from '../test/infra.ts';
-import { startRedis } from '../test/private-redis.ts';
-import { stopProcess } from '../test/processes.ts';
-import { createGateway } from './app.ts';
+import { freePort, infraUrls, requireInfra, uniqueName } from '../test/support/infra.ts';
+import { startRedis } from '../test/support/private-redis.ts';
+import { stopProcess } from '../test/support/processes.ts';
+import { createGateway } from './create-gateway.ts';
 
 type App = ReturnType<typeof createGateway>['app'];
 

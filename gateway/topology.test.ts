@@ -1,10 +1,10 @@
 import { routes, type FunctionName } from '../functions/routes.ts';
 import { startTopology } from '../scripts/topology.ts';
-import { freePorts, infraUrls, requireInfra } from '../test/infra.ts';
-import { realInfraEnv } from '../test/real-infra-env.ts';
-import { shopFlow } from './shop-flow.ts';
-import { checkoutTrace } from './trace-check.ts';
-import { dropSchema, GATEWAY_ADMIN } from './test-gateway.ts';
+import { freePorts, infraUrls, requireInfra } from '../test/support/infra.ts';
+import { realInfraEnv } from '../test/support/real-infra-env.ts';
+import { shopFlow } from '../test/support/shop-flow.ts';
+import { checkoutTrace } from '../test/support/checkout-trace.ts';
+import { dropSchema, GATEWAY_ADMIN } from '../test/support/running-shop.ts';
 
 const { ready, env } = await realInfraEnv();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { testLog } from '../functions/test-deps.ts';
-import { createHttpApp } from './http/app.ts';
+import { testLog } from '../test/support/test-log.ts';
+import { createHttpApp } from './http/create-http-app.ts';
 
 const app = (checks: Record<string, () => Promise<void>>) => createHttpApp({ log: testLog, bodyLimitBytes: 1024, info: { function: 'f' }, checks });
 const get = async (a: ReturnType<typeof app>, path: string) => {

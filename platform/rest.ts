@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { FunctionDef, RestRequest } from './define.ts';
 import { ShopError } from './errors.ts';
 import type { RequestVars } from './http/request-context.ts';
-import type { Invoker } from './invoke.ts';
+import type { Invoker } from './invoker.ts';
 
 /** The route a function is served on over REST. */
 export interface RestRoute {

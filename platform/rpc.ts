@@ -2,7 +2,7 @@ import { fromJson, toJson, type DescMethodUnary } from '@bufbuild/protobuf';
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
 import { randomUUID } from 'node:crypto';
 import { errorTable, toShopError } from './errors.ts';
-import type { Invoker } from './invoke.ts';
+import type { Invoker } from './invoker.ts';
 import type { Log } from './log.ts';
 
 /** Turns a thrown error into a ConnectError with the matching code; the cause stays for logs. */

@@ -1,4 +1,4 @@
-import { readDeadLetters, replayDeadLetters } from '../functions/events/dead-letter-topic.ts';
+import { readDeadLetters, replayDeadLetters } from '../functions/events/dead-letter-queue.ts';
 import { loadConfig } from '../platform/config.ts';
 
 const usage = `usage: npm run dlq -- list [--json]

@@ -9,8 +9,8 @@ import { registry as defs } from '../functions/registry.ts';
 import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
 import { build, bundleBytes, type Built } from '../scripts/build.ts';
 import { checkFunctionBundles } from '../scripts/build/check-bundles.ts';
-import { freePorts } from './infra.ts';
-import { copyPgliteTemplate } from './pglite-template.ts';
+import { freePorts } from './support/infra.ts';
+import { copyPgliteTemplate } from './support/pglite-template.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const tsx = join(root, 'node_modules/.bin/tsx');

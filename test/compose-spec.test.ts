@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { appTokenVariable, daprdImage, sidecarService } from '../scripts/deploy/compose-file.ts';
 import { composeCheckBuilt, loadCompose } from '../scripts/deploy/compose-check.ts';
 import { functionProcesses } from '../scripts/deploy/processes.ts';
-import { requireTool } from './infra.ts';
+import { requireTool } from './support/infra.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const built = composeCheckBuilt();

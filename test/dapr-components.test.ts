@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderComponents } from '../scripts/dapr/components.ts';
 import { daprdPath, sidecarArgs } from '../scripts/dapr/daprd.ts';
-import { freePorts, infraUrls, requireDaprd, requireInfra } from './infra.ts';
+import { freePorts, infraUrls, requireDaprd, requireInfra } from './support/infra.ts';
 
 const ready = (await requireInfra('kafka')) && requireDaprd();
 const root = new URL('..', import.meta.url).pathname;

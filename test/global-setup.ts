@@ -1,4 +1,4 @@
-import { ensurePgliteTemplate } from './pglite-template.ts';
+import { ensurePgliteTemplate } from './support/pglite-template.ts';
 import { clearRecorded } from './reliability/record-store.ts';
 
 /** Runs once before all test files: reliability figures of earlier runs are cleared. */

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { knativeCheck } from '../scripts/k8s/knative-check.ts';
 import { overlays, render, toolsInstalled, validate, validateAll } from '../scripts/k8s/validate.ts';
-import { requireTool } from './infra.ts';
+import { requireTool } from './support/infra.ts';
 import { withSourceTokens } from '../scripts/k8s/source-tokens.ts';
-import { expectSourcesFeedHandlers } from './kafkasource-rules.ts';
-import { expectServicesFollowRoutes } from './knative-rules.ts';
+import { expectSourcesFeedHandlers } from './support/kafkasource-rules.ts';
+import { expectServicesFollowRoutes } from './support/knative-rules.ts';
 
 const ready = requireTool('kustomize, kubeconform and knative-check', toolsInstalled());
 

@@ -5,7 +5,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { topics } from '../functions/events/topics.ts';
 import { registry } from '../functions/registry.ts';
 import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
-import { expectServicesFollowRoutes } from './knative-rules.ts';
+import { expectServicesFollowRoutes } from './support/knative-rules.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 

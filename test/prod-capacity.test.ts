@@ -7,7 +7,7 @@ import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
 import { postgres } from '../scripts/deploy/profiles.ts';
 import { APP_DONE_SECONDS, APP_REQUEST_SECONDS, daprShutdown, graceNeeded, QUEUE_PROXY_DRAIN_SECONDS } from '../scripts/deploy/shutdown-timing.ts';
 import { render, toolsInstalled } from '../scripts/k8s/validate.ts';
-import { requireTool } from './infra.ts';
+import { requireTool } from './support/infra.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const ready = requireTool('kustomize', toolsInstalled());

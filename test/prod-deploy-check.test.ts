@@ -6,9 +6,9 @@ import { routes } from '../functions/routes.ts';
 import { deployCheck } from '../scripts/k8s/deploy-check.ts';
 import { deployProblems, registryOf } from '../scripts/k8s/deploy-rules.ts';
 import { render, toolsInstalled } from '../scripts/k8s/validate.ts';
-import { requireTool } from './infra.ts';
+import { requireTool } from './support/infra.ts';
 import { KAFKA_IMAGE } from '../scripts/deploy/topics-job.ts';
-import { renderProdWith, testSettings } from './prod-settings.ts';
+import { renderProdWith, testSettings } from './support/prod-settings.ts';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;

@@ -6,8 +6,8 @@ import { parse, parseAllDocuments } from 'yaml';
 import { routes, serviceName } from '../functions/routes.ts';
 import { clusterComponentsFor, kafkaPrefixOf } from '../scripts/k8s/cluster-components.ts';
 import { render, toolsInstalled } from '../scripts/k8s/validate.ts';
-import { requireTool } from './infra.ts';
-import { renderProdWith } from './prod-settings.ts';
+import { requireTool } from './support/infra.ts';
+import { renderProdWith } from './support/prod-settings.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const ready = requireTool('kustomize', toolsInstalled());

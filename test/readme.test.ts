@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { useEmbeddedGateway } from '../gateway/test-gateway.ts';
+import { useEmbeddedGateway } from './support/running-shop.ts';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { routes, type FunctionName } from '../functions/routes.ts';
-import { GATEWAY_ADMIN, startEmbedded, useShop } from '../gateway/test-gateway.ts';
+import { GATEWAY_ADMIN, startEmbedded, useShop } from './support/running-shop.ts';
 import { toolsDir } from '../scripts/k8s/validate.ts';
 import { waitHealthy } from '../scripts/topology.ts';
-import { freePorts, requireTool } from './infra.ts';
-import { copyPgliteTemplate } from './pglite-template.ts';
+import { freePorts, requireTool } from './support/infra.ts';
+import { copyPgliteTemplate } from './support/pglite-template.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const task = join(toolsDir(), 'task');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BasketService } from '../../gen/shop/basket/v1/basket_pb.ts';
-import { testApp } from '../test-app.ts';
+import { testApp } from '../../test/support/function-app.ts';
 
 describe('clear-basket', () => {
   it('empties the basket and answers 204', async () => {

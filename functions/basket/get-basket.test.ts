@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BasketService } from '../../gen/shop/basket/v1/basket_pb.ts';
-import { aProduct, testDeps } from '../test-deps.ts';
-import { testApp } from '../test-app.ts';
+import { aProduct, testDeps } from '../../test/support/function-deps.ts';
+import { testApp } from '../../test/support/function-app.ts';
 
 describe('get-basket', () => {
   it('answers an empty basket for a user without one', async () => {

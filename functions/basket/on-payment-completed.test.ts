@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { paymentCompleted } from '../events/test-events.ts';
-import { testApp } from '../test-app.ts';
+import { paymentCompleted } from '../../test/support/test-events.ts';
+import { testApp } from '../../test/support/function-app.ts';
 
 describe('basket/on-payment-completed', () => {
   it('takes the paid items out once per event, keeping items added since', async () => {

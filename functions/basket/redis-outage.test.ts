@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { freePort, requireInfra } from '../../test/infra.ts';
-import { startRedis } from '../../test/private-redis.ts';
-import { stopProcess as stop } from '../../test/processes.ts';
+import { freePort, requireInfra } from '../../test/support/infra.ts';
+import { startRedis } from '../../test/support/private-redis.ts';
+import { stopProcess as stop } from '../../test/support/processes.ts';
 import { recordCheck } from '../../test/reliability/figures.ts';
-import { aProduct, testDeps } from '../test-deps.ts';
-import { testApp } from '../test-app.ts';
+import { aProduct, testDeps } from '../../test/support/function-deps.ts';
+import { testApp } from '../../test/support/function-app.ts';
 import { connectRedis, redisBasketStore } from './redis-store.ts';
 
 describe.runIf(await requireInfra('redis'))('baskets while Redis goes down and comes back', () => {

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
-import { requireInfra, infraUrls, uniqueName } from '../../test/infra.ts';
+import { requireInfra, infraUrls, uniqueName } from '../../test/support/infra.ts';
 import { memoryBasketStore } from './memory-store.ts';
 import { connectRedis, redisBasketStore } from './redis-store.ts';
-import { basketStoreContract } from './store.contract.ts';
+import { basketStoreContract } from '../../test/contracts/basket-store.contract.ts';
 
 basketStoreContract('memory', async () => memoryBasketStore());
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createLog } from '../../platform/log.ts';
 import { startTracing } from '../../platform/tracing.ts';
-import { aProduct, testDeps } from '../test-deps.ts';
-import { testApp } from '../test-app.ts';
+import { aProduct, testDeps } from '../../test/support/function-deps.ts';
+import { testApp } from '../../test/support/function-app.ts';
 import { TEST_CARDS } from './provider.ts';
 
 describe('logs of payments', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { card, checkoutApp } from './test-checkout.ts';
+import { card, checkoutApp } from '../../test/support/test-checkout.ts';
 
 describe('get-payment', () => {
   it('returns a payment, 404 when unknown', async () => {

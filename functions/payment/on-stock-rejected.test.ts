@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { stockRejected } from '../events/test-events.ts';
-import { testApp } from '../test-app.ts';
-import { card, checkoutApp } from './test-checkout.ts';
+import { stockRejected } from '../../test/support/test-events.ts';
+import { testApp } from '../../test/support/function-app.ts';
+import { card, checkoutApp } from '../../test/support/test-checkout.ts';
 
 /** A completed payment of alice's basket, and an app serving the saga's refund handler too. */
 async function paid() {

@@ -1,7 +1,7 @@
 import { defineEventHandler } from '../../platform/define.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { Deps } from '../deps.ts';
-import { paymentsByStatus } from '../metrics.ts';
+import { paymentsByStatus } from '../business-metrics.ts';
 import { stockRejectedData } from '../events/schemas.ts';
 import { paymentRefundedEvent } from './events.ts';
 import { refundable } from './refund-rules.ts';

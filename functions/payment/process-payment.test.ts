@@ -2,7 +2,7 @@ import { Code } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
 import { PaymentService } from '../../gen/shop/payment/v1/payment_pb.ts';
 import { TEST_CARDS } from './provider.ts';
-import { card, checkoutApp } from './test-checkout.ts';
+import { card, checkoutApp } from '../../test/support/test-checkout.ts';
 
 describe('process-payment', () => {
   it('charges the basket at current prices, answers 201 and queues payment-completed', async () => {

@@ -6,7 +6,7 @@ import { money } from '../../platform/money.ts';
 import { idSchema } from '../../platform/validation.ts';
 import { priceBasket } from '../basket/price.ts';
 import type { Deps } from '../deps.ts';
-import { paymentsByStatus } from '../metrics.ts';
+import { paymentsByStatus } from '../business-metrics.ts';
 import { brand, expired } from './card.ts';
 import { paymentCompletedEvent } from './events.ts';
 import type { Payment } from './payment.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_CARDS } from './provider.ts';
-import { card, checkoutApp } from './test-checkout.ts';
+import { card, checkoutApp } from '../../test/support/test-checkout.ts';
 
 async function paid() {
   const a = await checkoutApp();

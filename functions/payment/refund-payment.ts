@@ -4,7 +4,7 @@ import { defineFunction } from '../../platform/define.ts';
 import { notFound } from '../../platform/errors.ts';
 import { idSchema, intSchema, MAX_AMOUNT_MINOR, textSchema } from '../../platform/validation.ts';
 import type { Deps } from '../deps.ts';
-import { paymentsByStatus } from '../metrics.ts';
+import { paymentsByStatus } from '../business-metrics.ts';
 import { paymentRefundedEvent } from './events.ts';
 import { statusAfterRefund } from './refund-rules.ts';
 

@@ -1,6 +1,6 @@
-import { onEveryStoreAdapter } from '../../platform/sql/test-sql-adapters.ts';
+import { onEveryStoreAdapter } from '../../test/support/sql-adapters.ts';
 import { memoryPaymentStore } from './memory-store.ts';
 import { sqlPaymentStore } from './sql-store.ts';
-import { paymentStoreContract } from './store.contract.ts';
+import { paymentStoreContract } from '../../test/contracts/payment-store.contract.ts';
 
 await onEveryStoreAdapter(paymentStoreContract, memoryPaymentStore, sqlPaymentStore);

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { infraUrls, requireInfra } from '../../test/infra.ts';
+import { infraUrls, requireInfra } from '../../test/support/infra.ts';
 import type { Listening, Sql } from '../../platform/sql/sql.ts';
-import { usePostgres } from '../../platform/sql/test-postgres.ts';
+import { usePostgres } from '../../test/support/use-postgres.ts';
 import { openPostgres } from '../../platform/sql/postgres.ts';
-import { aProduct } from '../test-deps.ts';
+import { aProduct } from '../../test/support/function-deps.ts';
 import { withCatalogCache } from './catalog-cache.ts';
 import { memoryProductStore } from './memory-store.ts';
 import { sqlProductStore } from './sql-store.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProductService } from '../../gen/shop/product/v1/product_pb.ts';
-import { asAdmin, testApp } from '../test-app.ts';
+import { asAdmin, testApp } from '../../test/support/function-app.ts';
 
 const body = { name: 'Teapot', category: 'kitchen', price: { amount_minor: 3400, currency: 'USD' }, stock: 5 };
 

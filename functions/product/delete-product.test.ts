@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aProduct, testDeps } from '../test-deps.ts';
-import { asAdmin, testApp } from '../test-app.ts';
+import { aProduct, testDeps } from '../../test/support/function-deps.ts';
+import { asAdmin, testApp } from '../../test/support/function-app.ts';
 
 describe('delete-product', () => {
   it('deletes a product and answers 204, then 404', async () => {

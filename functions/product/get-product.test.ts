@@ -1,8 +1,8 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
 import { ProductService } from '../../gen/shop/product/v1/product_pb.ts';
-import { aProduct, testDeps } from '../test-deps.ts';
-import { testApp } from '../test-app.ts';
+import { aProduct, testDeps } from '../../test/support/function-deps.ts';
+import { testApp } from '../../test/support/function-app.ts';
 
 describe('get-product', () => {
   it('returns a product with the documented fields', async () => {

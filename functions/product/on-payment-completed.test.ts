@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { paymentCompleted } from '../events/test-events.ts';
-import { aProduct, testDeps } from '../test-deps.ts';
-import { testApp } from '../test-app.ts';
+import { paymentCompleted } from '../../test/support/test-events.ts';
+import { aProduct, testDeps } from '../../test/support/function-deps.ts';
+import { testApp } from '../../test/support/function-app.ts';
 
 async function app() {
   const deps = testDeps();

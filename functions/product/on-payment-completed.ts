@@ -1,6 +1,6 @@
 import { defineEventHandler } from '../../platform/define.ts';
 import type { Deps } from '../deps.ts';
-import { stockRejections } from '../metrics.ts';
+import { stockRejections } from '../business-metrics.ts';
 import { paymentCompletedData } from '../events/schemas.ts';
 import { requireShopCurrency } from '../events/shop-currency.ts';
 import { stockRejectedEvent } from './events.ts';

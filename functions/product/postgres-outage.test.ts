@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../platform/sql/migrate.ts';
 import { openPostgres } from '../../platform/sql/postgres.ts';
-import { privatePostgres, type PrivatePostgres } from '../../platform/sql/test-private-postgres.ts';
+import { privatePostgres, type PrivatePostgres } from '../../test/support/private-postgres.ts';
 import type { Sql } from '../../platform/sql/sql.ts';
-import { freePort, requireInfra } from '../../test/infra.ts';
-import { aProduct, testDeps } from '../test-deps.ts';
-import { testApp } from '../test-app.ts';
+import { freePort, requireInfra } from '../../test/support/infra.ts';
+import { aProduct, testDeps } from '../../test/support/function-deps.ts';
+import { testApp } from '../../test/support/function-app.ts';
 import { sqlProductStore } from './sql-store.ts';
 
 describe.runIf(await requireInfra('postgres'))('products while PostgreSQL goes down and comes back', () => {

@@ -1,9 +1,9 @@
 import { memoryOutbox } from '../../platform/events/memory-outbox.ts';
 import { sqlOutbox } from '../../platform/events/sql-outbox.ts';
-import { onEveryStoreAdapter } from '../../platform/sql/test-sql-adapters.ts';
+import { onEveryStoreAdapter } from '../../test/support/sql-adapters.ts';
 import { memoryProductStore } from './memory-store.ts';
 import { sqlProductStore } from './sql-store.ts';
-import { productStoreContract } from './store.contract.ts';
+import { productStoreContract } from '../../test/contracts/product-store.contract.ts';
 
 await onEveryStoreAdapter(
   productStoreContract,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { paymentCompleted } from '../../functions/events/test-events.ts';
-import { recordingDeadLetters, testLog } from '../../functions/test-deps.ts';
+import { paymentCompleted } from '../../test/support/test-events.ts';
+import { recordingDeadLetters, testLog } from '../../test/support/test-log.ts';
 import type { CloudEvent } from '../define.ts';
 import { ShopError } from '../errors.ts';
-import { createHttpApp } from '../http/app.ts';
+import { createHttpApp } from '../http/create-http-app.ts';
 import { eventCaller } from '../security/event-caller.ts';
 import { MAX_EVENT_BYTES, mountBinding } from './binding-route.ts';
 import type { DeliveryOutcome } from './subscribe.ts';

@@ -1,6 +1,6 @@
-import { infraUrls, requireInfra, uniqueName } from '../../test/infra.ts';
-import { recordingDeadLetters, testLog } from '../../functions/test-deps.ts';
-import { busContract } from './bus.contract.ts';
+import { infraUrls, requireInfra, uniqueName } from '../../test/support/infra.ts';
+import { recordingDeadLetters, testLog } from '../../test/support/test-log.ts';
+import { busContract } from '../../test/contracts/event-bus.contract.ts';
 import { ensureTopics, kafkaBus } from './kafka-bus.ts';
 import { memoryBus } from './memory-bus.ts';
 

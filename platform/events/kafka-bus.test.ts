@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
-import { recordingDeadLetters, testLog } from '../../functions/test-deps.ts';
-import { infraUrls, requireInfra, uniqueName } from '../../test/infra.ts';
+import { recordingDeadLetters, testLog } from '../../test/support/test-log.ts';
+import { infraUrls, requireInfra, uniqueName } from '../../test/support/infra.ts';
 import { ensureTopics, kafkaBus } from './kafka-bus.ts';
 
 describe('Kafka connections', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testLog } from '../../functions/test-deps.ts';
+import { testLog } from '../../test/support/test-log.ts';
 import type { CloudEvent } from '../define.ts';
 import { memoryBus } from './memory-bus.ts';
 

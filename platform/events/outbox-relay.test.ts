@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { memoryPaymentStore } from '../../functions/payment/memory-store.ts';
-import { testLog } from '../../functions/test-deps.ts';
+import { testLog } from '../../test/support/test-log.ts';
 import type { CloudEvent } from '../define.ts';
 import type { EventBus } from './bus.ts';
+import { memoryOutbox } from './memory-outbox.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
 
 const outboxEvent = (id: string) => ({
@@ -26,8 +26,8 @@ function recordingBus(failFirst = 0): EventBus & { sent: string[] } {
 
 describe('outbox relay', () => {
   it('publishes pending events in write order and marks them published', async () => {
-    const store = memoryPaymentStore();
-    await store.finish({ id: 'p' } as never, [outboxEvent('e1'), outboxEvent('e2'), outboxEvent('e3')]);
+    const store = memoryOutbox();
+    store.add([outboxEvent('e1'), outboxEvent('e2'), outboxEvent('e3')]);
     const bus = recordingBus();
     const relay = startOutboxRelay(store, bus, testLog, 60_000, 2);
     await relay.flush();
@@ -37,8 +37,8 @@ describe('outbox relay', () => {
   });
 
   it('keeps events pending while the bus fails, and publishes them when it is back', async () => {
-    const store = memoryPaymentStore();
-    await store.finish({ id: 'p' } as never, [outboxEvent('e1')]);
+    const store = memoryOutbox();
+    store.add([outboxEvent('e1')]);
     const bus = recordingBus(1);
     const relay = startOutboxRelay(store, bus, testLog, 60_000);
     await relay.flush();
@@ -50,18 +50,18 @@ describe('outbox relay', () => {
   });
 
   it('publishes what is written after it started without waiting for its poll (woken by the commit)', async () => {
-    const store = memoryPaymentStore();
+    const store = memoryOutbox();
     const bus = recordingBus();
     const relay = startOutboxRelay(store, bus, testLog, 3_600_000); // its poll would come in an hour
     try {
-      await store.finish({ id: 'p' } as never, [outboxEvent('e1')]);
-      await store.finish({ id: 'q' } as never, [outboxEvent('e2'), outboxEvent('e3')]);
+      store.add([outboxEvent('e1')]);
+      store.add([outboxEvent('e2'), outboxEvent('e3')]);
       await vi.waitFor(() => expect(bus.sent).toEqual(['e1', 'e2', 'e3']), { timeout: 5_000 });
     } finally {
       await relay.stop();
     }
     // Stopped, it no longer hears commits.
-    await store.finish({ id: 'r' } as never, [outboxEvent('e4')]);
+    store.add([outboxEvent('e4')]);
     await new Promise((r) => setTimeout(r, 50));
     expect(bus.sent).toEqual(['e1', 'e2', 'e3']);
   });

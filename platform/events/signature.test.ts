@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paymentCompleted } from '../../functions/events/test-events.ts';
+import { paymentCompleted } from '../../test/support/test-events.ts';
 import { eventSigner } from './signature.ts';
 
 const signer = eventSigner('the-event-signing-key-0123456789abcdef');

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
-import { infraUrls, requireInfra, uniqueName } from '../../test/infra.ts';
-import { bucketStoreContract } from './buckets.contract.ts';
+import { infraUrls, requireInfra, uniqueName } from '../../test/support/infra.ts';
+import { bucketStoreContract } from '../../test/contracts/rate-limit-buckets.contract.ts';
 import { openLimiterRedis } from './limiter-redis.ts';
 import { memoryBuckets } from './memory-buckets.ts';
 import { redisBuckets } from './redis-buckets.ts';

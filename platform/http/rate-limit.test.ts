@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { testLog } from '../../functions/test-deps.ts';
-import { createHttpApp } from './app.ts';
+import { testLog } from '../../test/support/test-log.ts';
+import { createHttpApp } from './create-http-app.ts';
 import { memoryBuckets } from './memory-buckets.ts';
 import { clientAddress, rateLimit } from './rate-limit.ts';
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { infraUrls, requireInfra, uniqueName } from '../../test/infra.ts';
+import { infraUrls, requireInfra, uniqueName } from '../../test/support/infra.ts';
 import { openLimiterRedis } from './limiter-redis.ts';
 import { redisBuckets } from './redis-buckets.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { testLog } from '../../functions/test-deps.ts';
-import { createHttpApp } from '../http/app.ts';
+import { testLog } from '../../test/support/test-log.ts';
+import { createHttpApp } from '../http/create-http-app.ts';
 import { eventAuthFor, eventCaller, warnIfEventAuthOff, type EventAuth } from './event-caller.ts';
 
 const TOKEN = 'app-api-token-of-product-on-payment-completed';

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readdir, readFile, realpath, rm, utimes, writeFile } fr
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exitedPid, outputHolding, startNode, type NodeProcess } from '../../test/node-process.ts';
-import { stopProcess } from '../../test/processes.ts';
+import { exitedPid, outputHolding, startNode, type NodeProcess } from '../../test/support/node-process.ts';
+import { stopProcess } from '../../test/support/processes.ts';
 import { lockFolder, type FolderLock } from './folder-lock.ts';
 import { procStartTime } from './process-identity.ts';
 

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyPgliteTemplate } from '../../test/pglite-template.ts';
+import { copyPgliteTemplate } from '../../test/support/pglite-template.ts';
 import { openPglite } from './pglite.ts';
 
 describe('openPglite on a data folder', () => {

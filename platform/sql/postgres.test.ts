@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { infraUrls, requireInfra, uniqueName } from '../../test/infra.ts';
+import { infraUrls, requireInfra, uniqueName } from '../../test/support/infra.ts';
 import { migrate } from './migrate.ts';
 import { readMigrations } from './migration-files.ts';
 import { openPostgres } from './postgres.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { exitedPid, startNode } from '../../test/node-process.ts';
+import { exitedPid, startNode } from '../../test/support/node-process.ts';
 import { pidExists, procStartTime, stillRuns, thisProcess } from './process-identity.ts';
 
 const linux = existsSync('/proc/self/stat');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { requireInfra } from '../../test/infra.ts';
+import { requireInfra } from '../../test/support/infra.ts';
 import type { Sql } from './sql.ts';
-import { usePglite } from './test-pglite.ts';
-import { usePostgres } from './test-postgres.ts';
+import { usePglite } from '../../test/support/use-pglite.ts';
+import { usePostgres } from '../../test/support/use-postgres.ts';
 
 function transactionContract(adapter: string, fresh: () => Promise<Sql>, enabled = true) {
   describe.runIf(enabled)(`transactions on ${adapter}`, () => {

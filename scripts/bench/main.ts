@@ -6,7 +6,7 @@ import { topics } from '../../functions/events/topics.ts';
 import { signToken } from '../../platform/auth.ts';
 import { ensureTopics } from '../../platform/events/kafka-bus.ts';
 import { openPostgres } from '../../platform/sql/postgres.ts';
-import { freePorts } from '../../test/infra.ts';
+import { freePorts } from '../../test/support/infra.ts';
 import { compareLoad, type Compared } from './compare-load.ts';
 import { checkoutThroughput } from './checkout-throughput.ts';
 import { eventLag } from './event-lag.ts';

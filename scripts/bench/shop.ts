@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serviceName, type FunctionName } from '../../functions/routes.ts';
-import { freePorts } from '../../test/infra.ts';
+import { freePorts } from '../../test/support/infra.ts';
 import { localResources } from '../dapr/components.ts';
 import { daprdPath, sidecarArgs } from '../dapr/daprd.ts';
 import { randomSidecarTokens, tokenEnv } from '../dapr/tokens.ts';

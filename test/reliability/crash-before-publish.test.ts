@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { waitHealthy } from '../../scripts/topology.ts';
-import { freePorts } from '../infra.ts';
-import { stopProcess as kill } from '../processes.ts';
-import { realInfraEnv } from '../real-infra-env.ts';
+import { freePorts } from '../support/infra.ts';
+import { stopProcess as kill } from '../support/processes.ts';
+import { realInfraEnv } from '../support/real-infra-env.ts';
 import { recordFigures } from './figures.ts';
 import { countMessages, createProduct, fillBaskets, handlersDone, pay, stockOf, unitsInBasket, useRealShop } from './harness.ts';
 

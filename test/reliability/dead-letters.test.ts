@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { readDeadLetters } from '../../functions/events/dead-letter-topic.ts';
-import { stockRejected } from '../../functions/events/test-events.ts';
-import { realInfraEnv, testInfraSigner } from '../real-infra-env.ts';
+import { readDeadLetters } from '../../functions/events/dead-letter-queue.ts';
+import { stockRejected } from '../support/test-events.ts';
+import { realInfraEnv, testInfraSigner } from '../support/real-infra-env.ts';
 import { recordFigures } from './figures.ts';
 import { countMessages, createProduct, fillBaskets, handlersDone, pay, useRealShop } from './harness.ts';
 

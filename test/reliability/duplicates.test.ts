@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { CloudEvent } from '../../platform/define.ts';
-import { realInfraEnv, testInfraSigner } from '../real-infra-env.ts';
+import { realInfraEnv, testInfraSigner } from '../support/real-infra-env.ts';
 import { recordFigures } from './figures.ts';
 import { countMessages, createProduct, fillBaskets, handlersDone, pay, stockOf, unitsInBasket, useRealShop } from './harness.ts';
 

@@ -1,11 +1,11 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll } from 'vitest';
-import type { Runtime } from '../../functions/build-deps.ts';
-import { asUser, call, GATEWAY_ADMIN, startEmbedded } from '../../gateway/test-gateway.ts';
+import type { Runtime } from '../../functions/build-runtime.ts';
+import { asUser, call, GATEWAY_ADMIN, startEmbedded } from '../support/running-shop.ts';
 import { openPostgres } from '../../platform/sql/postgres.ts';
 import type { Sql } from '../../platform/sql/sql.ts';
 import { serviceName } from '../../functions/routes.ts';
-import { waitDrained } from '../kafka-drained.ts';
+import { waitDrained } from '../support/kafka-drained.ts';
 
 /** A shop in this process on real infrastructure, with a direct line to its database. */
 export interface RealShop {

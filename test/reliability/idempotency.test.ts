@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { asUser, call } from '../../gateway/test-gateway.ts';
-import { realInfraEnv } from '../real-infra-env.ts';
+import { asUser, call } from '../support/running-shop.ts';
+import { realInfraEnv } from '../support/real-infra-env.ts';
 import { recordFigures } from './figures.ts';
 import { approvedCard, countMessages, createProduct, fillBaskets, handlersDone, stockOf, useRealShop } from './harness.ts';
 

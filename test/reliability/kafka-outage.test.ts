@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { asUser, call } from '../../gateway/test-gateway.ts';
-import { privateKafka, type PrivateKafka } from '../private-kafka.ts';
-import { realInfraEnv } from '../real-infra-env.ts';
+import { asUser, call } from '../support/running-shop.ts';
+import { privateKafka, type PrivateKafka } from '../support/private-kafka.ts';
+import { realInfraEnv } from '../support/real-infra-env.ts';
 import { recordFigures } from './figures.ts';
 import { countMessages, createProduct, fillBaskets, handlersDone, pay, startRealShop, stockOf, unitsInBasket, type RealShop } from './harness.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { realInfraEnv } from '../real-infra-env.ts';
+import { realInfraEnv } from '../support/real-infra-env.ts';
 import { recordFigures } from './figures.ts';
 import { countMessages, createProduct, fillBaskets, handlersDone, pay, stockOf, useRealShop } from './harness.ts';
 

@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { ShopError, toShopError } from '../errors.ts';
+import type { Log } from '../log.ts';
+import { mountHealth, type Check } from '../health.ts';
+import { httpMetrics, registry } from '../metrics.ts';
+import { bodyLimit } from './body-limit.ts';
+import { securityHeaders } from './security-headers.ts';
+import { httpTracing } from './request-spans.ts';
+import { requestContext, type RequestVars } from './request-context.ts';
+
+/** Options shared by the gateway and single-function servers. */
+export interface HttpAppOptions {
+  log: Log;
+  bodyLimitBytes: number;
+  /** Who answers, in the health answers (e.g. the function's name). */
+  info?: Record<string, unknown>;
+  /** Readiness checks of the dependencies this process needs. */
+  checks?: Record<string, Check>;
+  /** Paths that limit their bodies themselves (event routes: an oversized message is dead-lettered, not refused). */
+  ownBodyLimit?: ReadonlySet<string>;
+}
+
+/** A Hono app with request ids, JSON request logs, Prometheus metrics (`/metrics`), body limit, health (`/health/live`, `/health/ready`) and JSON errors. */
+export function createHttpApp(opts: HttpAppOptions): Hono<{ Variables: RequestVars }> {
+  const app = new Hono<{ Variables: RequestVars }>();
+  app.use(httpTracing());
+  app.use(securityHeaders());
+  app.use(requestContext(opts.log));
+  app.use(httpMetrics());
+  app.use(bodyLimit(opts.bodyLimitBytes, opts.ownBodyLimit));
+  mountHealth(app, opts.checks ?? {}, opts.info);
+  app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+  app.notFound((c) => c.json(new ShopError('not_found', `no route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
+  app.onError((e, c) => {
+    const err = e instanceof HTTPException && e.status < 500 ? new ShopError('invalid_argument', e.message) : toShopError(e);
+    if (err.status >= 500) c.get('log').error({ err: err.cause ?? err }, 'request failed');
+    return c.json(err.toJSON(), err.status as 400);
+  });
+  return app;
+}

@@ -1,0 +1,71 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { BasketStore } from '../../functions/basket/store.ts';
+
+/** The behaviour every BasketStore adapter must have. */
+export function basketStoreContract(adapter: string, make: () => Promise<BasketStore>, enabled = true) {
+  describe.runIf(enabled)(`BasketStore contract: ${adapter}`, () => {
+    let store: BasketStore;
+    beforeEach(async () => {
+      store = await make();
+    });
+
+    it('answers no lines for an unknown user', async () => {
+      expect(await store.get('nobody')).toEqual([]);
+    });
+
+    it('adds to lines in first-added order, and returns the new lines', async () => {
+      await store.add('u1', 'b', 1);
+      await store.add('u1', 'a', 2);
+      expect(await store.add('u1', 'b', 3)).toEqual([{ product_id: 'b', quantity: 4 }, { product_id: 'a', quantity: 2 }]);
+    });
+
+    it('removes units, or the whole line, and forgets an emptied basket', async () => {
+      await store.add('u1', 'a', 3);
+      await store.add('u1', 'b', 1);
+      expect(await store.remove('u1', 'a', 1)).toEqual([{ product_id: 'a', quantity: 2 }, { product_id: 'b', quantity: 1 }]);
+      expect(await store.remove('u1', 'a')).toEqual([{ product_id: 'b', quantity: 1 }]);
+      expect(await store.remove('u1', 'b', 9)).toEqual([]);
+      expect(await store.remove('u1', 'zzz')).toEqual([]);
+    });
+
+    it("clears one user's basket only", async () => {
+      await store.add('u1', 'a', 1);
+      await store.add('u2', 'a', 1);
+      await store.clear('u1');
+      expect(await store.get('u1')).toEqual([]);
+      expect(await store.get('u2')).toEqual([{ product_id: 'a', quantity: 1 }]);
+    });
+
+    it('takes paid units out once per payment event, keeping what was added since', async () => {
+      await store.add('u4', 'a', 3);
+      await store.add('u4', 'b', 1);
+      await store.add('u4', 'c', 2);
+      const paid = [{ product_id: 'a', quantity: 2 }, { product_id: 'b', quantity: 1 }, { product_id: 'gone', quantity: 1 }];
+      expect(await store.checkout('u4', 'ev1', paid)).toBe(true);
+      expect(await store.get('u4')).toEqual([{ product_id: 'a', quantity: 1 }, { product_id: 'c', quantity: 2 }]);
+      expect(await store.checkout('u4', 'ev1', paid)).toBe(false);
+      expect(await store.get('u4')).toEqual([{ product_id: 'a', quantity: 1 }, { product_id: 'c', quantity: 2 }]);
+      expect(await store.checkout('u4', 'ev2', [{ product_id: 'a', quantity: 1 }, { product_id: 'c', quantity: 2 }])).toBe(true);
+      expect(await store.get('u4')).toEqual([]);
+    });
+
+    it('remembers an event applied to an empty basket, so a repeat leaves a new basket alone', async () => {
+      expect(await store.checkout('u5', 'ev3', [{ product_id: 'a', quantity: 1 }])).toBe(true);
+      await store.add('u5', 'a', 1);
+      expect(await store.checkout('u5', 'ev3', [{ product_id: 'a', quantity: 1 }])).toBe(false);
+      expect(await store.get('u5')).toEqual([{ product_id: 'a', quantity: 1 }]);
+    });
+
+    it('applies an event once under concurrent deliveries', async () => {
+      await store.add('u6', 'a', 5);
+      const results = await Promise.all(Array.from({ length: 5 }, () => store.checkout('u6', 'ev4', [{ product_id: 'a', quantity: 2 }])));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.get('u6')).toEqual([{ product_id: 'a', quantity: 3 }]);
+    });
+
+    it('loses no unit under concurrent adds', async () => {
+      await Promise.all(Array.from({ length: 20 }, () => store.add('u3', 'a', 1)));
+      expect(await store.get('u3')).toEqual([{ product_id: 'a', quantity: 20 }]);
+    });
+  });
+}
