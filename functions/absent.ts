@@ -1,6 +1,6 @@
 /**
  * Stands in for a dependency a process did not open because none of its functions needs it
- * (their `needs`, checked against their handlers' `Pick<Deps, …>` by needs.test.ts): any use is
+ * (their `needs`, derived from what their handlers use: functions/definitions.ts): any use is
  * a programming error and says which.
  */
 export function absent<T extends object>(what: string, need: string): T {

@@ -17,7 +17,7 @@ import productOnPaymentCompleted from './product/on-payment-completed.ts';
 import updateProduct from './product/update-product.ts';
 import type { FunctionName } from './routes.ts';
 
-/** Every function's definition, by name (the names of the route table). */
+/** Every function's definition, by name: its key is the definition's own name (the compiler checks it) and covers the route table. */
 export const registry = {
   'list-products': listProducts,
   'get-product': getProduct,
@@ -35,7 +35,7 @@ export const registry = {
   'product/on-payment-completed': productOnPaymentCompleted,
   'basket/on-payment-completed': basketOnPaymentCompleted,
   'payment/on-stock-rejected': paymentOnStockRejected,
-} satisfies Record<FunctionName, Definition>;
+} satisfies { [N in FunctionName]: Definition & { name: N } };
 
 /** The definitions of the named functions. */
 export const definitionsOf = (names: readonly FunctionName[]): Definitions => Object.fromEntries(names.map((name) => [name, registry[name]]));

@@ -74,9 +74,3 @@ export interface EventHandlerDef<Deps, D = any> {
   publishes?: string[];
   handler: (deps: Deps) => (data: D, event: CloudEvent, ctx: CallContext) => Promise<void>;
 }
-
-/** Declares a request/response function (identity, for type inference). */
-export const defineFunction = <Deps, I, O>(def: FunctionDef<Deps, I, O>) => def;
-
-/** Declares an event handler (identity, for type inference). */
-export const defineEventHandler = <Deps, D>(def: EventHandlerDef<Deps, D>) => def;

@@ -1,19 +1,18 @@
 import * as v from 'valibot';
-import { defineFunction } from '../../platform/define.ts';
+import { defineFunction } from '../definitions.ts';
 import { notFound, ShopError } from '../../platform/errors.ts';
 import { idSchema, intSchema } from '../../platform/validation.ts';
-import type { Deps } from '../deps.ts';
 import { loadBasket } from './load-basket.ts';
 import { MAX_BASKET_LINES, MAX_LINE_QUANTITY } from './store.ts';
 
 /** Adds units of a product to a user's basket; never more than the stock, nor more than MAX_BASKET_LINES products. */
 export default defineFunction({
   name: 'add-to-basket',
-  needs: ['database', 'redis'],
+  uses: ['baskets', 'products', 'currency'],
   access: 'user',
   catalogCache: true,
   input: v.object({ user_id: idSchema, product_id: idSchema, quantity: intSchema(1, MAX_LINE_QUANTITY) }),
-  handler: (d: Pick<Deps, 'baskets' | 'products' | 'currency'>) => async ({ user_id, product_id, quantity }) => {
+  handler: (d) => async ({ user_id, product_id, quantity }) => {
     // Side by side: the product and the basket; then the write and the other lines' products.
     const [product, before] = await Promise.all([d.products.get(product_id), d.baskets.get(user_id)]);
     if (!product) throw notFound('product', product_id);

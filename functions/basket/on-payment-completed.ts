@@ -1,5 +1,4 @@
-import { defineEventHandler } from '../../platform/define.ts';
-import type { Deps } from '../deps.ts';
+import { defineEventHandler } from '../definitions.ts';
 import { paymentCompletedData } from '../events/schemas.ts';
 import { requireShopCurrency } from '../events/shop-currency.ts';
 
@@ -9,10 +8,9 @@ import { requireShopCurrency } from '../events/shop-currency.ts';
  */
 export default defineEventHandler({
   name: 'basket/on-payment-completed',
-  needs: ['redis', 'events'],
-  topic: 'payment-completed',
+  uses: ['baskets', 'currency'],
   data: paymentCompletedData,
-  handler: (d: Pick<Deps, 'baskets' | 'currency'>) => async (data, event, ctx) => {
+  handler: (d) => async (data, event, ctx) => {
     requireShopCurrency(data, d.currency);
     const applied = await d.baskets.checkout(data.user_id, event.id, data.items);
     ctx.log.info({ user_id: data.user_id, payment_id: data.payment_id, applied }, applied ? 'paid items taken out of the basket' : 'event already applied to the basket');

@@ -1,6 +1,5 @@
-import { defineEventHandler } from '../../platform/define.ts';
+import { defineEventHandler } from '../definitions.ts';
 import { notFound } from '../../platform/errors.ts';
-import type { Deps } from '../deps.ts';
 import { paymentsByStatus } from '../business-metrics.ts';
 import { stockRejectedData } from '../events/schemas.ts';
 import { paymentRefundedEvent } from './events.ts';
@@ -13,11 +12,10 @@ import { refundable } from './refund-rules.ts';
  */
 export default defineEventHandler({
   name: 'payment/on-stock-rejected',
-  needs: ['database', 'events'],
-  topic: 'stock-rejected',
+  uses: ['payments', 'provider', 'now', 'newId'],
   data: stockRejectedData,
   publishes: ['payment-refunded'],
-  handler: (d: Pick<Deps, 'payments' | 'provider' | 'now' | 'newId'>) => async (data, event, ctx) => {
+  handler: (d) => async (data, event, ctx) => {
     const payment = await d.payments.get(data.payment_id);
     if (!payment) throw notFound('payment', data.payment_id);
     const amount = refundable(payment, payment.amount.amount_minor);
@@ -25,7 +23,7 @@ export default defineEventHandler({
     // The provider refunds at most once per reference, so a redelivered event refunds once.
     if (amount > 0) await d.provider.refund({ reference: `${payment.id}/${event.id}`, amount: { amount_minor: amount, currency: payment.amount.currency } });
     const now = d.now();
-    const refunded = await d.payments.refundOnce('payment/on-stock-rejected', event.id, { id: payment.id, amountMinor: amount, reason, now }, (p, a) =>
+    const refunded = await d.payments.refundOnce(ctx.handler, event.id, { id: payment.id, amountMinor: amount, reason, now }, (p, a) =>
       paymentRefundedEvent(p, a, reason, d.newId(), now));
     if (refunded) paymentsByStatus.inc({ status: refunded.status });
     const fields = { payment_id: payment.id, order_id: payment.order_id, status: refunded?.status };

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
-import { defineFunction } from '../../platform/define.ts';
+import { defineFunction } from '../definitions.ts';
 import { invalid, ShopError } from '../../platform/errors.ts';
 import { money } from '../../platform/money.ts';
 import { idSchema } from '../../platform/validation.ts';
 import { priceBasket } from '../basket/price.ts';
-import type { Deps } from '../deps.ts';
 import { paymentsByStatus } from '../business-metrics.ts';
 import { brand, expired } from './card.ts';
 import { paymentCompletedEvent } from './events.ts';
@@ -31,7 +30,7 @@ function replay(existing: KeyedPayment, input: Input): Payment {
 /** Charges a user's basket at current prices and publishes `payment-completed` through the outbox. */
 export default defineFunction({
   name: 'process-payment',
-  needs: ['database', 'redis', 'events'],
+  uses: ['baskets', 'products', 'payments', 'provider', 'now', 'newId', 'currency'],
   access: 'user',
   publishes: ['payment-completed'],
   input: v.object({
@@ -41,7 +40,7 @@ export default defineFunction({
   }),
   restInput: ({ body, headers }) => ({ ...(body as object), idempotency_key: headers.get('idempotency-key') ?? undefined }),
   restStatus: (p: Payment) => (p.status === 'failed' ? 402 : 201),
-  handler: (d: Pick<Deps, 'baskets' | 'products' | 'payments' | 'provider' | 'now' | 'newId' | 'currency'>) => async (input) => {
+  handler: (d) => async (input) => {
     const key = input.idempotency_key || undefined;
     const previous = key && (await d.payments.findByKey(input.user_id, key));
     if (previous) return replay(previous, input);

@@ -1,9 +1,8 @@
 import * as v from 'valibot';
 import { requireUser } from '../../platform/auth.ts';
-import { defineFunction } from '../../platform/define.ts';
+import { defineFunction } from '../definitions.ts';
 import { notFound } from '../../platform/errors.ts';
 import { idSchema, intSchema, MAX_AMOUNT_MINOR, textSchema } from '../../platform/validation.ts';
-import type { Deps } from '../deps.ts';
 import { paymentsByStatus } from '../business-metrics.ts';
 import { paymentRefundedEvent } from './events.ts';
 import { statusAfterRefund } from './refund-rules.ts';
@@ -11,7 +10,7 @@ import { statusAfterRefund } from './refund-rules.ts';
 /** Refunds a completed payment, fully (no amount) or partly, for its payer or an admin, and publishes `payment-refunded`. */
 export default defineFunction({
   name: 'refund-payment',
-  needs: ['database', 'events'],
+  uses: ['payments', 'provider', 'now', 'newId'],
   access: 'user',
   publishes: ['payment-refunded'],
   input: v.object({
@@ -19,7 +18,7 @@ export default defineFunction({
     amount_minor: v.optional(intSchema(1, MAX_AMOUNT_MINOR)),
     reason: v.optional(textSchema(500, 0), ''),
   }),
-  handler: (d: Pick<Deps, 'payments' | 'provider' | 'now' | 'newId'>) => async ({ id, amount_minor, reason }, ctx) => {
+  handler: (d) => async ({ id, amount_minor, reason }, ctx) => {
     const payment = await d.payments.get(id);
     if (!payment) throw notFound('payment', id);
     requireUser(ctx.caller, payment.user_id);

@@ -1,13 +1,12 @@
 import * as v from 'valibot';
-import { defineFunction } from '../../platform/define.ts';
+import { defineFunction } from '../definitions.ts';
 import { invalid } from '../../platform/errors.ts';
-import type { Deps } from '../deps.ts';
 import { productFields } from './schemas.ts';
 
 /** Adds a product to the catalog (admin). */
 export default defineFunction({
   name: 'create-product',
-  needs: ['database'],
+  uses: ['products', 'now', 'newId', 'currency'],
   access: 'admin',
   input: v.object({
     name: productFields.name,
@@ -17,7 +16,7 @@ export default defineFunction({
     stock: v.optional(productFields.stock, 0),
   }),
   restStatus: () => 201,
-  handler: (d: Pick<Deps, 'products' | 'now' | 'newId' | 'currency'>) => async (input) => {
+  handler: (d) => async (input) => {
     if (input.price.currency !== d.currency) throw invalid('price.currency', `must be ${d.currency}, the shop's currency`);
     const now = d.now();
     const product = { id: d.newId(), ...input, created_at: now, updated_at: now };

@@ -1,16 +1,15 @@
 import * as v from 'valibot';
-import { defineFunction } from '../../platform/define.ts';
+import { defineFunction } from '../definitions.ts';
 import { notFound } from '../../platform/errors.ts';
 import { idSchema } from '../../platform/validation.ts';
-import type { Deps } from '../deps.ts';
 
 /** Removes a product from the catalog (admin). */
 export default defineFunction({
   name: 'delete-product',
-  needs: ['database'],
+  uses: ['products'],
   access: 'admin',
   input: v.object({ id: idSchema }),
-  handler: (d: Pick<Deps, 'products'>) => async ({ id }): Promise<void> => {
+  handler: (d) => async ({ id }): Promise<void> => {
     if (!(await d.products.delete(id))) throw notFound('product', id);
   },
 });

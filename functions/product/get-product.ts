@@ -1,14 +1,13 @@
 import * as v from 'valibot';
-import { defineFunction } from '../../platform/define.ts';
+import { defineFunction } from '../definitions.ts';
 import { notFound } from '../../platform/errors.ts';
 import { idSchema } from '../../platform/validation.ts';
-import type { Deps } from '../deps.ts';
 
 /** Returns one product. */
 export default defineFunction({
   name: 'get-product',
-  needs: ['database'],
+  uses: ['products'],
   access: 'public',
   input: v.object({ id: idSchema }),
-  handler: (d: Pick<Deps, 'products'>) => async ({ id }) => (await d.products.get(id)) ?? Promise.reject(notFound('product', id)),
+  handler: (d) => async ({ id }) => (await d.products.get(id)) ?? Promise.reject(notFound('product', id)),
 });

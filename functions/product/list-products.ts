@@ -1,13 +1,12 @@
 import * as v from 'valibot';
-import { defineFunction } from '../../platform/define.ts';
+import { defineFunction } from '../definitions.ts';
 import { intSchema } from '../../platform/validation.ts';
-import type { Deps } from '../deps.ts';
 import { productFields } from './schemas.ts';
 
 /** Lists the catalog, optionally by category, a page at a time. */
 export default defineFunction({
   name: 'list-products',
-  needs: ['database'],
+  uses: ['products'],
   access: 'public',
   catalogCache: true,
   input: v.object({
@@ -16,5 +15,5 @@ export default defineFunction({
     offset: v.optional(intSchema(0, 1_000_000), 0),
   }),
   restInput: ({ query }) => query,
-  handler: (d: Pick<Deps, 'products'>) => async (input) => d.products.list(input),
+  handler: (d) => async (input) => d.products.list(input),
 });

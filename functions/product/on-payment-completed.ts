@@ -1,5 +1,4 @@
-import { defineEventHandler } from '../../platform/define.ts';
-import type { Deps } from '../deps.ts';
+import { defineEventHandler } from '../definitions.ts';
 import { stockRejections } from '../business-metrics.ts';
 import { paymentCompletedData } from '../events/schemas.ts';
 import { requireShopCurrency } from '../events/shop-currency.ts';
@@ -20,14 +19,13 @@ function mergeLines(items: StockLine[]): StockLine[] {
  */
 export default defineEventHandler({
   name: 'product/on-payment-completed',
-  needs: ['database', 'events'],
-  topic: 'payment-completed',
+  uses: ['products', 'now', 'newId', 'currency'],
   data: paymentCompletedData,
   publishes: ['stock-rejected'],
-  handler: (d: Pick<Deps, 'products' | 'now' | 'newId' | 'currency'>) => async (data, event, ctx) => {
+  handler: (d) => async (data, event, ctx) => {
     requireShopCurrency(data, d.currency);
     const now = d.now();
-    const result = await d.products.takeOrderStock('product/on-payment-completed', event.id, mergeLines(data.items), now, (s) => stockRejectedEvent(data, s, d.newId(), now));
+    const result = await d.products.takeOrderStock(ctx.handler, event.id, mergeLines(data.items), now, (s) => stockRejectedEvent(data, s, d.newId(), now));
     const fields = { payment_id: data.payment_id, order_id: data.order_id, ...result };
     if (result.outcome === 'rejected') {
       stockRejections.inc();

@@ -1,14 +1,13 @@
 import * as v from 'valibot';
-import { defineFunction } from '../../platform/define.ts';
+import { defineFunction } from '../definitions.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
 import { idSchema } from '../../platform/validation.ts';
-import type { Deps } from '../deps.ts';
 import { productFields } from './schemas.ts';
 
 /** Changes the given fields of a product (admin); stock changes go through adjust-stock. */
 export default defineFunction({
   name: 'update-product',
-  needs: ['database'],
+  uses: ['products', 'now', 'currency'],
   access: 'admin',
   input: v.object({
     id: idSchema,
@@ -17,7 +16,7 @@ export default defineFunction({
     category: v.optional(productFields.category),
     price: v.optional(productFields.price),
   }),
-  handler: (d: Pick<Deps, 'products' | 'now' | 'currency'>) => async ({ id, ...patch }) => {
+  handler: (d) => async ({ id, ...patch }) => {
     if (Object.values(patch).every((x) => x === undefined)) throw invalid('body', 'give at least one of name, description, category, price');
     if (patch.price && patch.price.currency !== d.currency) throw invalid('price.currency', `must be ${d.currency}, the shop's currency`);
     return (await d.products.update(id, patch, d.now())) ?? Promise.reject(notFound('product', id));

@@ -1,6 +1,5 @@
-import { registry } from '../../functions/registry.ts';
-import { routes, serviceName, type FunctionName } from '../../functions/routes.ts';
 import { functionService, gatewayService, GENERATED } from './knative-service.ts';
+import { functionProcesses } from './processes.ts';
 import { topicsJob } from './topics-job.ts';
 
 /**
@@ -26,7 +25,7 @@ const kustomizeConfig = [
 /** The Knative base: a Service per function and for the gateway, the topics Job, and the kustomization listing them. */
 export function knativeFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const name of Object.keys(routes) as FunctionName[]) files.set(`knative/base/services/${serviceName(name)}.yaml`, functionService(name, registry[name].needs));
+  for (const p of functionProcesses) files.set(`knative/base/services/${p.service}.yaml`, functionService(p));
   files.set('knative/base/services/gateway.yaml', gatewayService());
   files.set('knative/base/kafka-topics-job.yaml', topicsJob());
   const resources = [...files.keys()].map((p) => p.replace('knative/base/', '')).sort();

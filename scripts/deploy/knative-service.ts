@@ -1,7 +1,7 @@
-import type { Need } from '../../platform/define.ts';
-import { routes, serviceName, type FunctionName } from '../../functions/routes.ts';
+import { routes } from '../../functions/routes.ts';
 import { daprAnnotations, scaleAnnotations, type ScaleKind } from './knative-annotations.ts';
 import { container, secretEnv, valueEnv } from './knative-container.ts';
+import { envNamesOf, type FunctionProcess } from './processes.ts';
 import { profileOf, type Profile } from './profiles.ts';
 
 /** The first line of every generated file. */
@@ -40,14 +40,16 @@ const revisionSpec = (p: Profile) => [
   `      timeoutSeconds: ${p.timeoutSeconds}`,
 ];
 
-/** A function's Knative Service as YAML text: what it needs (database, Redis, events) decides its environment and sidecar. */
-export function functionService(name: FunctionName, needs: readonly Need[]): string {
+/**
+ * A function's Knative Service as YAML text: which variables it gets is decided where compose's
+ * and `task dapr:up`'s are (processes.ts, from its needs); here only where each value comes from.
+ */
+export function functionService(p: FunctionProcess): string {
+  const { name, service, handler } = p;
   const route = routes[name];
-  const service = serviceName(name);
-  const p = profileOf(name);
-  const handler = route.kind === 'event';
-  const events = needs.includes('events');
-  const describe = handler
+  const profile = profileOf(name);
+  const gets = new Set(envNamesOf(p, { sidecars: true }));
+  const describe = route.kind === 'event'
     ? [
         `# Event handler ${name}: topic ${route.topic}, delivered as POST /${route.binding}`,
         `# by the Dapr Kafka input binding \`${route.binding}\` (components/cluster/).`,
@@ -56,30 +58,24 @@ export function functionService(name: FunctionName, needs: readonly Need[]): str
   const env = [
     '            - name: FUNCTION',
     `              value: ${name}`,
-    ...(needs.includes('database') || needs.includes('redis') ? ['            # From the Secret `daprps-secrets`, created outside the repo (knative/README.md).'] : []),
-    ...(needs.includes('database') ? secretEnv('DATABASE_URL', 'daprps-secrets', 'database-url') : []),
-    ...(needs.includes('database') ? ['            # Connections of this pod\'s pool: max-scale × this stays within PostgreSQL\'s budget.', ...valueEnv('DATABASE_POOL_MAX', String(p.pool))] : []),
-    ...(needs.includes('redis') ? secretEnv('REDIS_URL', 'daprps-secrets', 'redis-url') : []),
+    ...(gets.has('DATABASE_URL') || gets.has('REDIS_URL') ? ['            # From the Secret `daprps-secrets`, created outside the repo (knative/README.md).'] : []),
+    ...(gets.has('DATABASE_URL') ? secretEnv('DATABASE_URL', 'daprps-secrets', 'database-url') : []),
+    ...(gets.has('DATABASE_URL') ? ['            # Connections of this pod\'s pool: max-scale × this stays within PostgreSQL\'s budget.', ...valueEnv('DATABASE_POOL_MAX', String(profile.pool))] : []),
+    ...(gets.has('REDIS_URL') ? secretEnv('REDIS_URL', 'daprps-secrets', 'redis-url') : []),
     ...secretEnv('ADMIN_TOKEN', 'daprps-secrets', 'admin-token', true),
-    ...(events
-      ? [
-          '            # Events are signed with it when written and checked when received (docs/security.md).',
-          ...secretEnv('EVENT_SIGNING_KEY', 'daprps-secrets', 'event-signing-key'),
-          '            # The Dapr injector gives the tokens to the sidecar only: the app reads the same Secrets.',
-          ...secretEnv('DAPR_API_TOKEN', 'daprps-dapr-api-token', 'token'),
-          ...(handler ? secretEnv('APP_API_TOKEN', `daprps-app-token-${service}`, 'token') : []),
-        ]
-      : []),
+    ...(gets.has('EVENT_SIGNING_KEY') ? ['            # Events are signed with it when written and checked when received (docs/security.md).', ...secretEnv('EVENT_SIGNING_KEY', 'daprps-secrets', 'event-signing-key')] : []),
+    ...(gets.has('DAPR_API_TOKEN') ? ['            # The Dapr injector gives the tokens to the sidecar only: the app reads the same Secrets.', ...secretEnv('DAPR_API_TOKEN', 'daprps-dapr-api-token', 'token')] : []),
+    ...(gets.has('APP_API_TOKEN') ? secretEnv('APP_API_TOKEN', `daprps-app-token-${service}`, 'token') : []),
   ];
   const kind = handler ? 'event-handler' : 'function';
   return [
     GENERATED,
     ...describe,
     ...header(service, kind, true),
-    ...scaleAnnotations(kind, p),
-    ...(events ? daprAnnotations(service, handler, p) : []),
-    ...revisionSpec(p),
-    ...container(env, p.resources),
+    ...scaleAnnotations(kind, profile),
+    ...(p.sidecar ? daprAnnotations(service, handler, profile) : []),
+    ...revisionSpec(profile),
+    ...container(env, profile.resources),
     '',
   ].join('\n');
 }
