@@ -2,10 +2,10 @@
 // @generated from file shop/events/v1/events.proto (package shop.events.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { GenExtension, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { extDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { MessageOptions, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_descriptor, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { LineItem } from "../../common/v1/line_item_pb.ts";
 import { file_shop_common_v1_line_item } from "../../common/v1/line_item_pb.ts";
 import type { Money } from "../../common/v1/money_pb.ts";
@@ -16,11 +16,10 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shop/events/v1/events.proto.
  */
 export const file_shop_events_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChtzaG9wL2V2ZW50cy92MS9ldmVudHMucHJvdG8SDnNob3AuZXZlbnRzLnYxIssBChBQYXltZW50Q29tcGxldGVkEhIKCnBheW1lbnRfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIlCgZhbW91bnQYBCABKAsyFS5zaG9wLmNvbW1vbi52MS5Nb25leRInCgVpdGVtcxgFIAMoCzIYLnNob3AuY29tbW9uLnYxLkxpbmVJdGVtEjAKDGNvbXBsZXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi3wEKD1BheW1lbnRSZWZ1bmRlZBISCgpwYXltZW50X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSJQoGYW1vdW50GAQgASgLMhUuc2hvcC5jb21tb24udjEuTW9uZXkSLQoOdG90YWxfcmVmdW5kZWQYBSABKAsyFS5zaG9wLmNvbW1vbi52MS5Nb25leRIOCgZyZWFzb24YBiABKAkSLwoLcmVmdW5kZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrEBCg1TdG9ja1JlamVjdGVkEhIKCnBheW1lbnRfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRISCgpwcm9kdWN0X2lkGAQgASgJEhEKCXJlcXVlc3RlZBgFIAEoBRIRCglhdmFpbGFibGUYBiABKAUSLwoLcmVqZWN0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqsBCgpEZWFkTGV0dGVyEg0KBXRvcGljGAEgASgJEg8KB2hhbmRsZXIYAiABKAkSDgoGcmVhc29uGAMgASgJEhAKCGF0dGVtcHRzGAQgASgFEhAKCGV2ZW50X2lkGAUgASgJEgsKA2tleRgGIAEoCRIPCgdwYXlsb2FkGAcgASgJEisKB2RlYWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp, file_shop_common_v1_line_item, file_shop_common_v1_money]);
+  fileDesc("ChtzaG9wL2V2ZW50cy92MS9ldmVudHMucHJvdG8SDnNob3AuZXZlbnRzLnYxIuIBChBQYXltZW50Q29tcGxldGVkEhIKCnBheW1lbnRfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIlCgZhbW91bnQYBCABKAsyFS5zaG9wLmNvbW1vbi52MS5Nb25leRInCgVpdGVtcxgFIAMoCzIYLnNob3AuY29tbW9uLnYxLkxpbmVJdGVtEjAKDGNvbXBsZXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6FYq1GBFwYXltZW50LWNvbXBsZXRlZCL1AQoPUGF5bWVudFJlZnVuZGVkEhIKCnBheW1lbnRfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIlCgZhbW91bnQYBCABKAsyFS5zaG9wLmNvbW1vbi52MS5Nb25leRItCg50b3RhbF9yZWZ1bmRlZBgFIAEoCzIVLnNob3AuY29tbW9uLnYxLk1vbmV5Eg4KBnJlYXNvbhgGIAEoCRIvCgtyZWZ1bmRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6FIq1GBBwYXltZW50LXJlZnVuZGVkIsUBCg1TdG9ja1JlamVjdGVkEhIKCnBheW1lbnRfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRISCgpwcm9kdWN0X2lkGAQgASgJEhEKCXJlcXVlc3RlZBgFIAEoBRIRCglhdmFpbGFibGUYBiABKAUSLwoLcmVqZWN0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOhKKtRgOc3RvY2stcmVqZWN0ZWQivQEKCkRlYWRMZXR0ZXISDQoFdG9waWMYASABKAkSDwoHaGFuZGxlchgCIAEoCRIOCgZyZWFzb24YAyABKAkSEAoIYXR0ZW1wdHMYBCABKAUSEAoIZXZlbnRfaWQYBSABKAkSCwoDa2V5GAYgASgJEg8KB3BheWxvYWQYByABKAkSKwoHZGVhZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6EIq1GAxkZWFkLWxldHRlcnM6NwoFdG9waWMSHy5nb29nbGUucHJvdG9idWYuTWVzc2FnZU9wdGlvbnMY0YYDIAEoCVIFdG9waWNiBnByb3RvMw", [file_google_protobuf_descriptor, file_google_protobuf_timestamp, file_shop_common_v1_line_item, file_shop_common_v1_money]);
 
 /**
- * PaymentCompleted is published on topic "payment-completed" when a charge succeeds.
- * It travels as the data of a CloudEvent of type "shop.payment.v1.completed", Kafka key = payment_id.
+ * PaymentCompleted is published when a charge succeeds.
  *
  * @generated from message shop.events.v1.PaymentCompleted
  */
@@ -64,7 +63,7 @@ export const PaymentCompletedSchema: GenMessage<PaymentCompleted> = /*@__PURE__*
   messageDesc(file_shop_events_v1_events, 0);
 
 /**
- * PaymentRefunded is published on topic "payment-refunded" for each refund.
+ * PaymentRefunded is published for each refund.
  *
  * @generated from message shop.events.v1.PaymentRefunded
  */
@@ -117,8 +116,8 @@ export const PaymentRefundedSchema: GenMessage<PaymentRefunded> = /*@__PURE__*/
   messageDesc(file_shop_events_v1_events, 1);
 
 /**
- * StockRejected is published on topic "stock-rejected" when a paid order cannot be taken from
- * stock: nothing of it was taken, and the payment service refunds the payment in full.
+ * StockRejected is published when a paid order cannot be taken from stock: nothing of it was
+ * taken, and the payment service refunds the payment in full.
  *
  * @generated from message shop.events.v1.StockRejected
  */
@@ -169,9 +168,9 @@ export const StockRejectedSchema: GenMessage<StockRejected> = /*@__PURE__*/
   messageDesc(file_shop_events_v1_events, 2);
 
 /**
- * DeadLetter is published on topic "dead-letters" when an event handler gives up on a message:
- * it can never be handled (not a valid event) or failed on every attempt. `task dlq:list` shows
- * them; `task dlq:replay` publishes the message to its topic again.
+ * DeadLetter is published when an event handler gives up on a message: it can never be handled
+ * (not a valid event) or failed on every attempt. `task dlq:list` shows them; `task dlq:replay`
+ * publishes the message to its topic again.
  *
  * @generated from message shop.events.v1.DeadLetter
  */
@@ -233,4 +232,12 @@ export type DeadLetter = Message<"shop.events.v1.DeadLetter"> & {
  */
 export const DeadLetterSchema: GenMessage<DeadLetter> = /*@__PURE__*/
   messageDesc(file_shop_events_v1_events, 3);
+
+/**
+ * The topic whose CloudEvents carry this message.
+ *
+ * @generated from extension: string topic = 50001;
+ */
+export const topic: GenExtension<MessageOptions, string> = /*@__PURE__*/
+  extDesc(file_shop_events_v1_events, 0);
 
