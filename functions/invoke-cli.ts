@@ -11,16 +11,18 @@ import { functionNamed, routes } from './routes.ts';
  * request functions through their Connect method, event handlers with a CloudEvent on their
  * event route (the JSON is wrapped as the event's data unless it is a CloudEvent already),
  * presenting the app API token as the function's sidecar would (APP_API_TOKEN, else the
- * development token that `task fn` and `task up` use).
+ * development token that `task fn` and `task up` use). It calls the URL of its third argument,
+ * else `http://127.0.0.1:$PORT` when PORT is set (as for `PORT=9000 task fn -- <name>`), else the
+ * function's own port of the route table.
  */
 async function main() {
   const [nameArg, json = '{}', baseArg] = process.argv.slice(2);
   const name = functionNamed(nameArg ?? '');
   const route = routes[name];
-  const base = (baseArg ?? `http://127.0.0.1:${route.port}`).replace(/\/$/, '');
+  const config = loadConfig();
+  const base = (baseArg ?? `http://127.0.0.1:${process.env.PORT ? config.port : route.port}`).replace(/\/$/, '');
   const input = JSON.parse(json) as Record<string, unknown>;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const config = loadConfig();
   // A user's JWT (TOKEN=$(npm run -s token -- alice)), else the admin token when set.
   const token = process.env.TOKEN || config.adminToken;
   if (token) headers.authorization = `Bearer ${token}`;
@@ -34,11 +36,24 @@ async function main() {
           specversion: '1.0', id: randomUUID(), source: '/task/invoke', type: await eventType(route.topic), time: new Date().toISOString(),
           datacontenttype: 'application/json', data: input,
         })];
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).catch((e: Error) => {
+    throw new Error(
+      `could not reach ${name} at ${base}${path} (${reasonOf(e)}).\n`
+        + `Serve it first (npm run fn -- ${name}), or point invoke at where it is served: a third argument `
+        + `(npm run invoke -- ${name} '<json>' http://<host>:<port>), or PORT=<port> for http://127.0.0.1:<port>.`,
+      { cause: e },
+    );
+  });
   const text = await res.text();
   console.log(`${res.status} ${path}`);
   console.log(text ? JSON.stringify(JSON.parse(text), null, 2) : '(no body)');
   if (!res.ok) process.exitCode = 1;
+}
+
+/** Why a fetch failed, from its cause (`fetch failed` alone says nothing): e.g. ECONNREFUSED, ENOTFOUND. */
+function reasonOf(e: Error): string {
+  const cause = e.cause as { code?: string; message?: string } | undefined;
+  return cause?.code ?? cause?.message ?? e.message;
 }
 
 /** The CloudEvent type of a topic's events (the protobuf message's full name). */

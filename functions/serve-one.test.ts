@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../test/support/infra.ts';
 import { copyPgliteTemplate } from '../test/support/pglite-template.ts';
 
 const run = promisify(execFile);
@@ -26,11 +27,11 @@ async function startAlone(name: string, dataDir: string): Promise<{ url: string;
   return { url, child };
 }
 
-/** Runs `invoke.ts`; resolves with its output and exit code, whatever the code. */
-const invoke = (name: string, json: string, url: string): Promise<{ stdout: string; code: number }> =>
-  run(tsx, ['functions/invoke-cli.ts', name, json, url], { cwd: root }).then(
-    ({ stdout }) => ({ stdout, code: 0 }),
-    (e: { stdout: string; code: number }) => ({ stdout: e.stdout, code: e.code }),
+/** Runs `invoke-cli.ts` (at `url` when given; `env` added to the environment); resolves with its output and exit code, whatever the code. */
+const invoke = (name: string, json: string, url?: string, env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> =>
+  run(tsx, ['functions/invoke-cli.ts', name, json, ...(url ? [url] : [])], { cwd: root, env: { ...process.env, ...env } }).then(
+    ({ stdout, stderr }) => ({ stdout, stderr, code: 0 }),
+    (e: { stdout: string; stderr: string; code: number }) => ({ stdout: e.stdout, stderr: e.stderr, code: e.code }),
   );
 
 describe('a function served alone and invoked with JSON', () => {
@@ -51,6 +52,10 @@ describe('a function served alone and invoked with JSON', () => {
     const missing = await invoke('get-product', '{"id":"nope"}', url);
     expect(missing.stdout).toContain('404');
     expect(missing.code).toBe(1);
+    // Without a URL, invoke calls the port in PORT, as the function was served with.
+    const onPort = await invoke('get-product', '{"id":"kettle"}', undefined, { PORT: new URL(url).port });
+    expect(onPort).toMatchObject({ code: 0, stderr: '' });
+    expect(onPort.stdout).toContain('"name": "Gooseneck Kettle"');
     const rest = await fetch(`${url}/api/v1/products/kettle`);
     expect(rest.status).toBe(200);
     expect((await fetch(`${url}/api/v1/baskets/alice`)).status).toBe(404);
@@ -60,6 +65,16 @@ describe('a function served alone and invoked with JSON', () => {
     expect(metrics).toContain('http_requests_total{route="/api/v1/products/:id",method="GET",status="200"} 1');
     expect(metrics).toContain('nodejs_eventloop_lag_seconds');
   }, 60_000);
+
+  it('says which URL invoke tried, and how to point it elsewhere, when nothing answers there', async () => {
+    const port = String(await freePort());
+    const res = await invoke('get-product', '{"id":"kettle"}', undefined, { PORT: port });
+    expect(res.code).not.toBe(0);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain(`could not reach get-product at http://127.0.0.1:${port}/shop.product.v1.ProductService/GetProduct (ECONNREFUSED)`);
+    expect(res.stderr).toContain("a third argument (npm run invoke -- get-product '<json>' http://<host>:<port>), or PORT=<port>");
+    expect(res.stderr).not.toContain('fetch failed');
+  }, 30_000);
 
   it('serves an event handler on its binding route and applies an invoked event', async () => {
     const { url, child } = await startAlone('product/on-payment-completed', join(dataDir, 'events'));

@@ -1,4 +1,7 @@
+import { Code, createClient } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
 import { describe, expect, it } from 'vitest';
+import { ProductService } from '../gen/shop/product/v1/product_pb.ts';
 import { loadConfig } from '../platform/config.ts';
 import { asUser, call, useEmbeddedGateway } from '../test/support/running-shop.ts';
 
@@ -23,6 +26,24 @@ describe('gateway HTTP rules', () => {
 
   it('answers 404 in JSON for an unknown route', async () => {
     expect(await call(`${gw.url}/api/v1/nothing`)).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+  });
+
+  it('answers 405 with Allow to a method a path of the route table lacks; 404 stays for unknown paths', async () => {
+    const patch = await call(`${gw.url}/api/v1/products/x`, 'PATCH', { name: 'x' });
+    expect(patch).toMatchObject({ status: 405, body: { error: { code: 'method_not_allowed', message: 'PATCH is not allowed on /api/v1/products/x; it allows GET, HEAD, PUT, DELETE, OPTIONS' } } });
+    expect(patch.headers.get('allow')).toBe('GET, HEAD, PUT, DELETE, OPTIONS');
+    const deleteAll = await call(`${gw.url}/api/v1/products`, 'DELETE');
+    expect(deleteAll).toMatchObject({ status: 405, body: { error: { code: 'method_not_allowed' } } });
+    expect(deleteAll.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
+    const rpcGet = await call(`${gw.url}/shop.product.v1.ProductService/GetProduct`);
+    expect(rpcGet.status).toBe(405);
+    expect(rpcGet.headers.get('allow')).toBe('POST, OPTIONS');
+    expect(await call(`${gw.url}/api/v1/nothing`, 'PATCH')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    // A CORS preflight is still answered by CORS, on any path.
+    const preflight = await call(`${gw.url}/api/v1/products/x`, 'OPTIONS', undefined, { origin: 'http://shop.example', 'access-control-request-method': 'PUT' });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://shop.example');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
   });
 
   it('gives every response a request id, keeping a sane incoming one', async () => {
@@ -95,5 +116,18 @@ describe('gateway rate limit', () => {
     expect(limited[0]!.body).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/^too many requests from this client; retry in \d+ s$/) } });
     expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await call(`${gw.url}/health/ready`)).status).toBe(200);
+  });
+});
+
+describe('gateway rate limit over gRPC', () => {
+  const gw = useEmbeddedGateway({ RATE_LIMIT_PER_MINUTE: '1', RATE_LIMIT_BURST: '2' });
+
+  it('counts gRPC calls over HTTP/2 against the same bucket as REST, and refuses them over it', async () => {
+    expect((await call(`${gw.url}/api/v1/products/kettle`)).status).toBe(200);
+    const products = createClient(ProductService, createGrpcTransport({ baseUrl: gw.url }));
+    expect((await products.getProduct({ id: 'kettle' })).name).toBe('Gooseneck Kettle');
+    const refused = await products.getProduct({ id: 'kettle' }).catch((e) => e);
+    expect(refused.code).toBe(Code.Unavailable); // how gRPC clients read an HTTP 429
+    expect((await call(`${gw.url}/api/v1/products/kettle`)).status).toBe(429);
   });
 });

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { Context } from 'hono';
 import { ShopError } from '../platform/errors.ts';
+import { grpcWebTrailerStatus, isGrpcWeb } from '../platform/http/answer-status.ts';
 import { injectTraceHeaders } from '../platform/tracing.ts';
 
 /** Request headers not forwarded upstream (hop-by-hop, or recomputed). */
@@ -60,6 +61,11 @@ export async function forward(c: Context, up: Upstream, timeoutMs: number): Prom
     const base = up.urls[up.next++ % up.urls.length];
     try {
       const res = await send(`${base}${url.pathname}${url.search}`, c.req.method, headers, body, signal);
+      // A gRPC-Web answer's status is in its body's trailer frame: read for this request's log line and metrics.
+      if (isGrpcWeb(res.headers['content-type'])) {
+        const grpcStatus = grpcWebTrailerStatus(res.body);
+        if (grpcStatus !== undefined) c.set('grpcStatus', grpcStatus);
+      }
       // Name/value pairs: a header sent several times (set-cookie) stays several headers.
       const out: [string, string][] = [];
       for (const [name, value] of Object.entries(res.headers)) {

@@ -1,4 +1,4 @@
-import { createClient } from '@connectrpc/connect';
+import { Code, createClient } from '@connectrpc/connect';
 import { createGrpcWebTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProductService } from '../gen/shop/product/v1/product_pb.ts';
@@ -58,6 +58,11 @@ describe('gateway forwarding to functions served alone', () => {
   it('forwards REST requests and their answers', async () => {
     expect((await call(`${url}/api/v1/products`)).body).toMatchObject({ total: 1, products: [{ id: 'mug' }] });
     expect((await call(`${url}/api/v1/products/nope`)).status).toBe(404);
+    // A method the route table does not have on a path: answered by the gateway, not forwarded.
+    const patch = await call(`${url}/api/v1/products/mug`, 'PATCH', { name: 'x' });
+    expect(patch).toMatchObject({ status: 405, body: { error: { code: 'method_not_allowed' } } });
+    expect(patch.headers.get('allow')).toBe('GET, HEAD, PUT, DELETE, OPTIONS');
+    expect((await call(`${url}/api/v1/nothing`, 'PATCH')).status).toBe(404);
     const added = await call(`${url}/api/v1/baskets/add`, 'POST', { user_id: 'zoe', product_id: 'mug', quantity: 9 });
     expect(added).toMatchObject({ status: 409, body: { error: { code: 'insufficient_stock' } } });
   });
@@ -66,6 +71,13 @@ describe('gateway forwarding to functions served alone', () => {
     expect((await call(`${url}/shop.product.v1.ProductService/GetProduct`, 'POST', { id: 'mug' })).body.name).toBe('Mug');
     const client = createClient(ProductService, createGrpcWebTransport({ baseUrl: url, httpVersion: '1.1' }));
     expect((await client.listProducts({})).total).toBe(1);
+    // A failed gRPC-Web call (200 on the wire) counts as its status: here at the function and at
+    // the gateway, both in this process.
+    const notFound = 'http_requests_total{route="/shop.product.v1.ProductService/GetProduct",method="POST",status="404"}';
+    const count = async () => Number((await (await fetch(`${url}/metrics`)).text()).split('\n').find((l) => l.startsWith(`${notFound} `))?.slice(notFound.length + 1) ?? 0);
+    const before = await count();
+    expect(await client.getProduct({ id: 'nope' }).catch((e) => e.code)).toBe(Code.NotFound);
+    expect(await count()).toBe(before + 2);
   });
 
   it('answers 503 when a function is down and 504 when it is too slow', async () => {

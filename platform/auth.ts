@@ -77,7 +77,7 @@ export function authenticator(config: AuthConfig): (authorization: string | unde
  */
 export function requireUser(caller: Caller, userId?: string): void {
   if (caller.unchecked || caller.admin) return;
-  if (!caller.userId) throw new ShopError('unauthenticated', 'this operation needs "Authorization: Bearer <JWT>" (npm run token -- <user> makes a development one)');
+  if (!caller.userId) throw new ShopError('unauthenticated', 'this operation needs "Authorization: Bearer <JWT>" (npm run -s token -- <user> makes a development one)');
   if (userId !== undefined && caller.userId !== userId) throw new ShopError('forbidden', `user ${caller.userId} may not act for user ${userId}`);
 }
 
@@ -100,7 +100,7 @@ export const signToken = (secret: string, userId: string, opts: { admin?: boolea
 
 /**
  * The authenticator of a process from its configuration: with JWT and neither JWT_SECRET nor
- * JWT_JWKS_URL, the development secret of {@link DEV_SECRET_FILE} (what `npm run token` signs with).
+ * JWT_JWKS_URL, the development secret of {@link DEV_SECRET_FILE} (what `npm run -s token` signs with).
  */
 export function authenticatorFor(auth: Omit<AuthConfig, 'adminToken'>, adminToken: string | undefined) {
   const jwtSecret = auth.mode === 'jwt' && !auth.jwtSecret && !auth.jwksUrl ? devJwtSecret() : auth.jwtSecret;

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { answerStatus } from './http/answer-status.ts';
 import { routeLabel } from './http/route-label.ts';
 
 /**
@@ -60,12 +61,12 @@ export function scrapedGauge(name: string, help: string): { readFrom(read: () =>
 /** Outbox events written but not yet published, read from the database at scrape time. */
 export const outboxBacklog = scrapedGauge('outbox_backlog_events', 'Outbox events written but not yet published');
 
-/** Counts and times every request under its route pattern. */
+/** Counts and times every request under its route pattern (an RPC under its method's path), with the status it is logged with. */
 export function httpMetrics(): MiddlewareHandler {
   return async function httpMetrics(c, next) {
     const stop = httpDuration.startTimer();
     await next();
-    const labels = { route: routeLabel(c), method: c.req.method, status: String(c.res.status) };
+    const labels = { route: routeLabel(c), method: c.req.method, status: String(answerStatus(c)) };
     httpRequests.inc(labels);
     stop(labels);
   };

@@ -1,9 +1,11 @@
 import { fromJson, toJson, type DescMethodUnary } from '@bufbuild/protobuf';
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
+import { trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
-import { errorTable, toShopError } from './errors.ts';
+import { errorTable, ShopError, toShopError } from './errors.ts';
 import type { Invoker } from './invoker.ts';
 import type { Log } from './log.ts';
+import { traceFields } from './tracing.ts';
 
 /** Turns a thrown error into a ConnectError with the matching code; the cause stays for logs. */
 export function toConnectError(e: unknown): ConnectError {
@@ -12,11 +14,27 @@ export function toConnectError(e: unknown): ConnectError {
   return new ConnectError(err.message, Code[errorTable[err.code].connect], undefined, undefined, err);
 }
 
+/** The codes of failures of the server's own (HTTP 5xx in the Connect protocol), not the caller's. */
+const SERVER_CODES = new Set([Code.Unknown, Code.Internal, Code.Unavailable, Code.DataLoss, Code.DeadlineExceeded, Code.Unimplemented]);
+
+/**
+ * Logs a failed call: a server failure at error with its cause's stack (as a REST 5xx is); a
+ * caller's error (not found, invalid, unauthenticated…) at info with its code and message only:
+ * it is an answer, not a fault.
+ */
+function logFailure(log: Log, err: ConnectError): void {
+  const shop = err.cause instanceof ShopError ? err.cause : undefined;
+  const code = shop?.code ?? Code[err.code];
+  if (shop ? shop.status >= 500 : SERVER_CODES.has(err.code)) log.error({ code, err: shop?.cause ?? err.cause ?? err }, 'rpc failed');
+  else log.info({ code, message: err.rawMessage }, 'rpc failed');
+}
+
 /** Serves a function as a unary Connect-RPC method: protobuf in, the same invoker, protobuf out. */
 export function mountRpc(router: ConnectRouter, method: DescMethodUnary, invoke: Invoker, log: Log): void {
   router.rpc(method, async (request: any, ctx: HandlerContext) => {
     const requestId = ctx.requestHeader.get('x-request-id') ?? randomUUID();
-    const child = log.child({ request_id: requestId, rpc: `${method.parent.typeName}/${method.name}` });
+    const span = trace.getActiveSpan(); // the request's server span
+    const child = log.child({ request_id: requestId, ...(span ? traceFields(span) : {}), rpc: `${method.parent.typeName}/${method.name}` });
     try {
       const raw = toJson(method.input, request, { useProtoFieldName: true, alwaysEmitImplicit: true });
       const output = await invoke(raw, ctx.requestHeader.get('authorization') ?? undefined, { requestId, log: child });
@@ -24,7 +42,7 @@ export function mountRpc(router: ConnectRouter, method: DescMethodUnary, invoke:
       return fromJson(method.output, (output ?? {}) as any);
     } catch (e) {
       const err = toConnectError(e);
-      child[err.code === Code.Internal || err.code === Code.Unavailable ? 'error' : 'info']({ code: err.code, err: err.cause ?? err }, 'rpc failed');
+      logFailure(child, err);
       throw err;
     }
   });

@@ -2,7 +2,8 @@ import { devJwtSecret, signToken } from '../platform/auth.ts';
 
 /**
  * A development JWT (HS256) for a user, signed with JWT_SECRET or the development secret the shop
- * uses when none is set: `npm run token -- alice [--admin] [--hours 8]`.
+ * uses when none is set: `npm run -s token -- alice [--admin] [--hours 8]` (`-s`: without it, npm's
+ * banner lands in what `$(...)` captures).
  */
 const args = process.argv.slice(2);
 const user = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));

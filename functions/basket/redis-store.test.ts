@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { infraUrls, requireInfra, uniqueName } from '../../test/support/infra.ts';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { Redis } from 'ioredis';
+import { freePort, infraUrls, requireInfra, uniqueName } from '../../test/support/infra.ts';
+import { startRedis } from '../../test/support/private-redis.ts';
+import { stopProcess } from '../../test/support/processes.ts';
 import { connectRedis, redisBasketStore } from './redis-store.ts';
 
 describe('Redis connections', () => {
@@ -24,5 +27,44 @@ describe.runIf(await requireInfra('redis'))('Redis baskets', () => {
     expect(ttl).toBeLessThanOrEqual(300);
     await new Promise((r) => setTimeout(r, 400));
     expect(await store.get('u1')).toEqual([]);
+  });
+});
+
+describe.runIf(await requireInfra('redis'))('Redis basket scripts', () => {
+  // A private Redis: SCRIPT FLUSH on the shared one would touch other tests' scripts.
+  let server: ChildProcess | undefined;
+  afterAll(async () => server && stopProcess(server));
+
+  it('are sent whole once per connection, then by hash, and whole again after a SCRIPT FLUSH', async () => {
+    const port = await freePort();
+    server = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const redis = await connectRedis(url);
+    onTestFinished(() => void redis.disconnect());
+    const watcher = await new Redis(url).monitor();
+    onTestFinished(() => void watcher.disconnect());
+    const sent: string[] = [];
+    watcher.on('monitor', (_time: string, args: string[]) => {
+      const name = args[0]!.toLowerCase();
+      if (name === 'eval' || name === 'evalsha') sent.push(`${name}${args[1]!.includes('redis.call') ? ' (script)' : ''}`);
+    });
+    const until = (count: number) => vi.waitFor(() => expect(sent).toHaveLength(count), { timeout: 5_000, interval: 20 });
+
+    const store = redisBasketStore(redis, { ttlMs: 60_000 });
+    await store.add('u', 'a', 1);
+    await store.add('u', 'a', 2);
+    expect(await store.remove('u', 'a', 1)).toEqual([{ product_id: 'a', quantity: 2 }]);
+    expect(await store.checkout('u', 'e1', [{ product_id: 'a', quantity: 1 }])).toBe(true);
+    expect(await store.checkout('u', 'e1', [{ product_id: 'a', quantity: 1 }])).toBe(false);
+    await until(5);
+    expect(sent).toEqual(['eval (script)', 'evalsha', 'evalsha', 'eval (script)', 'evalsha']);
+
+    await redis.script('FLUSH');
+    expect(await store.add('u', 'b', 1)).toEqual([{ product_id: 'a', quantity: 1 }, { product_id: 'b', quantity: 1 }]);
+    expect(await store.checkout('u', 'e2', [{ product_id: 'b', quantity: 1 }])).toBe(true);
+    await until(9);
+    // The hash first, refused with NOSCRIPT, then the script, which Redis keeps again.
+    expect(sent.slice(5)).toEqual(['evalsha', 'eval (script)', 'evalsha', 'eval (script)']);
+    expect(await store.get('u')).toEqual([{ product_id: 'a', quantity: 1 }]);
   });
 });

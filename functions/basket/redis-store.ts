@@ -51,6 +51,15 @@ return 1
 /** How long a payment event is remembered as applied to a basket (duplicates arrive within minutes; Kafka keeps a week). */
 const APPLIED_TTL_MS = 14 * 24 * 3600 * 1000;
 
+/**
+ * The scripts as client commands: ioredis sends EVAL once per connection, then EVALSHA (the
+ * script's hash, not its text), and EVAL again after NOSCRIPT (a restarted Redis, SCRIPT FLUSH).
+ */
+const CHANGE_COMMAND = 'daprpsBasketChange';
+const CHECKOUT_COMMAND = 'daprpsBasketCheckout';
+type ChangeCommand = (key: string, productId: string, quantity: number, ttlMs: number, sign: 1 | -1) => Promise<string>;
+type CheckoutCommand = (basket: string, marker: string, lines: string, ttlMs: number, appliedTtlMs: number) => Promise<number>;
+
 /** Options of the Redis basket store. */
 export interface RedisBasketOptions {
   /** Abandoned baskets expire after this long without a change. */
@@ -73,8 +82,12 @@ export function redisBasketStore(redis: Redis, opts: RedisBasketOptions): Basket
   const key = (userId: string) => `${opts.prefix ?? 'daprps:'}basket:${userId}`;
   const appliedKey = (eventId: string) => `${opts.prefix ?? 'daprps:'}basket-applied:${eventId}`;
   const parse = (raw: string | null): BasketLine[] => (raw ? (JSON.parse(raw) as BasketLine[]) : []);
+  redis.defineCommand(CHANGE_COMMAND, { numberOfKeys: 1, lua: CHANGE });
+  redis.defineCommand(CHECKOUT_COMMAND, { numberOfKeys: 2, lua: CHECKOUT });
+  const changeScript = (redis as unknown as Record<string, ChangeCommand>)[CHANGE_COMMAND]!.bind(redis);
+  const checkoutScript = (redis as unknown as Record<string, CheckoutCommand>)[CHECKOUT_COMMAND]!.bind(redis);
   const change = async (userId: string, productId: string, quantity: number, sign: 1 | -1) =>
-    parse((await redis.eval(CHANGE, 1, key(userId), productId, quantity, opts.ttlMs, sign).catch((e) => Promise.reject(unavailable(e)))) as string);
+    parse(await changeScript(key(userId), productId, quantity, opts.ttlMs, sign).catch((e) => Promise.reject(unavailable(e))));
   return {
     get: async (userId) => parse(await redis.get(key(userId)).catch((e) => Promise.reject(unavailable(e)))),
     add: (userId, productId, quantity) => change(userId, productId, quantity, 1),
@@ -82,7 +95,7 @@ export function redisBasketStore(redis: Redis, opts: RedisBasketOptions): Basket
     clear: async (userId) => void (await redis.del(key(userId)).catch((e) => Promise.reject(unavailable(e)))),
     checkout: async (userId, eventId, paid) => {
       const lines = JSON.stringify(paid.map(({ product_id, quantity }) => ({ product_id, quantity })));
-      const applied = await redis.eval(CHECKOUT, 2, key(userId), appliedKey(eventId), lines, opts.ttlMs, APPLIED_TTL_MS).catch((e) => Promise.reject(unavailable(e)));
+      const applied = await checkoutScript(key(userId), appliedKey(eventId), lines, opts.ttlMs, APPLIED_TTL_MS).catch((e) => Promise.reject(unavailable(e)));
       return applied === 1;
     },
   };

@@ -4,6 +4,7 @@ import { ShopError, toShopError } from '../errors.ts';
 import type { Log } from '../log.ts';
 import { mountHealth, type Check } from '../health.ts';
 import { httpMetrics, registry } from '../metrics.ts';
+import { methodsOn } from './allowed-methods.ts';
 import { bodyLimit } from './body-limit.ts';
 import { securityHeaders } from './security-headers.ts';
 import { httpTracing } from './request-spans.ts';
@@ -21,7 +22,11 @@ export interface HttpAppOptions {
   ownBodyLimit?: ReadonlySet<string>;
 }
 
-/** A Hono app with request ids, JSON request logs, Prometheus metrics (`/metrics`), body limit, health (`/health/live`, `/health/ready`) and JSON errors. */
+/**
+ * A Hono app with request ids, JSON request logs, Prometheus metrics (`/metrics`), body limit,
+ * health (`/health/live`, `/health/ready`) and JSON errors: 404 for a path no route has, 405 with
+ * `Allow` for a method a path's routes lack.
+ */
 export function createHttpApp(opts: HttpAppOptions): Hono<{ Variables: RequestVars }> {
   const app = new Hono<{ Variables: RequestVars }>();
   app.use(httpTracing());
@@ -31,7 +36,15 @@ export function createHttpApp(opts: HttpAppOptions): Hono<{ Variables: RequestVa
   app.use(bodyLimit(opts.bodyLimitBytes, opts.ownBodyLimit));
   mountHealth(app, opts.checks ?? {}, opts.info);
   app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }));
-  app.notFound((c) => c.json(new ShopError('not_found', `no route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
+  app.notFound((c) => {
+    // A path that has routes, asked with another method: 405 with the methods it has (OPTIONS: just those).
+    const on = methodsOn(app, c.req.path);
+    if (!on) return c.json(new ShopError('not_found', `no route for ${c.req.method} ${c.req.path}`).toJSON(), 404);
+    c.set('route', on.pattern);
+    const allow = on.allow.join(', ');
+    if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: allow });
+    return c.json(new ShopError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; it allows ${allow}`).toJSON(), 405, { Allow: allow });
+  });
   app.onError((e, c) => {
     const err = e instanceof HTTPException && e.status < 500 ? new ShopError('invalid_argument', e.message) : toShopError(e);
     if (err.status >= 500) c.get('log').error({ err: err.cause ?? err }, 'request failed');

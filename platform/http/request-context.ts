@@ -3,15 +3,25 @@ import type { MiddlewareHandler } from 'hono';
 import { trace } from '@opentelemetry/api';
 import type { Log } from '../log.ts';
 import { traceFields } from '../tracing.ts';
+import { answerStatus, grpcStatusOf } from './answer-status.ts';
 import { isProbe } from './probes.ts';
+import { routeLabel } from './route-label.ts';
 
 /** Per-request values set by {@link requestContext}. */
 export interface RequestVars {
   requestId: string;
   log: Log;
+  /** The route pattern of a request no route handler answered (a 405), for its labels. */
+  route?: string;
+  /** The `grpc-status` a gRPC-Web answer carries in its body, for the log line and metrics. */
+  grpcStatus?: number;
 }
 
-/** Gives each request an id (kept from `X-Request-Id` when sane) and a child logger with it and the trace id; logs one JSON line per request. */
+/**
+ * Gives each request an id (kept from `X-Request-Id` when sane) and a child logger with it and the
+ * trace id; logs one JSON line per request (an RPC too, whatever its protocol), with its route
+ * pattern and the status it is counted with (and a gRPC answer's `grpc_status`).
+ */
 export function requestContext(log: Log): MiddlewareHandler<{ Variables: RequestVars }> {
   return async function requestContext(c, next) {
     const incoming = c.req.header('x-request-id');
@@ -25,8 +35,13 @@ export function requestContext(log: Log): MiddlewareHandler<{ Variables: Request
     // On the answer's headers (c.header() now would copy the whole answer into a new one).
     c.res.headers.set('X-Request-Id', requestId);
     if (isProbe(c.req.path)) return;
+    const grpcStatus = grpcStatusOf(c);
     child.info(
-      { method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round((performance.now() - started) * 10) / 10 },
+      {
+        method: c.req.method, path: c.req.path, route: routeLabel(c), status: answerStatus(c),
+        ...(grpcStatus === undefined ? {} : { grpc_status: grpcStatus }),
+        duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      },
       'request',
     );
   };
