@@ -3,7 +3,7 @@ import type { Need } from '../platform/define.ts';
 import type { Check } from '../platform/health.ts';
 import { outboxBacklog } from '../platform/metrics.ts';
 import type { EventBus } from '../platform/events/bus.ts';
-import type { DeadLetterPolicy } from '../platform/events/dead-letter.ts';
+import type { DeadLetterPolicy } from '../platform/events/attempts.ts';
 import { startOutboxRelay, type Relay } from '../platform/events/outbox-relay.ts';
 import { signerFor, signingBus, type EventSigner } from '../platform/events/signature.ts';
 import { uuid } from '../platform/ids.ts';
@@ -12,7 +12,7 @@ import { absent } from './absent.ts';
 import type { Deps } from './deps.ts';
 import { deadLetterSink } from './events/dead-letter-sink.ts';
 import { openBaskets, type Baskets } from './open-baskets.ts';
-import { openBus } from './open-bus.ts';
+import { openBus } from './event-transport.ts';
 import { openDatabase, type Database } from './open-database.ts';
 import { testProvider } from './payment/provider.ts';
 
@@ -53,13 +53,13 @@ export async function buildRuntime(config: Config, log: Log, opts: RuntimeOption
   const needs = new Set(opts.needs ?? everything);
   const now = () => new Date().toISOString();
   let bus = absent<EventBus>('the event bus', 'events');
-  // The Kafka bus sends unreadable messages to the dead-letter topic through itself.
+  // Handlers send what they give up on to the dead-letter topic through the bus.
   const send = deadLetterSink({ publish: (...args) => bus.publish(...args) }, uuid, now);
   // Opened side by side: a cold start waits for the slowest, not for the sum.
   const opened = await Promise.allSettled([
     needs.has('database') ? openDatabase(config, log, now, { catalogCache: opts.catalogCache ?? false }) : undefined,
     needs.has('redis') ? openBaskets(config) : undefined,
-    needs.has('events') ? openBus(config, log, send) : undefined,
+    needs.has('events') ? openBus(config, log) : undefined,
   ] as const);
   const [db, baskets, events] = opened.map((o) => (o.status === 'fulfilled' ? o.value : undefined)) as [Database?, Baskets?, EventBus?];
   const closeOpened = async () => {

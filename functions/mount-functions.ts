@@ -2,10 +2,9 @@ import type { Hono } from 'hono';
 import { authenticatorFor } from '../platform/auth.ts';
 import type { Config } from '../platform/config.ts';
 import type { EventHandlerDef, FunctionDef } from '../platform/define.ts';
+import type { DeadLetterPolicy } from '../platform/events/attempts.ts';
 import { mountBinding } from '../platform/events/binding-route.ts';
-import type { DeadLetterPolicy } from '../platform/events/dead-letter.ts';
 import type { EventSigner } from '../platform/events/signature.ts';
-import { createDelivery } from '../platform/events/subscribe.ts';
 import { mountConnect } from '../platform/http/connect-on-hono.ts';
 import { eventCaller, type EventAuth } from '../platform/security/event-caller.ts';
 import type { RequestVars } from '../platform/http/request-context.ts';
@@ -16,7 +15,7 @@ import { loadOnce } from '../platform/load-once.ts';
 import type { RpcRoutes } from '../platform/rpc-routes.ts';
 import { definitionsIn, type Definitions } from './definitions.ts';
 import type { Deps } from './deps.ts';
-import { decodeEvent } from './events/decode.ts';
+import { handlerPipeline } from './event-transport.ts';
 import { routes, type RpcMethod } from './routes.ts';
 
 /** What serving some functions needs. */
@@ -53,8 +52,8 @@ export function mountFunctions(s: ServeFunctions): RpcRoutes {
       rpcs.push({ method: route.rpc, invoke });
     } else {
       if (!s.eventAuth || !s.signer) throw new Error(`${name} is an event handler: serving its route needs who may deliver (eventAuth) and the event signer`);
-      const deliver = createDelivery(def as EventHandlerDef<Deps>, s.deps, decodeEvent, s.signer, s.log);
-      mountBinding(s.app, { binding: route.binding, handler: name, topic: route.topic, kafkaTopic: `${s.config.kafkaPrefix}${route.topic}` }, deliver, s.deadLetters, eventCaller(s.eventAuth));
+      const pipeline = handlerPipeline(def as EventHandlerDef<Deps>, s.deps, { signer: s.signer, deadLetters: s.deadLetters, log: s.log });
+      mountBinding(s.app, { binding: route.binding, kafkaTopic: `${s.config.kafkaPrefix}${route.topic}` }, pipeline, eventCaller(s.eventAuth));
     }
   }
   const rpc: RpcRoutes = {

@@ -1,5 +1,6 @@
 import { mountFunctions } from './mount-functions.ts';
 import { buildRuntime } from './build-runtime.ts';
+import { startEventDelivery } from './event-transport.ts';
 import type { Definition } from './definitions.ts';
 import { warnIfAuthOff } from '../platform/auth.ts';
 import { loadConfig } from '../platform/config.ts';
@@ -11,7 +12,6 @@ import { startTracing } from '../platform/tracing.ts';
 import { eventAuthFor, warnIfEventAuthOff } from '../platform/security/event-caller.ts';
 import { readinessChecks } from './readiness.ts';
 import { eventPaths, routes, serviceName, type FunctionName } from './routes.ts';
-import { subscribeHandlers } from './subscribe-handlers.ts';
 
 /**
  * Serves one function alone on its own port, as a Knative Service would, until SIGTERM. Takes
@@ -24,11 +24,11 @@ export async function serveFunction(name: FunctionName, def: Definition): Promis
   const flushTraces = await startTracing(serviceName(name), config.zipkinEndpoint);
   warnIfAuthOff(config.auth, log);
   // Across processes (Kafka, Dapr), a function that writes events relays its outbox; in process
-  // (memory) nothing else would hear them. An event handler consumes its topic itself on Kafka;
-  // under Dapr its sidecar's input binding POSTs each event to its binding route instead.
+  // (memory) nothing else would hear them. How an event handler gets its events is the
+  // transport's (event-transport.ts); this process serves its binding route either way.
   const defs = { [name]: def };
   const runtime = await buildRuntime(config, log, { relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length, needs: def.needs, catalogCache: 'catalogCache' in def && !!def.catalogCache });
-  if (config.eventTransport === 'kafka') await subscribeHandlers(defs, runtime, log);
+  await startEventDelivery(config, defs, runtime, log, { bindingRoutes: true });
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, info: { function: name }, checks: readinessChecks(def, runtime), ownBodyLimit: eventPaths([name]) });
   // An event route takes deliveries only from this function's own sidecar or event source.
   const eventAuth = routes[name].kind === 'event' ? eventAuthFor(config.eventAuth) : undefined;

@@ -47,7 +47,7 @@ export function createGateway(config: Config, log: Log, runtime?: Runtime, limit
   app.use(rateLimit({ store: rateLimitBuckets(config, log, limiterRedis), clientOf: clientAddress(config.trustProxyHops, peerAddress, config.clientIpHeader) }));
   app.use(corsAllowList(config.corsOrigins));
   if (runtime) {
-    // Request functions only: in process, events travel on the in-process bus (subscribeHandlers),
+    // Request functions only: in process, events travel on the in-process bus (startEventDelivery (functions/event-transport.ts)),
     // and no event route is reachable from the edge.
     const rpc = mountFunctions({ app, defs: definitionsOf(requestFunctions), deps: runtime.deps, deadLetters: runtime.deadLetters, config, log });
     return { app, rpc };

@@ -47,7 +47,7 @@ shopFlow('every function with its own daprd sidecar; events through Dapr pub/sub
     return paid.body.id as string;
   };
 
-  it('a stock handler that fails once is retried by Dapr, and takes the stock once', async () => {
+  it('a stock handler that fails once is tried again, and takes the stock once', async () => {
     const sql = await openSchema();
     try {
       // A real failure inside the handler's transaction: the first insert into processed_events

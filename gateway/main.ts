@@ -1,6 +1,6 @@
 import { createGateway } from './create-gateway.ts';
 import { registry } from '../functions/registry.ts';
-import { subscribeHandlers } from '../functions/subscribe-handlers.ts';
+import { startEventDelivery } from '../functions/event-transport.ts';
 import { buildRuntime } from '../functions/build-runtime.ts';
 import { warnIfAuthOff } from '../platform/auth.ts';
 import { loadConfig } from '../platform/config.ts';
@@ -21,7 +21,8 @@ async function main() {
   // Rate limits shared by every replica (remote mode too), on the limiter's own client: short timeout, no queue.
   const limiterRedis = config.redisUrl ? await (await import('../platform/http/limiter-redis.ts')).openLimiterRedis(config.redisUrl) : undefined;
   const { app, rpc } = createGateway(config, log, runtime, limiterRedis);
-  if (runtime) await subscribeHandlers(registry, runtime, log);
+  // Embedded, every event handler runs here; the edge serves no binding route.
+  if (runtime) await startEventDelivery(config, registry, runtime, log, { bindingRoutes: false });
   const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });
   log.info({ url: `http://${config.host}:${server.port}`, mode: embedded ? 'embedded' : 'remote', data_dir: embedded ? config.dataDir : undefined, rate_limits: limiterRedis ? 'redis' : 'process' }, 'gateway listening');
   onShutdown(log, async () => {

@@ -1,4 +1,4 @@
-import { readDeadLetters, replayDeadLetters } from '../functions/events/dead-letter-queue.ts';
+import { readDeadLetters, replayDeadLetters, type NotALetter } from '../functions/events/dead-letter-queue.ts';
 import { loadConfig } from '../platform/config.ts';
 
 const usage = `usage: npm run dlq -- list [--json]
@@ -9,8 +9,14 @@ const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092', ...process.env });
 const topic = { brokers: config.kafkaBrokers, prefix: config.kafkaPrefix };
 const [command, ...args] = process.argv.slice(2);
 
+/** Says what on the topic is no dead letter (it cannot be listed or replayed). */
+const warn = (unreadable: NotALetter[]) => {
+  for (const u of unreadable) console.error(`not a dead letter, skipped: partition ${u.partition} offset ${u.offset}: ${u.reason}`);
+};
+
 if (command === 'list') {
-  const letters = await readDeadLetters(topic);
+  const { letters, unreadable } = await readDeadLetters(topic);
+  warn(unreadable);
   if (args.includes('--json')) console.log(JSON.stringify(letters, null, 2));
   else if (letters.length === 0) console.log('no dead letters');
   else {
@@ -20,7 +26,8 @@ if (command === 'list') {
     console.log(`${letters.length} dead letter(s); replay one with: npm run dlq -- replay <event-id>`);
   }
 } else if (command === 'replay' && args.length) {
-  const letters = await readDeadLetters(topic);
+  const { letters, unreadable: notLetters } = await readDeadLetters(topic);
+  warn(notLetters);
   const chosen = args.includes('--all') ? letters : letters.filter((d) => args.includes(d.event_id));
   const missing = args.filter((a) => a !== '--all' && !letters.some((d) => d.event_id === a));
   if (missing.length) console.error(`not in the dead-letter topic: ${missing.join(', ')}`);

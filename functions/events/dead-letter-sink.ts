@@ -1,5 +1,5 @@
 import type { EventBus } from '../../platform/events/bus.ts';
-import type { SendDeadLetter } from '../../platform/events/dead-letter.ts';
+import type { SendDeadLetter } from '../../platform/events/attempts.ts';
 import type { NewId } from '../../platform/ids.ts';
 
 /**

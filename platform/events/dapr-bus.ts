@@ -16,8 +16,11 @@ export interface DaprBusOptions {
  * The event bus through a Dapr sidecar (`@dapr/dapr`, HTTP): publishes each CloudEvent as is
  * (content type `application/cloudevents+json`, so Dapr keeps our envelope and only adds its
  * tracing fields) with the event's key as Kafka partition key. Events reach handlers through
- * the sidecar's input bindings, which POST them to the handler's binding route, so this bus does
- * not subscribe. The SDK reports a failed publish as a value; it is raised here.
+ * the sidecar's input bindings, which POST them to the handler's binding route
+ * (binding-route.ts), so this bus does not subscribe. Redelivery is then the binding's: it posts
+ * a message again until the route answers 200 (`consumeRetryEnabled`), the transport's
+ * at-least-once, not an attempt policy (attempts.ts gives up on events, answering 200 `DROP`).
+ * The SDK reports a failed publish as a value; it is raised here.
  */
 export function daprBus(opts: DaprBusOptions): EventBus {
   const client = new DaprClient({

@@ -2,9 +2,6 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { ShopError } from '../errors.ts';
 import type { Log } from '../log.ts';
 import type { EventBus } from './bus.ts';
-import { unreadableLetter, type SendDeadLetter } from './dead-letter.ts';
-import type { RetryPolicy } from './memory-bus.ts';
-import { parseCloudEvent } from './parse-event.ts';
 
 /** Options of the Kafka bus. */
 export interface KafkaBusOptions {
@@ -12,21 +9,29 @@ export interface KafkaBusOptions {
   clientId: string;
   /** Prefix of every topic and consumer group name. */
   prefix?: string;
-  retry?: RetryPolicy;
-  /** Where a message that is no CloudEvent goes (the dead-letter topic); it is then skipped. */
-  unreadable: SendDeadLetter;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * What eachMessage throws when the listener threw: kafkajs retries what is `retriable` (and
+ * restarts its consumer once its retries are spent), but gives up for good on a TypeError,
+ * RangeError, ReferenceError or SyntaxError, or an error marked `retriable: false`, leaving the
+ * group without a consumer. Whatever the listener threw, the message must come again.
+ */
+class ListenerFailed extends Error {
+  override name = 'ListenerFailed';
+  readonly retriable = true;
+}
 
 /**
  * The event bus on Kafka (kafkajs): an idempotent producer writing structured CloudEvents keyed
  * by the event's key; one consumer group per subscriber, an offset committed only after the
- * listener succeeded. A failing listener is retried with backoff; past the last attempt the
- * offset stays uncommitted and the consumer restarts from it (at least once, never skipped).
+ * listener took the message. When the listener throws, eachMessage throws: the offset stays
+ * uncommitted, kafkajs fetches the partition again from that message after its retry backoff
+ * (and past its retries restarts the consumer, which starts from the committed offset), so the
+ * message is delivered again and nothing behind it is skipped. That redelivery is the
+ * transport's at-least-once, not an attempt policy (attempts.ts gives up on events).
  */
 export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(): Promise<void> } {
-  const retry = opts.retry ?? { attempts: 5, firstDelayMs: 100 };
   const name = (n: string) => `${opts.prefix ?? ''}${n}`;
   const kafka = new Kafka({ clientId: opts.clientId, brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 5 } });
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -51,7 +56,8 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
       await producer.send({ topic: name(topic), acks: -1, messages: [{ key, value: JSON.stringify(event), headers }] });
     },
     async subscribe(topic, group, listener) {
-      const consumer = kafka.consumer({ groupId: name(group.replace(/\//g, '-')), sessionTimeout: 10_000, heartbeatInterval: 1_000, retry: { retries: 10 } });
+      // Redelivery waits kafkajs's retry backoff, at most maxRetryTime.
+      const consumer = kafka.consumer({ groupId: name(group.replace(/\//g, '-')), sessionTimeout: 10_000, heartbeatInterval: 1_000, retry: { retries: 10, maxRetryTime: 5_000 } });
       consumers.push(consumer);
       await consumer.connect();
       await consumer.subscribe({ topic: name(topic), fromBeginning: true });
@@ -61,24 +67,24 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
         autoCommit: true,
         autoCommitThreshold: 1,
         eachMessage: async ({ message, partition, heartbeat }) => {
-          const payload = message.value?.toString('utf8') ?? '';
-          const key = message.key?.toString('utf8') ?? '';
-          const event = parseCloudEvent(payload);
-          if (!event) {
-            await opts.unreadable(unreadableLetter({ topic, handler: group, key, payload, reason: 'message is not a CloudEvent' }));
-            log.error({ topic, group, partition, offset: message.offset }, 'message is not a CloudEvent: dead-lettered');
-            return;
-          }
-          for (let attempt = 1; ; attempt++) {
+          const traceparent = message.headers?.traceparent?.toString();
+          const context = { topic: name(topic), partition, offset: message.offset, ...(traceparent ? { traceparent } : {}) };
+          let heartbeatFailed: unknown;
+          const keepAlive = async () => {
             try {
-              await listener(event, { key, payload });
-              break;
-            } catch (err) {
-              log.warn({ err, topic, group, event_id: event?.id, attempt }, 'event handler failed');
-              if (attempt >= retry.attempts) throw err;
-              await sleep(retry.firstDelayMs * 2 ** (attempt - 1));
               await heartbeat();
+            } catch (err) {
+              heartbeatFailed = err;
+              throw err;
             }
+          };
+          try {
+            await listener({ text: message.value?.toString('utf8') ?? '', key: message.key?.toString('utf8') ?? '', context, keepAlive });
+          } catch (err) {
+            // A heartbeat refused during a rebalance: kafkajs's own, which it knows how to handle.
+            if (err === heartbeatFailed) throw err;
+            log.warn({ err, group, ...context }, 'listener failed; the message is delivered again');
+            throw new ListenerFailed(`listener of ${group} failed on ${topic}/${partition}@${message.offset}`, { cause: err });
           }
         },
       });

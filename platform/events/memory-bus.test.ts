@@ -1,53 +1,74 @@
 import { describe, expect, it } from 'vitest';
 import { testLog } from '../../test/support/test-log.ts';
 import type { CloudEvent } from '../define.ts';
+import type { Message } from './bus.ts';
 import { memoryBus } from './memory-bus.ts';
 
 const event = (id: string): CloudEvent => ({
   specversion: '1.0', id, source: '/t', type: 't', time: '2026-01-01T00:00:00Z', datacontenttype: 'application/json', data: {},
 });
+const idOf = (m: Message) => (JSON.parse(m.text) as CloudEvent).id;
 const until = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
 };
 
 describe('memoryBus', () => {
   it('delivers every event to every group of the topic, in order, and none of other topics', async () => {
     const bus = memoryBus(testLog);
     const seen: string[] = [];
-    bus.subscribe('t1', 'g1', async (e) => void seen.push(`g1:${e.id}`));
-    bus.subscribe('t1', 'g2', async (e) => void seen.push(`g2:${e.id}`));
-    bus.subscribe('t2', 'g3', async (e) => void seen.push(`g3:${e.id}`));
+    await bus.subscribe('t1', 'g1', async (m) => void seen.push(`g1:${idOf(m)}`));
+    await bus.subscribe('t1', 'g2', async (m) => void seen.push(`g2:${idOf(m)}`));
+    await bus.subscribe('t2', 'g3', async (m) => void seen.push(`g3:${idOf(m)}`));
     await bus.publish('t1', 'k', event('a'));
     await bus.publish('t1', 'k', event('b'));
     await until(() => seen.length === 4);
     expect(seen.filter((s) => s.startsWith('g1'))).toEqual(['g1:a', 'g1:b']);
     expect(seen.filter((s) => s.startsWith('g2'))).toEqual(['g2:a', 'g2:b']);
+    expect(seen.filter((s) => s.startsWith('g3'))).toEqual([]);
   });
 
-  it('retries a failing listener with backoff, keeping later events behind it', async () => {
-    const bus = memoryBus(testLog, { attempts: 5, firstDelayMs: 1 });
-    const seen: string[] = [];
-    let failures = 2;
-    bus.subscribe('t', 'g', async (e) => {
-      if (e.id === 'a' && failures-- > 0) throw new Error('transient');
-      seen.push(e.id);
+  it('never drops a message: one whose listener keeps throwing is delivered again, far past any attempt count, and the next waits behind it', async () => {
+    const bus = memoryBus(testLog, { firstDelayMs: 1, maxDelayMs: 2 });
+    const deliveries: string[] = [];
+    let failures = 40;
+    await bus.subscribe('t', 'g', async (m) => {
+      deliveries.push(idOf(m));
+      if (idOf(m) === 'stuck' && failures-- > 0) throw new Error('a dependency is down');
+    });
+    await bus.publish('t', 'k', event('stuck'));
+    await bus.publish('t', 'k', event('next'));
+    await until(() => deliveries.includes('next'));
+    expect(deliveries).toEqual([...Array(41).fill('stuck'), 'next']);
+  });
+
+  it('waits longer between deliveries as they keep failing, but never longer than its cap', async () => {
+    const bus = memoryBus(testLog, { firstDelayMs: 10, maxDelayMs: 20 });
+    const at: number[] = [];
+    await bus.subscribe('t', 'g', async () => {
+      at.push(performance.now());
+      if (at.length < 8) throw new Error('down');
     });
     await bus.publish('t', 'k', event('a'));
-    await bus.publish('t', 'k', event('b'));
-    await until(() => seen.length === 2);
-    expect(seen).toEqual(['a', 'b']);
+    await until(() => at.length === 8);
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    // 10, 20, then 20 ms each (uncapped: 40, 80, 160, 320, 640); timers fire late, never early.
+    expect(gaps[0]).toBeGreaterThanOrEqual(9);
+    expect(gaps[1]).toBeGreaterThanOrEqual(19);
+    expect(Math.max(...gaps)).toBeLessThan(300);
   });
 
-  it('gives up on an event after the last attempt and goes on with the next', async () => {
-    const bus = memoryBus(testLog, { attempts: 3, firstDelayMs: 1 });
-    const attempts: string[] = [];
-    bus.subscribe('t', 'g', async (e) => {
-      attempts.push(e.id);
-      if (e.id === 'poison') throw new Error('always');
+  it('stops delivering once closed, a waiting redelivery too', async () => {
+    const bus = memoryBus(testLog, { firstDelayMs: 60_000, maxDelayMs: 60_000 });
+    let deliveries = 0;
+    await bus.subscribe('t', 'g', async () => {
+      deliveries++;
+      throw new Error('down');
     });
-    await bus.publish('t', 'k', event('poison'));
-    await bus.publish('t', 'k', event('next'));
-    await until(() => attempts.includes('next'));
-    expect(attempts).toEqual(['poison', 'poison', 'poison', 'next']);
+    await bus.publish('t', 'k', event('a'));
+    await until(() => deliveries === 1);
+    await bus.close();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(deliveries).toBe(1);
+    await expect(bus.ready()).rejects.toThrow(/closed/);
   });
 });

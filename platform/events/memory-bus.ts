@@ -1,51 +1,69 @@
 import type { Log } from '../log.ts';
-import type { CloudEvent } from '../define.ts';
-import type { EventBus, EventListener } from './bus.ts';
+import type { EventBus, EventListener, Message } from './bus.ts';
 
-/** Redelivery policy of the in-process bus. */
-export interface RetryPolicy {
-  attempts: number;
+/** How soon the in-process bus delivers a message again after its listener threw: doubling from `firstDelayMs`, never over `maxDelayMs`. */
+export interface Redelivery {
   firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+interface Subscriber {
+  listener: EventListener;
+  queue: Message[];
+  running: boolean;
 }
 
 /**
  * The in-process bus of the embedded default: each subscriber group has its own queue, consumed
- * in order; a failed delivery is retried with exponential backoff, then logged as dead.
+ * in order. A message whose listener throws is delivered again, after a backoff that stops
+ * growing at `maxDelayMs`, until the listener takes it or the bus is closed; the messages behind
+ * it wait. It is never dropped. This redelivery is the transport's at-least-once, not an attempt
+ * policy: the pipeline's attempts layer (attempts.ts) decides when to give up on an event, and
+ * only throws for what must wait (a dependency that is down).
  */
-export function memoryBus(log: Log, retry: RetryPolicy = { attempts: 8, firstDelayMs: 50 }): EventBus {
-  const groups = new Map<string, { listener: EventListener; queue: CloudEvent[]; running: boolean }[]>();
+export function memoryBus(log: Log, redelivery: Redelivery = { firstDelayMs: 50, maxDelayMs: 5_000 }): EventBus {
+  const groups = new Map<string, Subscriber[]>();
   let closed = false;
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** Sleepers woken at once by close. */
+  const sleeping = new Set<() => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        sleeping.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      sleeping.add(wake);
+    });
 
-  async function drain(topic: string, group: string, sub: { listener: EventListener; queue: CloudEvent[]; running: boolean }) {
+  async function drain(topic: string, group: string, sub: Subscriber) {
     if (sub.running) return;
     sub.running = true;
     while (sub.queue.length && !closed) {
-      const event = sub.queue[0]!;
-      for (let attempt = 1; ; attempt++) {
+      const message = sub.queue[0]!;
+      for (let delivery = 1; !closed; delivery++) {
         try {
-          await sub.listener(event);
+          await sub.listener(message);
           break;
         } catch (err) {
-          if (attempt >= retry.attempts || closed) {
-            log.error({ err, topic, group, event_id: event.id, attempts: attempt }, 'event dropped after retries');
-            break;
-          }
-          log.warn({ err, topic, group, event_id: event.id, attempt }, 'event handler failed; retrying');
-          await sleep(retry.firstDelayMs * 2 ** (attempt - 1));
+          const delayMs = Math.min(redelivery.firstDelayMs * 2 ** (delivery - 1), redelivery.maxDelayMs);
+          log.warn({ err, topic, group, key: message.key, delivery, redeliver_in_ms: delayMs }, 'listener failed; the message is delivered again');
+          await sleep(delayMs);
         }
       }
-      sub.queue.shift();
+      if (!closed) sub.queue.shift();
     }
     sub.running = false;
   }
 
   return {
-    async publish(topic, _key, event) {
+    async publish(topic, key, event) {
+      const text = JSON.stringify(event);
       for (const [name, subs] of groups) {
         if (!name.startsWith(`${topic}\u0000`)) continue;
         for (const sub of subs) {
-          sub.queue.push(structuredClone(event));
+          sub.queue.push({ text, key, context: { topic } });
           void drain(topic, name.split('\u0000')[1]!, sub);
         }
       }
@@ -59,6 +77,7 @@ export function memoryBus(log: Log, retry: RetryPolicy = { attempts: 8, firstDel
     },
     async close() {
       closed = true;
+      for (const wake of [...sleeping]) wake();
     },
   };
 }

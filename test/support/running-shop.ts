@@ -11,7 +11,7 @@ import { openPostgres } from '../../platform/sql/postgres.ts';
 import { copyPgliteTemplate } from './pglite-template.ts';
 import { createGateway } from '../../gateway/create-gateway.ts';
 import { registry } from '../../functions/registry.ts';
-import { subscribeHandlers } from '../../functions/subscribe-handlers.ts';
+import { startEventDelivery } from '../../functions/event-transport.ts';
 
 /** The admin token of test gateways. */
 export const GATEWAY_ADMIN = 'e2e-admin-token-0123456789';
@@ -60,7 +60,7 @@ export async function startEmbedded(env: Record<string, string> = {}, opts: { re
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, JWT_SECRET: TEST_JWT_SECRET, CORS_ORIGINS: 'http://shop.example', RATE_LIMIT_BURST: '1000000', ...env });
   const runtime = await buildRuntime(config, testLog, { relay: opts.relay ?? true, catalogCache: true }); // as gateway/main.ts
   const gw = createGateway(config, testLog, runtime);
-  await subscribeHandlers(registry, runtime, testLog);
+  await startEventDelivery(config, registry, runtime, testLog, { bindingRoutes: false });
   const server = await serve({ fetch: gw.app.fetch, rpc: gw.rpc, port: 0, host: '127.0.0.1' });
   return {
     url: `http://127.0.0.1:${server.port}`,

@@ -1,17 +1,8 @@
 import * as v from 'valibot';
-import type { CloudEvent } from '../define.ts';
 import { APP_TOKEN_ATTRIBUTE } from '../security/event-caller.ts';
 import { binaryEvent, isBinaryMode } from './binary-event.ts';
+import type { Message } from './bus.ts';
 import { isKafkaSourceDelivery, KAFKA_RECORD_TYPE, kafkaSourceKey, recordContext } from './kafka-source.ts';
-
-/** The CloudEvents envelope a delivery brings; transports may add fields (Dapr's topic, traceid, ...). */
-const envelope = v.looseObject({
-  specversion: v.literal('1.0', 'specversion must be "1.0"'),
-  id: v.pipe(v.string('id must be a string'), v.minLength(1, 'id must not be empty'), v.maxLength(256, 'id is too long')),
-  source: v.string('source must be a string'),
-  type: v.string('type must be a string'),
-  data: v.record(v.string(), v.unknown(), 'data must be a JSON object'),
-});
 
 /** The Kafka metadata daprd's Kafka input binding sends as headers with each message. */
 const kafkaHeaders = v.object({
@@ -21,9 +12,6 @@ const kafkaHeaders = v.object({
   key: v.optional(v.string()),
   traceparent: v.optional(v.pipe(v.string(), v.regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/, 'traceparent is not W3C trace context'))),
 });
-
-/** One delivery decoded: the event, the transport's metadata and the message as received; or why it is no event. */
-export type Delivery = { event: CloudEvent; context: Record<string, unknown>; payload: string } | { reason: string; payload: string };
 
 /** Whether a delivery comes from Kafka: a Dapr binding's (`__topic`) or a KafkaSource's. What can never succeed is then dead-lettered, not refused. */
 export const isKafkaDelivery = (headers: Headers): boolean => headers.has('__topic') || isKafkaSourceDelivery(headers);
@@ -54,30 +42,24 @@ function message(headers: Headers, body: string): { text: string; context: Recor
 }
 
 /**
- * Decodes and validates one delivery to an event route: the Kafka metadata (daprd's `__topic`,
- * ... headers, or what a KafkaSource says of the record it wraps) must name `kafkaTopic`, and the
- * message must be a CloudEvent with JSON object data, in structured mode (the body, as a Dapr
- * binding delivers the Kafka value) or binary mode (`ce-*` headers, as a KafkaSource sends). The
- * app token a KafkaSource presents as an attribute is never part of the event.
+ * One HTTP delivery to an event route as the message it carries, for the handler's pipeline to
+ * read: the body in structured mode (as a Dapr binding delivers the Kafka value), the event
+ * rebuilt from `ce-*` headers in binary mode (as a KafkaSource sends), the value of a Kafka
+ * record a KafkaSource wrapped. The Kafka metadata (daprd's `__topic`, ... headers, or what a
+ * KafkaSource says of the record it wraps) must be well formed and name `kafkaTopic`, else the
+ * message is `unreadable`. The app token a KafkaSource presents as an attribute never becomes
+ * part of the message. Whether the text is a CloudEvent is the pipeline's to say (cloud-event.ts).
  */
-export function decodeDelivery(headers: Headers, body: string, kafkaTopic: string): Delivery {
+export function httpMessage(headers: Headers, body: string, kafkaTopic: string): Message {
   const dapr = v.safeParse(kafkaHeaders, definedOnly({
     topic: headers.get('__topic') ?? undefined, partition: headers.get('__partition') ?? undefined, offset: headers.get('__offset') ?? undefined,
     key: headers.get('__key') ?? undefined, traceparent: headers.get('traceparent') ?? undefined,
   }));
-  if (!dapr.success && headers.has('__topic')) return { reason: dapr.issues[0].message, payload: body };
+  const unreadable = (text: string, reason: string): Message => ({ text, key: kafkaKey(headers), context: {}, unreadable: reason });
+  if (!dapr.success && headers.has('__topic')) return unreadable(body, dapr.issues[0].message);
   const read = message(headers, body);
-  if ('reason' in read) return { reason: read.reason, payload: body };
-  const context = definedOnly({ ...(dapr.success ? dapr.output : {}), ...read.context });
-  if (context.topic !== undefined && context.topic !== kafkaTopic) return { reason: `message from topic ${context.topic}, expected ${kafkaTopic}`, payload: read.text };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(read.text);
-  } catch {
-    return { reason: 'body must be a CloudEvent in JSON', payload: read.text };
-  }
-  if (parsed && typeof parsed === 'object') delete (parsed as Record<string, unknown>)[APP_TOKEN_ATTRIBUTE];
-  const event = v.safeParse(envelope, parsed);
-  if (!event.success) return { reason: `body is not a CloudEvent: ${event.issues[0].message}`, payload: read.text };
-  return { event: event.output as unknown as CloudEvent, context, payload: read.text };
+  if ('reason' in read) return unreadable(body, read.reason);
+  const { key, ...context } = definedOnly({ ...(dapr.success ? dapr.output : {}), ...read.context });
+  if (context.topic !== undefined && context.topic !== kafkaTopic) return unreadable(read.text, `message from topic ${context.topic}, expected ${kafkaTopic}`);
+  return { text: read.text, key: typeof key === 'string' ? key : undefined, context };
 }
