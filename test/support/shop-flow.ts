@@ -38,6 +38,8 @@ export function shopFlow(label: string, start: () => Promise<RunningShop>, enabl
       // A later checkout is the signal: once its effects are applied, a retry that took stock too would show.
       await call(api('/baskets/add'), 'POST', { user_id: 'e2e-alice', product_id: 'french-press', quantity: 1 }, alice);
       expect((await call(api('/payments'), 'POST', { user_id: 'e2e-alice', card: card() }, { 'idempotency-key': 'e2e-2', ...alice })).status).toBe(201);
+      // Stock and basket are two handlers, each in its own time: wait for both effects.
+      await eventually(async () => (await call(api('/products/french-press'))).body.stock <= before - 3);
       await eventually(async () => (await call(api('/baskets/e2e-alice'), 'GET', undefined, alice)).body.items.length === 0);
       expect((await call(api('/products/french-press'))).body.stock).toBe(before - 3);
     });
@@ -52,6 +54,7 @@ export function shopFlow(label: string, start: () => Promise<RunningShop>, enabl
       // and once its effects are applied, a decline that took stock too would show.
       const paid = await call(api('/payments'), 'POST', { user_id: 'e2e-bob', card: card() }, bob);
       expect(paid).toMatchObject({ status: 201, body: { items: [{ product_id: 'notebook', quantity: 1 }] } });
+      await eventually(async () => (await call(api('/products/notebook'))).body.stock <= stock - 1);
       await eventually(async () => (await call(api('/baskets/e2e-bob'), 'GET', undefined, bob)).body.items.length === 0);
       expect((await call(api('/products/notebook'))).body.stock).toBe(stock - 1);
     });
