@@ -30,7 +30,8 @@ describe('the embedded runtime', () => {
   }, 60_000);
 
   it('opens only what the needs name: unreachable Redis and Kafka do not stop a function needing the database', async () => {
-    const data = join(dir || (dir = await mkdtemp(join(tmpdir(), 'daprps-runtime-'))), 'needs');
+    dir ||= await mkdtemp(join(tmpdir(), 'daprps-runtime-'));
+    const data = join(dir, 'needs');
     await copyPgliteTemplate(data);
     const [closed] = await freePorts(1); // nothing listens there
     const config = loadConfig({ DATA_DIR: data, REDIS_URL: `redis://127.0.0.1:${closed}`, KAFKA_BROKERS: `127.0.0.1:${closed}` });

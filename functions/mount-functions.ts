@@ -60,7 +60,9 @@ export function mountFunctions(s: ServeFunctions): RpcRoutes {
     paths: rpcs.map((r) => r.method.path),
     load: loadOnce(async () => {
       const [{ mountRpc }, methods] = await Promise.all([import('../platform/rpc.ts'), Promise.all(rpcs.map((r) => r.method.load()))]);
-      return (router) => rpcs.forEach((r, i) => mountRpc(router, methods[i] as never, r.invoke, s.log));
+      return (router) => {
+        for (const [i, r] of rpcs.entries()) mountRpc(router, methods[i] as never, r.invoke, s.log);
+      };
     }),
   };
   mountConnect(s.app, rpc, s.config.bodyLimitBytes);

@@ -20,7 +20,7 @@ export interface Database {
 }
 
 /** Applies the pending migrations and seeds the demo catalog once (SEED_DEMO): what the migrate Job does. */
-export async function prepareDatabase(sql: Sql, config: Pick<Config, 'seedDemo' | 'currency'>, log: Log, now: () => string): Promise<void> {
+async function prepareDatabase(sql: Sql, config: Pick<Config, 'seedDemo' | 'currency'>, log: Log, now: () => string): Promise<void> {
   const applied = await migrate(sql);
   if (applied.length) log.info({ applied }, 'database migrated');
   if (config.seedDemo && (await once(sql, 'demo-catalog', () => sqlProductStore(sql).insert(demoCatalog(config.currency, now()))))) {
@@ -51,5 +51,8 @@ export async function openDatabase(config: Config, log: Log, now: () => string, 
     throw failed.reason;
   }
   if (!cached) return { sql, products, payments: sqlPaymentStore(sql), close: () => sql.close() };
-  return { sql, products: cached, payments: sqlPaymentStore(sql), close: async () => (await cached.close(), await sql.close()) };
+  return { sql, products: cached, payments: sqlPaymentStore(sql), close: async () => {
+    await cached.close();
+    await sql.close();
+  } };
 }

@@ -38,7 +38,7 @@ describe('a function served alone and invoked with JSON', () => {
   const children: ChildProcess[] = [];
   let dataDir = '';
   afterAll(async () => {
-    children.forEach((c) => c.kill('SIGTERM'));
+    for (const c of children) c.kill('SIGTERM');
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 

@@ -31,10 +31,10 @@ function peerAddress(c: Context): string | undefined {
 }
 
 /** Every function of the route table. */
-export const allFunctions = Object.keys(routes) as FunctionName[];
+const allFunctions = Object.keys(routes) as FunctionName[];
 
 /** The request/response functions: the only ones the edge serves. */
-export const requestFunctions = allFunctions.filter((name) => routes[name].kind === 'request');
+const requestFunctions = allFunctions.filter((name) => routes[name].kind === 'request');
 
 /**
  * The edge gateway over the route table. With a runtime, every function runs in this process

@@ -13,7 +13,7 @@ async function startSeparate() {
   const ports: Partial<Record<FunctionName, number>> = {};
   const names = Object.keys(routes) as FunctionName[];
   const free = await freePorts(names.length + 1);
-  names.forEach((name, i) => (ports[name] = free[i + 1]!));
+  for (const [i, name] of names.entries()) ports[name] = free[i + 1]!;
   const output: string[] = [];
   const topology = await startTopology({ env: { ...env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${infraUrls.zipkin}/api/v2/spans` }, gatewayPort: free[0]!, ports, onLine: (l) => output.push(l) }).catch((e) => {
     throw new Error(`${(e as Error).message}\n${output.slice(-30).join('\n')}`);

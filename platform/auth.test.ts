@@ -21,7 +21,11 @@ const signed = (claims: JWTPayload, key: ReturnType<typeof keyPair>, header: { k
 const outcome = (call: Promise<unknown>) => call.then(() => 'accepted', (e: ShopError) => `${e.status} ${e.code}`);
 
 /** How many times each value occurs. */
-const tally = (values: string[]) => values.reduce<Record<string, number>>((n, v) => ((n[v] = (n[v] ?? 0) + 1), n), {});
+const tally = (values: string[]) => {
+  const n: Record<string, number> = {};
+  for (const v of values) n[v] = (n[v] ?? 0) + 1;
+  return n;
+};
 
 describe('JWT from an identity provider (JWKS)', () => {
   const provider = keyPair('k1', 'RS256');
@@ -43,7 +47,10 @@ describe('JWT from an identity provider (JWKS)', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     idp.url = `http://127.0.0.1:${(server.address() as { port: number }).port}/.well-known/jwks.json`;
-    idp.close = () => (server.closeAllConnections(), new Promise<void>((resolve) => server.close(() => resolve())));
+    idp.close = () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    };
     opened.push(idp.close);
     return idp;
   }

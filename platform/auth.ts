@@ -89,7 +89,7 @@ export function requireAdmin(caller: Caller, adminConfigured: boolean): void {
 }
 
 /** Where a development HS256 secret is kept, shared by every process started from the repository. */
-export const DEV_SECRET_FILE = '.data/dev-jwt-secret';
+const DEV_SECRET_FILE = '.data/dev-jwt-secret';
 
 /** The development secret: read from {@link DEV_SECRET_FILE}, created (random) on first use. */
 export const devJwtSecret = (file = DEV_SECRET_FILE): string => devSecret(file);

@@ -22,6 +22,9 @@ export interface RestRequest {
 export type Need = 'database' | 'redis' | 'events';
 
 /** A request/response function, defined once and served over REST, Connect-RPC or in process. */
+// A registry holds definitions of many input and output types: with `unknown` as the default a
+// definition's handler (contravariant in its input) would fit no common type.
+// biome-ignore lint/suspicious/noExplicitAny: see above
 export interface FunctionDef<Deps, I = any, O = any> {
   /** The function's name, a key of the route table. */
   name: string;
@@ -63,6 +66,7 @@ export interface CloudEvent<D = unknown> {
 }
 
 /** An event handler, triggered by the bus (in process, Kafka, or a Dapr binding). */
+// biome-ignore lint/suspicious/noExplicitAny: as FunctionDef's input
 export interface EventHandlerDef<Deps, D = any> {
   name: string;
   /** The dependencies it cannot handle events without (readiness); always `events`. */

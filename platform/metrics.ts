@@ -11,7 +11,7 @@ export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
 /** Requests by route pattern (not the raw path: ids would explode the label set), method and status. */
-export const httpRequests = new Counter({
+const httpRequests = new Counter({
   name: 'http_requests_total',
   help: 'HTTP requests answered, by route pattern, method and status',
   labelNames: ['route', 'method', 'status'] as const,
@@ -19,7 +19,7 @@ export const httpRequests = new Counter({
 });
 
 /** Request latency by route pattern, method and status. */
-export const httpDuration = new Histogram({
+const httpDuration = new Histogram({
   name: 'http_request_duration_seconds',
   help: 'HTTP request latency in seconds, by route pattern, method and status',
   labelNames: ['route', 'method', 'status'] as const,
@@ -45,7 +45,7 @@ export const eventLag = new Histogram({
 });
 
 /** A gauge read at scrape time from a source the process sets once it has one (NaN when the read fails). */
-export function scrapedGauge(name: string, help: string): { readFrom(read: () => Promise<number>): void } {
+function scrapedGauge(name: string, help: string): { readFrom(read: () => Promise<number>): void } {
   let source: (() => Promise<number>) | undefined;
   new Gauge({
     name,
@@ -55,7 +55,11 @@ export function scrapedGauge(name: string, help: string): { readFrom(read: () =>
       if (source) this.set(await source().catch(() => Number.NaN));
     },
   });
-  return { readFrom: (read) => void (source = read) };
+  return {
+    readFrom: (read) => {
+      source = read;
+    },
+  };
 }
 
 /** Outbox events written but not yet published, read from the database at scrape time. */

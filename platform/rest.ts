@@ -11,7 +11,7 @@ export interface RestRoute {
 }
 
 /** Serves a function on its REST route of `app`. */
-export function mountRest(app: Hono<{ Variables: RequestVars }>, route: RestRoute, def: FunctionDef<any>, invoke: Invoker): void {
+export function mountRest(app: Hono<{ Variables: RequestVars }>, route: RestRoute, def: Pick<FunctionDef<unknown, unknown, unknown>, 'restInput' | 'restStatus'>, invoke: Invoker): void {
   app.on(route.method, route.path, async (c) => {
     const req: RestRequest = { params: c.req.param(), query: c.req.query(), headers: c.req.raw.headers, body: await readBody(c) };
     const raw = def.restInput ? def.restInput(req) : { ...(req.body as object), ...req.params };

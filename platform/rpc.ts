@@ -1,4 +1,4 @@
-import { fromJson, toJson, type DescMethodUnary } from '@bufbuild/protobuf';
+import { fromJson, toJson, type DescMethodUnary, type JsonValue, type Message } from '@bufbuild/protobuf';
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
 import { trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,7 @@ import type { Log } from './log.ts';
 import { traceFields } from './tracing.ts';
 
 /** Turns a thrown error into a ConnectError with the matching code; the cause stays for logs. */
-export function toConnectError(e: unknown): ConnectError {
+function toConnectError(e: unknown): ConnectError {
   if (e instanceof ConnectError) return e;
   const err = toShopError(e);
   return new ConnectError(err.message, Code[errorTable[err.code].connect], undefined, undefined, err);
@@ -31,7 +31,7 @@ function logFailure(log: Log, err: ConnectError): void {
 
 /** Serves a function as a unary Connect-RPC method: protobuf in, the same invoker, protobuf out. */
 export function mountRpc(router: ConnectRouter, method: DescMethodUnary, invoke: Invoker, log: Log): void {
-  router.rpc(method, async (request: any, ctx: HandlerContext) => {
+  router.rpc(method, async (request: Message, ctx: HandlerContext) => {
     const requestId = ctx.requestHeader.get('x-request-id') ?? randomUUID();
     const span = trace.getActiveSpan(); // the request's server span
     const child = log.child({ request_id: requestId, ...(span ? traceFields(span) : {}), rpc: `${method.parent.typeName}/${method.name}` });
@@ -39,7 +39,7 @@ export function mountRpc(router: ConnectRouter, method: DescMethodUnary, invoke:
       const raw = toJson(method.input, request, { useProtoFieldName: true, alwaysEmitImplicit: true });
       const output = await invoke(raw, ctx.requestHeader.get('authorization') ?? undefined, { requestId, log: child });
       ctx.responseHeader.set('x-request-id', requestId);
-      return fromJson(method.output, (output ?? {}) as any);
+      return fromJson(method.output, (output ?? {}) as JsonValue);
     } catch (e) {
       const err = toConnectError(e);
       logFailure(child, err);

@@ -30,16 +30,6 @@ export const intSchema = (min: number, max: number) =>
 /** Largest amount of money accepted anywhere, in minor units. */
 export const MAX_AMOUNT_MINOR = 100_000_000_000;
 
-/** A Money value in the shop's currency. */
-export const moneySchema = (currency: string) =>
-  v.object(
-    {
-      amount_minor: intSchema(0, MAX_AMOUNT_MINOR),
-      currency: v.literal(currency, `must be ${currency}, the shop's currency`),
-    },
-    'must be an object {"amount_minor", "currency"}',
-  );
-
 /** Validates `value` against `schema`; the first issue becomes a 400 naming the offending field. */
 export function parse<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
   const result = v.safeParse(schema, value, { abortEarly: true });

@@ -42,7 +42,9 @@ export async function waitHealthy(url: string, child: ChildProcess, name: string
 export async function startTopology(opts: TopologyOptions): Promise<Topology> {
   const processes = new Map<string, ChildProcess>();
   // Should this process end without stop(), take the children with it.
-  process.once('exit', () => processes.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+  process.once('exit', () => {
+    for (const c of processes.values()) if (c.exitCode === null) c.kill('SIGKILL');
+  });
   const start = (name: string, command: string, args: string[], env: Record<string, string>) => {
     const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [child.stdout!, child.stderr!]) {

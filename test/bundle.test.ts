@@ -59,7 +59,10 @@ function loadedAtStart(metafile: Metafile, output: string): { chunks: Set<string
 }
 
 /** Sends SIGTERM; resolves with the exit code. */
-const stop = (p: Started) => (p.child.kill('SIGTERM'), p.exited);
+const stop = (p: Started) => {
+  p.child.kill('SIGTERM');
+  return p.exited;
+};
 
 describe('the production bundles (scripts/build.ts)', () => {
   let tmp = '';
@@ -67,7 +70,10 @@ describe('the production bundles (scripts/build.ts)', () => {
   let main = '';
   const started: Started[] = [];
   /** Starts a process; it is killed after the file's tests if still running. */
-  const track = (p: Started) => (started.push(p), p);
+  const track = (p: Started) => {
+    started.push(p);
+    return p;
+  };
   /** A fresh PGlite data folder (initialised, not migrated) under the temporary folder. */
   const dataDir = async (name: string) => {
     const dir = join(tmp, 'data', name);

@@ -11,7 +11,9 @@ import { freePorts, infraUrls, requireDaprd, requireInfra } from './support/infr
 const ready = (await requireInfra('kafka')) && requireDaprd();
 const root = new URL('..', import.meta.url).pathname;
 const children: ChildProcess[] = [];
-afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+});
 
 /** The Components of a folder: name and the app ids that load it (scopes). */
 async function componentsIn(dir: string): Promise<{ name: string; scopes: string[] }[]> {
@@ -59,7 +61,7 @@ describe.runIf(ready)('every Dapr resource in components/ loads in a real daprd'
         results.forEach(({ loaded, log }, i) => {
           const app = apps[i]!;
           expect(loaded, app).toEqual(components.filter((c) => c.scopes.includes(app)).map((c) => c.name).sort());
-          loaded.forEach((name) => everyLoaded.add(name));
+          for (const name of loaded) everyLoaded.add(name);
           expect(log.some((l) => l.includes('Loading Resiliency configuration: daprps')), app).toBe(true);
           expect(log.filter((l) => /"level":"(error|fatal)"/.test(l)), app).toEqual([]);
         });

@@ -62,7 +62,7 @@ describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offlin
       ['unparsable image', broken((s) => (container(s).image = 'Not An Image!')), /image/],
     ];
     const verdicts = knativeCheck(cases.map(([, s]) => s));
-    cases.forEach(([what, , message], i) => expect(verdicts[i]?.errors, what).toMatch(message));
+    for (const [i, [what, , message]] of cases.entries()) expect(verdicts[i]?.errors, what).toMatch(message);
     expect(knativeCheck([svc])).toEqual([{ name: 'get-product' }]);
   });
 

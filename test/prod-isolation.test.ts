@@ -75,7 +75,7 @@ describe.runIf(ready)('prod: one environment apart from the others, rolled out o
       const published = pubsub.publishingScopes.split(';').flatMap((s: string) => s.split('=')[1]!.split(','));
       expect(published.every((t: string) => t.startsWith(prefix)), published.join()).toBe(true);
       expect(pubsub.consumerGroup).toBe(`${prefix}{appID}`);
-      published.forEach((t: string) => names.add(t));
+      for (const t of published as string[]) names.add(t);
       seen[overlay] = names;
     }
     expect([...seen.dev!].filter((n) => seen.prod!.has(n))).toEqual([]);

@@ -9,7 +9,10 @@ const source = (name: string, extensions?: Record<string, string>) => ({
 describe('the app tokens KafkaSources present', () => {
   it("gives each source the token of the handler it feeds, from that handler's Secret, as the attribute apptoken", () => {
     const read: string[] = [];
-    const tokenOf = (ns: string, secret: string) => (read.push(`${ns}/${secret}`), `token-of-${secret}`);
+    const tokenOf = (ns: string, secret: string) => {
+      read.push(`${ns}/${secret}`);
+      return `token-of-${secret}`;
+    };
     const service = { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'x' } };
     const out = withSourceTokens([service, source('product-on-payment-completed'), source('payment-on-stock-rejected', { team: 'shop' })], tokenOf);
     expect(out[0]).toBe(service);

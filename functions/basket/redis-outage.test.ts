@@ -44,7 +44,15 @@ describe.runIf(await requireInfra('redis'))('baskets while Redis goes down and c
     server = await startRedis(port);
     const restarted = Date.now();
     let back = 0;
-    await vi.waitFor(async () => expect((back = (await add()).status)).toBe(200), { timeout: 10_000, interval: 100 }).catch(() => undefined);
+    await vi
+      .waitFor(
+        async () => {
+          back = (await add()).status;
+          expect(back).toBe(200);
+        },
+        { timeout: 10_000, interval: 100 },
+      )
+      .catch(() => undefined);
     check('add after restart: 200', back === 200);
     if (back === 200) recoveredAfter = Date.now() - restarted;
     expect(back).toBe(200);

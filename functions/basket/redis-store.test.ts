@@ -15,7 +15,9 @@ describe('Redis connections', () => {
 describe.runIf(await requireInfra('redis'))('Redis baskets', () => {
   // Connected when the suite runs: a skipped suite's body still runs, and must not dial a Redis that is down.
   let redis: Redis;
-  beforeAll(async () => void (redis = await connectRedis(infraUrls.redis)));
+  beforeAll(async () => {
+    redis = await connectRedis(infraUrls.redis);
+  });
   afterAll(() => redis?.disconnect());
 
   it('keeps one key per user, expiring after the TTL without a change', async () => {

@@ -69,7 +69,7 @@ export interface RedisBasketOptions {
 }
 
 /** A Redis client that fails fast while disconnected (so requests get a 503, not a hang). */
-export function redisClient(url: string): Redis {
+function redisClient(url: string): Redis {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, connectTimeout: 5_000 });
   redis.on('error', () => {}); // connection errors reach callers as rejected commands (503); ioredis reconnects
   return redis;

@@ -3,10 +3,10 @@ import { idSchema, intSchema, MAX_AMOUNT_MINOR } from '../../platform/validation
 import { MAX_BASKET_LINES, MAX_LINE_QUANTITY } from '../basket/store.ts';
 
 /** Money as it arrives in an event. */
-export const eventMoney = v.object({ amount_minor: intSchema(0, MAX_AMOUNT_MINOR), currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)) });
+const eventMoney = v.object({ amount_minor: intSchema(0, MAX_AMOUNT_MINOR), currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)) });
 
 /** A line item as it arrives in an event. */
-export const eventLineItem = v.object({
+const eventLineItem = v.object({
   product_id: idSchema,
   name: v.string(),
   unit_price: eventMoney,
@@ -39,5 +39,3 @@ export const stockRejectedData = v.object({
   rejected_at: v.string(),
 });
 
-/** The data of a `stock-rejected` event, validated. */
-export type StockRejectedData = v.InferOutput<typeof stockRejectedData>;

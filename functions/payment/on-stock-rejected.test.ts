@@ -26,7 +26,7 @@ describe('payment/on-stock-rejected', () => {
 
   it('refunds only what is left after a manual partial refund, and nothing after a full one', async () => {
     const { a, id } = await paid();
-    await a.deps.payments.refund({ id, amountMinor: 1000, reason: 'manual', now: a.deps.now() }, (p) => ({ topic: 'payment-refunded', key: id, event: { id: 'm1' } as never }));
+    await a.deps.payments.refund({ id, amountMinor: 1000, reason: 'manual', now: a.deps.now() }, () => ({ topic: 'payment-refunded', key: id, event: { id: 'm1' } as never }));
     await a.deliver('/payment-stock-rejected', stockRejected('s1', id));
     expect((await a.request('GET', `/api/v1/payments/${id}`)).body).toMatchObject({ status: 'refunded', refunded: { amount_minor: 2500 } });
     await a.deliver('/payment-stock-rejected', stockRejected('s2', id));

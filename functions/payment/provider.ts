@@ -1,7 +1,7 @@
 import type { Money } from '../../platform/money.ts';
 
 /** A charge request: the full card goes to the provider and nowhere else. */
-export interface ChargeRequest {
+interface ChargeRequest {
   /** Our payment id; the provider charges at most once per reference. */
   reference: string;
   amount: Money;
@@ -9,7 +9,7 @@ export interface ChargeRequest {
 }
 
 /** What the provider answered. */
-export type ChargeResult = { approved: true } | { approved: false; reason: string };
+type ChargeResult = { approved: true } | { approved: false; reason: string };
 
 /** The payment provider port (PSP). */
 export interface PaymentProvider {

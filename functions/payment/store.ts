@@ -2,7 +2,7 @@ import type { Outbox, OutboxEvent } from '../../platform/events/outbox.ts';
 import type { Payment } from './payment.ts';
 
 /** An idempotency key and the fingerprint of the request that first used it. */
-export interface IdempotencyKey {
+interface IdempotencyKey {
   key: string;
   requestHash: string;
 }

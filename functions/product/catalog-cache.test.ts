@@ -17,13 +17,19 @@ function fakeChannel() {
     onChange = fn;
     return { get live() { return state.live; }, close: async () => {} } satisfies Listening;
   };
-  return { listen, notify: () => onChange(), setLive: (live: boolean) => ((state.live = live), onChange()) };
+  return { listen, notify: () => onChange(), setLive: (live: boolean) => {
+    state.live = live;
+    onChange();
+  } };
 }
 
 /** A store counting the catalog reads that reach it. */
 function counting(store: ProductStore) {
   const reads = { n: 0 };
-  return { reads, store: { ...store, list: (q: Parameters<ProductStore['list']>[0]) => (reads.n++, store.list(q)) } };
+  return { reads, store: { ...store, list: (q: Parameters<ProductStore['list']>[0]) => {
+    reads.n++;
+    return store.list(q);
+  } } };
 }
 
 const page = { limit: 20, offset: 0 };
@@ -78,7 +84,13 @@ describe('the catalog cache, for products by id', () => {
     const inner = memoryProductStore();
     await inner.insert([aProduct({ id: 'mug', stock: 3 }), aProduct({ id: 'cup' })]);
     const reads: string[][] = [];
-    const store: ProductStore = { ...inner, get: (id) => (reads.push([id]), inner.get(id)), getMany: (ids) => (reads.push(ids), inner.getMany(ids)) };
+    const store: ProductStore = { ...inner, get: (id) => {
+      reads.push([id]);
+      return inner.get(id);
+    }, getMany: (ids) => {
+      reads.push(ids);
+      return inner.getMany(ids);
+    } };
     const channel = fakeChannel();
     const cached = await withCatalogCache(store, channel);
     expect((await cached.get('mug'))?.stock).toBe(3);

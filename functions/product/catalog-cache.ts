@@ -57,7 +57,9 @@ export async function withCatalogCache(store: ProductStore, sql: Pick<Sql, 'list
       const hits = ids.flatMap((id) => items.get(id) ?? []);
       const missing = ids.filter((id) => !items.has(id));
       if (!missing.length) return hits;
-      const found = await read(() => store.getMany(missing), (products) => missing.forEach((id) => keepItem(id, products.find((p) => p.id === id) ?? null)));
+      const found = await read(() => store.getMany(missing), (products) => {
+        for (const id of missing) keepItem(id, products.find((p) => p.id === id) ?? null);
+      });
       return [...hits, ...found];
     },
     insert: (products) => thenChanged(store.insert(products)),

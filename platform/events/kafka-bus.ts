@@ -90,7 +90,11 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
       });
     },
     async ready() {
-      await (probing ??= probe.connect().catch((e) => Promise.reject((probing = undefined, e))));
+      probing ??= probe.connect().catch((e) => {
+        probing = undefined; // the next check connects again
+        throw e;
+      });
+      await probing;
       // Metadata of one topic, the one every handler needs (where it sends what it gives up on):
       // describing the cluster would fetch the metadata of every topic, slow on a busy cluster.
       const { topics } = await probe.fetchTopicMetadata({ topics: [name('dead-letters')] });

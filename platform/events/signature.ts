@@ -5,10 +5,10 @@ import { devSecret } from '../security/dev-secret.ts';
 import { sameSecret } from '../security/same-secret.ts';
 
 /** Where a development signing key is kept, shared by every process started from the repository. */
-export const DEV_EVENT_SIGNING_KEY_FILE = '.data/dev-event-signing-key';
+const DEV_EVENT_SIGNING_KEY_FILE = '.data/dev-event-signing-key';
 
 /** The CloudEvent extension attribute that carries an event's signature. */
-export const SIGNATURE_ATTRIBUTE = 'signature';
+const SIGNATURE_ATTRIBUTE = 'signature';
 
 /** Signs the events a process writes and checks the ones it receives. */
 export interface EventSigner {

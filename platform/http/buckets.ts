@@ -5,7 +5,7 @@ export interface BucketLimits {
 }
 
 /** The answer to one request: let through, or refused until a token is back in `retryAfterMs`. */
-export type Take = { allowed: true } | { allowed: false; retryAfterMs: number };
+type Take = { allowed: true } | { allowed: false; retryAfterMs: number };
 
 /** Where the token buckets live (port): this process (memory) or shared by every replica (Redis). */
 export interface BucketStore {

@@ -13,7 +13,11 @@ export async function openLimiterRedis(url: string, waitMs = 2_000): Promise<Red
   const redis = new Redis(url, { commandTimeout: LIMITER_TIMEOUT_MS, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: waitMs });
   redis.on('error', () => {}); // failures reach the limiter as rejected commands; it warns (throttled) and falls back
   await new Promise<void>((resolve) => {
-    const done = () => (clearTimeout(timer), redis.off('ready', done), resolve());
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
     const timer = setTimeout(done, waitMs);
     redis.once('ready', done);
   });

@@ -13,7 +13,9 @@ function limited(perMinute: number, burst: number) {
     const res = await app.request('/x', { headers: { 'x-forwarded-for': client } });
     return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
   };
-  return { get, advance: (ms: number) => void (t += ms), app };
+  return { get, advance: (ms: number) => {
+      t += ms;
+    }, app };
 }
 
 describe('rate limiting per client', () => {

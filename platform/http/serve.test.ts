@@ -42,15 +42,21 @@ function h2Request(session: http2.ClientHttp2Session, headers: http2.OutgoingHtt
   body?.(stream);
   let status = 0;
   let text = '';
-  stream.on('response', (h) => void (status = Number(h[':status'])));
-  stream.on('data', (d: Buffer) => void (text += d));
+  stream.on('response', (h) => {
+    status = Number(h[':status']);
+  });
+  stream.on('data', (d: Buffer) => {
+    text += d;
+  });
   stream.on('error', () => {});
   return new Promise<{ status: number; text: string; rstCode: number }>((resolve) => stream.once('close', () => resolve({ status, text, rstCode: stream.rstCode ?? 0 })));
 }
 
 describe('serve drops idle and slow clients', () => {
   let server: Server;
-  beforeAll(async () => void (server = await start()));
+  beforeAll(async () => {
+    server = await start();
+  });
   afterAll(() => server.close());
 
   it('closes connections that never send a byte', async () => {
@@ -114,7 +120,9 @@ describe('serve drops idle and slow clients', () => {
 describe('serve still answers well-behaved clients', () => {
   let server: Server;
   // Node announces keep-alive in whole seconds and its agent reuses a socket only if that leaves a second to spare.
-  beforeAll(async () => void (server = await start({ idleMs: 3_000 })));
+  beforeAll(async () => {
+    server = await start({ idleMs: 3_000 });
+  });
   afterAll(() => server.close());
   const url = (path: string) => `http://127.0.0.1:${server.port}${path}`;
 
@@ -124,7 +132,9 @@ describe('serve still answers well-behaved clients', () => {
       new Promise<{ text: string; reused: boolean }>((resolve, reject) => {
         const req = http.get(url('/'), { agent }, (res) => {
           let text = '';
-          res.on('data', (d: Buffer) => void (text += d)).on('end', () => resolve({ text, reused: req.reusedSocket }));
+          res.on('data', (d: Buffer) => {
+            text += d;
+          }).on('end', () => resolve({ text, reused: req.reusedSocket }));
         });
         req.on('error', reject);
       });

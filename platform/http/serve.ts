@@ -74,7 +74,7 @@ async function writeAnswer(req: http2.Http2ServerRequest, res: http2.Http2Server
   const body = Buffer.from(await answer.arrayBuffer());
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = {};
-  answer.headers.forEach((value, name) => void (headers[name] = value));
+  for (const [name, value] of answer.headers) headers[name] = value;
   req.resume();
   res.writeHead(answer.status, headers);
   res.end(body);
@@ -153,7 +153,9 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         h1.close(); // closes its idle connections and stops its timeout checks
-        setTimeout(() => sockets.forEach((s) => s.destroy()), 2_000).unref();
+        setTimeout(() => {
+          for (const s of sockets) s.destroy();
+        }, 2_000).unref();
       }),
   };
 }

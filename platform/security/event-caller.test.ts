@@ -9,7 +9,10 @@ const TOKEN = 'app-api-token-of-product-on-payment-completed';
 function route(auth: EventAuth) {
   const app = createHttpApp({ log: testLog, bodyLimitBytes: 1024 });
   let reached = 0;
-  app.post('/product-payment-completed', eventCaller(auth), (c) => (reached++, c.json({ status: 'SUCCESS' })));
+  app.post('/product-payment-completed', eventCaller(auth), (c) => {
+    reached++;
+    return c.json({ status: 'SUCCESS' });
+  });
   const post = async (headers: Record<string, string> = {}) => {
     const res = await app.request('/product-payment-completed', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
     return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };

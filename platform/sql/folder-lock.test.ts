@@ -48,7 +48,7 @@ describe('lockFolder', () => {
     await mkdir(dir);
   });
   afterEach(async () => {
-    locks.splice(0).forEach((l) => l.release());
+    for (const l of locks.splice(0)) l.release();
     await Promise.all(children.splice(0).map((p) => stopProcess(p.child)));
     await rm(tmp, { recursive: true, force: true });
   });

@@ -38,7 +38,10 @@ describe.runIf(ready)('concurrent retries of one payment (PostgreSQL, Redis, Kaf
       answers.push(answer);
       return answer;
     };
-    const rush = await Promise.all(Array.from({ length: 20 }, () => (rushed++, send())));
+    const rush = await Promise.all(Array.from({ length: 20 }, () => {
+      rushed++;
+      return send();
+    }));
     const created = rush.filter((a) => a.status === 201);
     const inProgress = rush.filter((a) => a.status === 409 && a.body.error.code === 'payment_in_progress');
     expect(created.length + inProgress.length, JSON.stringify(rush.map((a) => a.status))).toBe(20);

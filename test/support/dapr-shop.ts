@@ -49,7 +49,10 @@ export async function startDaprShop(env: Record<string, string>, opts: { binding
     env: { ...env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${infraUrls.zipkin}/api/v2/spans` },
     gatewayPort: free[0]!,
     ports,
-    onLine: (l) => (output.push(l), process.env.SHOW_TOPOLOGY && console.error(l)),
+    onLine: (l) => {
+      output.push(l);
+      if (process.env.SHOW_TOPOLOGY) console.error(l);
+    },
     dapr: { ...resources, ports: sidecars, logLevel: 'warn' },
   }).catch(async (e) => {
     await rm(dir, { recursive: true, force: true });

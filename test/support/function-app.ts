@@ -23,7 +23,7 @@ export const SIDECAR_TOKEN = 'test-app-api-token-0123456789';
 export const testSigner = eventSigner('test-event-signing-key-0123456789abcdef');
 
 /** Headers of a delivery from the function's own sidecar. */
-export const fromSidecar = { 'dapr-api-token': SIDECAR_TOKEN };
+const fromSidecar = { 'dapr-api-token': SIDECAR_TOKEN };
 
 /** Serves functions in memory: `request` for REST (Hono `app.request`), `client` for Connect. */
 export function testApp(names: FunctionName[], deps: Deps = testDeps(), adminToken: string | null = ADMIN, log: Log = testLog, auth: Config['auth'] = { mode: 'off' }) {

@@ -26,7 +26,9 @@ export async function privateKafka(): Promise<PrivateKafka> {
   const pid = async () => Number(await readFile(join(dir, 'kafka', 'kafka.pid'), 'utf8').catch(() => '0'));
   const alive = (p: number) => {
     try {
-      return p > 0 && (process.kill(p, 0), true);
+      if (p <= 0) return false;
+      process.kill(p, 0); // throws when no such process
+      return true;
     } catch {
       return false;
     }

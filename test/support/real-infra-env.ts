@@ -5,7 +5,7 @@ import { eventSigner } from '../../platform/events/signature.ts';
 import { infraUrls, requireInfra, uniqueName } from './infra.ts';
 
 /** The key events are signed with in tests on real infrastructure (EVENT_SIGNING_KEY of their processes). */
-export const TEST_EVENT_SIGNING_KEY = 'real-infra-test-event-signing-key-0123456789';
+const TEST_EVENT_SIGNING_KEY = 'real-infra-test-event-signing-key-0123456789';
 
 /** Signs events as the shop's functions under test do. */
 export const testInfraSigner = eventSigner(TEST_EVENT_SIGNING_KEY);
