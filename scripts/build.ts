@@ -30,7 +30,7 @@ const common = (outdir: string): BuildOptions => ({
   bundle: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   // ES module builds first, where a package has one: esbuild can then leave out what is not used.
   mainFields: ['module', 'main'],
   external: ['@electric-sql/pglite', 'pg-native', '@dapr/dapr'],
@@ -66,15 +66,16 @@ async function buildFunction(outDir: string, name: FunctionName, module: string)
 
 /**
  * Builds into `outDir` (default dist/): a bundle per function, the gateway's (`gateway.mjs`), the
- * migrations' (`migrate.mjs`), and `main.mjs`, which starts the one FUNCTION names or else the
- * gateway; writes their metafile (`metafile.json`) and fails when a function's bundle holds
- * another function's module.
+ * migrations' (`migrate.mjs`), `main.mjs`, which starts the one FUNCTION names or else the
+ * gateway, and `warm-compile-cache.mjs`, which the image runs to fill Node's module compile cache
+ * with all of them; writes their metafile (`metafile.json`) and fails when a function's bundle
+ * holds another function's module.
  */
 export async function build(outDir = join(root, 'dist')): Promise<Built> {
   await rm(outDir, { recursive: true, force: true });
   const modules = await functionModules(root);
   const names = Object.keys(modules) as FunctionName[];
-  const [functionMetas, gateway, migrate, launcher] = await Promise.all([
+  const [functionMetas, gateway, migrate, launcher, warm] = await Promise.all([
     Promise.all(names.map((name) => buildFunction(outDir, name, modules[name]))),
     esbuild({ ...common(outDir), ...lazyChunksIn('gateway'), entryPoints: { gateway: 'gateway/main.ts' } }),
     // The migrate Job's entry (knative/overlays/prod/migrate-job.yaml): `node dist/migrate.mjs`.
@@ -84,9 +85,11 @@ export async function build(outDir = join(root, 'dist')): Promise<Built> {
       entryPoints: { main: 'scripts/build/launcher.ts' },
       define: { SERVICE_NAMES: JSON.stringify(Object.fromEntries(names.map((name) => [name, serviceName(name)]))) },
     }),
+    // Run once by the image's build: fills the module compile cache with every bundle (the Dockerfile).
+    esbuild({ ...common(outDir), entryPoints: { 'warm-compile-cache': 'scripts/build/warm-compile-cache.ts' } }),
   ]);
   const functions = Object.fromEntries(names.map((name, i) => [name, functionMetas[i]!])) as Record<FunctionName, Metafile>;
-  const all = [...functionMetas, gateway.metafile!, migrate.metafile!, launcher.metafile!];
+  const all = [...functionMetas, gateway.metafile!, migrate.metafile!, launcher.metafile!, warm.metafile!];
   const metafile: Metafile = { inputs: Object.assign({}, ...all.map((m) => m.inputs)), outputs: Object.assign({}, ...all.map((m) => m.outputs)) };
   // Written before the check, to look into when it fails (e.g. https://esbuild.github.io/analyze/).
   await writeFile(join(outDir, 'metafile.json'), JSON.stringify(metafile));
@@ -107,5 +110,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const out = relative(root, built.outDir);
   const print = (entry: string) => console.log(entry.padEnd(54), `${(bundleBytes(built.metafile, entry) / 1024).toFixed(1)} KiB`);
   for (const name of Object.keys(built.functions) as FunctionName[]) print(`${out}/functions/${serviceName(name)}.mjs`);
-  for (const file of ['gateway.mjs', 'migrate.mjs', 'main.mjs']) print(`${out}/${file}`);
+  for (const file of ['gateway.mjs', 'migrate.mjs', 'main.mjs', 'warm-compile-cache.mjs']) print(`${out}/${file}`);
 }

@@ -5,6 +5,9 @@
 # instead of skipping. Extra arguments go to vitest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Everything below on the Node that npm ci installed (the `node` dev dependency), as under npm run,
+# also when this script is started with bash directly.
+export PATH="$PWD/node_modules/.bin:$PATH"
 eval "$(bash scripts/infra/up.sh | sed 's/^/export /')"
 bash scripts/dapr/install.sh >/dev/null
 bash scripts/tools/install.sh >/dev/null
