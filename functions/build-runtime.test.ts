@@ -34,18 +34,26 @@ describe('the embedded runtime', () => {
     const data = join(dir, 'needs');
     await copyPgliteTemplate(data);
     const [closed] = await freePorts(1); // nothing listens there
-    const config = loadConfig({ DATA_DIR: data, REDIS_URL: `redis://127.0.0.1:${closed}`, KAFKA_BROKERS: `127.0.0.1:${closed}` });
+    const config = loadConfig({
+      DATA_DIR: data,
+      REDIS_URL: `redis://127.0.0.1:${closed}`,
+      KAFKA_BROKERS: `127.0.0.1:${closed}`,
+    });
     const runtime = await buildRuntime(config, testLog, { relay: true, needs: ['database'] });
     try {
       expect(Object.keys(runtime.checks)).toEqual(['database']);
       expect(runtime.relay).toBeUndefined();
       expect((await runtime.deps.products.list({ limit: 1, offset: 0 })).products).toHaveLength(1);
       expect(() => runtime.deps.baskets.get('alice')).toThrow(/basket store was not opened: .* need "redis"/);
-      expect(() => runtime.bus.publish('payment-completed', 'k', {} as never)).toThrow(/event bus was not opened: .* need "events"/);
+      expect(() => runtime.bus.publish('payment-completed', 'k', {} as never)).toThrow(
+        /event bus was not opened: .* need "events"/,
+      );
     } finally {
       await runtime.close();
     }
     // Needing Redis there, the same configuration fails, naming it.
-    await expect(buildRuntime(config, testLog, { relay: false, needs: ['redis'] })).rejects.toThrow(/Redis is unreachable/);
+    await expect(buildRuntime(config, testLog, { relay: false, needs: ['redis'] })).rejects.toThrow(
+      /Redis is unreachable/,
+    );
   }, 60_000);
 });

@@ -61,7 +61,11 @@ export async function buildRuntime(config: Config, log: Log, opts: RuntimeOption
     needs.has('redis') ? openBaskets(config) : undefined,
     needs.has('events') ? openBus(config, log) : undefined,
   ] as const);
-  const [db, baskets, events] = opened.map((o) => (o.status === 'fulfilled' ? o.value : undefined)) as [Database?, Baskets?, EventBus?];
+  const [db, baskets, events] = opened.map((o) => (o.status === 'fulfilled' ? o.value : undefined)) as [
+    Database?,
+    Baskets?,
+    EventBus?,
+  ];
   const closeOpened = async () => {
     await events?.close();
     baskets?.close();
@@ -75,7 +79,10 @@ export async function buildRuntime(config: Config, log: Log, opts: RuntimeOption
   const checks: Runtime['checks'] = {};
   if (db) {
     checks.database = async () => void (await db.sql.query('select 1'));
-    outboxBacklog.readFrom(async () => (await db.sql.query<{ n: number }>('select count(*)::int as n from outbox where published_at is null'))[0]!.n);
+    outboxBacklog.readFrom(
+      async () =>
+        (await db.sql.query<{ n: number }>('select count(*)::int as n from outbox where published_at is null'))[0]!.n,
+    );
   }
   if (baskets) checks.redis = baskets.check;
   const signer = events ? signerFor(config.eventSigningKey) : absent<EventSigner>('the event signer', 'events');

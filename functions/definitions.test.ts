@@ -11,7 +11,8 @@ describe('a function is declared once', () => {
 
   it('an event handler reads its route’s topic', () => {
     for (const [name, route] of Object.entries(routes)) {
-      if (route.kind === 'event') expect((registry[name as keyof typeof registry] as { topic: string }).topic).toBe(route.topic);
+      if (route.kind === 'event')
+        expect((registry[name as keyof typeof registry] as { topic: string }).topic).toBe(route.topic);
     }
   });
 
@@ -36,7 +37,13 @@ describe('a function is declared once', () => {
       handler: (d) => async () => d.baskets,
     });
     expect(def.needs).toEqual(['database']);
-    // @ts-expect-error -- a name that is not in the route table
-    defineFunction({ name: 'no-such-function', uses: [], access: 'public', input: {} as never, handler: () => async () => undefined });
+    defineFunction({
+      // @ts-expect-error -- a name that is not in the route table
+      name: 'no-such-function',
+      uses: [],
+      access: 'public',
+      input: {} as never,
+      handler: () => async () => undefined,
+    });
   });
 });

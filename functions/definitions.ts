@@ -20,7 +20,10 @@ export type Definitions = Partial<Record<FunctionName, Definition>>;
 export const definitionsIn = (defs: Definitions) =>
   (Object.keys(routes) as FunctionName[]).filter((name) => defs[name]).map((name) => [name, defs[name]!] as const);
 
-/** What the dependencies a function uses require to be up: its stores' servers, and the bus when it publishes or consumes. */
+/**
+ * What the dependencies a function uses require to be up: its stores' servers, and the bus when it
+ * publishes or consumes.
+ */
 export function needsOf(uses: readonly (keyof Deps)[], events: boolean): Need[] {
   return [
     ...(uses.includes('products') || uses.includes('payments') ? (['database'] as const) : []),
@@ -34,14 +37,20 @@ type RequestName = { [N in FunctionName]: (typeof routes)[N]['kind'] extends 're
 type EventName = Exclude<FunctionName, RequestName>;
 
 /** A request/response function as its file declares it. */
-type RequestDeclaration<N extends RequestName, U extends keyof Deps, I, O> = Omit<FunctionDef<Pick<Deps, U>, I, O>, 'name' | 'needs'> & {
+type RequestDeclaration<N extends RequestName, U extends keyof Deps, I, O> = Omit<
+  FunctionDef<Pick<Deps, U>, I, O>,
+  'name' | 'needs'
+> & {
   name: N;
   /** The dependencies its handler takes. */
   uses: readonly U[];
 };
 
 /** An event handler as its file declares it. */
-type EventDeclaration<N extends EventName, U extends keyof Deps, D> = Omit<EventHandlerDef<Pick<Deps, U>, D>, 'name' | 'needs' | 'topic' | 'handler'> & {
+type EventDeclaration<N extends EventName, U extends keyof Deps, D> = Omit<
+  EventHandlerDef<Pick<Deps, U>, D>,
+  'name' | 'needs' | 'topic' | 'handler'
+> & {
   name: N;
   uses: readonly U[];
   /** `ctx.handler` is the handler's name: the consumer id it records processed events under. */
@@ -49,16 +58,19 @@ type EventDeclaration<N extends EventName, U extends keyof Deps, D> = Omit<Event
 };
 
 /** Declares a request/response function; its needs follow from what it uses and publishes. */
-export function defineFunction<const N extends RequestName, const U extends keyof Deps, I, O>(
-  { uses, ...def }: RequestDeclaration<N, U, I, O>,
-): FunctionDef<Deps, I, O> & { name: N } {
+export function defineFunction<const N extends RequestName, const U extends keyof Deps, I, O>({
+  uses,
+  ...def
+}: RequestDeclaration<N, U, I, O>): FunctionDef<Deps, I, O> & { name: N } {
   return { ...def, needs: needsOf(uses, !!def.publishes?.length) };
 }
 
 /** Declares an event handler; its topic is its route's, its needs follow from what it uses (and events). */
-export function defineEventHandler<const N extends EventName, const U extends keyof Deps, D>(
-  { uses, handler, ...def }: EventDeclaration<N, U, D>,
-): EventHandlerDef<Deps, D> & { name: N } {
+export function defineEventHandler<const N extends EventName, const U extends keyof Deps, D>({
+  uses,
+  handler,
+  ...def
+}: EventDeclaration<N, U, D>): EventHandlerDef<Deps, D> & { name: N } {
   return {
     ...def,
     topic: routes[def.name].topic,

@@ -14,7 +14,8 @@ function recordingBus(): EventBus & { subscribed: string[] } {
   return {
     subscribed,
     publish: async () => undefined,
-    subscribe: async (topic: string, group: string, _listener: EventListener) => void subscribed.push(`${topic} ${group}`),
+    subscribe: async (topic: string, group: string, _listener: EventListener) =>
+      void subscribed.push(`${topic} ${group}`),
     ready: async () => undefined,
     close: async () => undefined,
   };
@@ -37,13 +38,25 @@ describe('the one place that picks the event transport', () => {
 
   it('subscribes nothing under Dapr, where the sidecar delivers to the binding routes this process serves', async () => {
     const bus = recordingBus();
-    await startEventDelivery({ eventTransport: 'dapr' }, definitionsOf(['basket/on-payment-completed']), runtime(bus), testLog, { bindingRoutes: true });
-    await startEventDelivery({ eventTransport: 'dapr' }, definitionsOf(['get-product']), runtime(bus), testLog, { bindingRoutes: false });
+    await startEventDelivery(
+      { eventTransport: 'dapr' },
+      definitionsOf(['basket/on-payment-completed']),
+      runtime(bus),
+      testLog,
+      { bindingRoutes: true },
+    );
+    await startEventDelivery({ eventTransport: 'dapr' }, definitionsOf(['get-product']), runtime(bus), testLog, {
+      bindingRoutes: false,
+    });
     expect(bus.subscribed).toEqual([]);
   });
 
   it('refuses to start handlers under Dapr in a process that serves no binding route (the embedded gateway): they would never hear an event', async () => {
-    await expect(startEventDelivery({ eventTransport: 'dapr' }, registry, runtime(recordingBus()), testLog, { bindingRoutes: false })).rejects.toThrow(
+    await expect(
+      startEventDelivery({ eventTransport: 'dapr' }, registry, runtime(recordingBus()), testLog, {
+        bindingRoutes: false,
+      }),
+    ).rejects.toThrow(
       /EVENT_TRANSPORT=dapr delivers events through each handler's sidecar to its binding route, and this process serves none \(product\/on-payment-completed, basket\/on-payment-completed, payment\/on-stock-rejected\).*EVENT_TRANSPORT=memory or kafka/,
     );
   });
@@ -53,13 +66,30 @@ describe('the one place that picks the event transport', () => {
     const r = runtime(bus);
     await r.deps.baskets.add('alice', 'mug', 2);
     await r.deps.baskets.add('bob', 'mug', 1);
-    await startEventDelivery({ eventTransport: 'memory' }, definitionsOf(['basket/on-payment-completed']), r, testLog, { bindingRoutes: false });
-    await bus.publish('payment-completed', 'pay-e1', testSigner.sign(paymentCompleted('e1', 'alice', [{ product_id: 'mug', quantity: 2 }])));
-    await bus.publish('payment-completed', 'pay-e2', paymentCompleted('e2', 'bob', [{ product_id: 'mug', quantity: 1 }]));
+    await startEventDelivery({ eventTransport: 'memory' }, definitionsOf(['basket/on-payment-completed']), r, testLog, {
+      bindingRoutes: false,
+    });
+    await bus.publish(
+      'payment-completed',
+      'pay-e1',
+      testSigner.sign(paymentCompleted('e1', 'alice', [{ product_id: 'mug', quantity: 2 }])),
+    );
+    await bus.publish(
+      'payment-completed',
+      'pay-e2',
+      paymentCompleted('e2', 'bob', [{ product_id: 'mug', quantity: 1 }]),
+    );
     for (let i = 0; i < 200 && r.deadLetters.sent.length === 0; i++) await new Promise((ok) => setTimeout(ok, 5));
     await bus.close();
     expect(await r.deps.baskets.get('alice')).toEqual([]);
     expect(await r.deps.baskets.get('bob')).toHaveLength(1);
-    expect(r.deadLetters.sent).toMatchObject([{ handler: 'basket/on-payment-completed', event_id: 'e2', key: 'pay-e2', reason: expect.stringMatching(/does not carry a valid signature/) }]);
+    expect(r.deadLetters.sent).toMatchObject([
+      {
+        handler: 'basket/on-payment-completed',
+        event_id: 'e2',
+        key: 'pay-e2',
+        reason: expect.stringMatching(/does not carry a valid signature/),
+      },
+    ]);
   });
 });

@@ -63,11 +63,18 @@ async function openDapr(config: Config): Promise<EventBus> {
  * use is the only one loaded (kafkajs and the Dapr SDK each take a while to import).
  */
 export const openBus = (config: Config, log: Log): Promise<EventBus> | EventBus =>
-  config.eventTransport === 'kafka' ? openKafka(config, log) : config.eventTransport === 'dapr' ? openDapr(config) : memoryBus(log);
+  config.eventTransport === 'kafka'
+    ? openKafka(config, log)
+    : config.eventTransport === 'dapr'
+      ? openDapr(config)
+      : memoryBus(log);
 
 /** The pipeline of a shop event handler: its data decoded as its topic's protobuf message. */
-export const handlerPipeline = (def: EventHandlerDef<Deps>, deps: Deps, o: Omit<PipelineOptions, 'decode'>): EventPipeline =>
-  eventPipeline(def, deps, { ...o, decode: decodeEvent });
+export const handlerPipeline = (
+  def: EventHandlerDef<Deps>,
+  deps: Deps,
+  o: Omit<PipelineOptions, 'decode'>,
+): EventPipeline => eventPipeline(def, deps, { ...o, decode: decodeEvent });
 
 /**
  * Starts delivering events to the event handlers among `defs`. On memory and Kafka each handler
@@ -90,14 +97,18 @@ export async function startEventDelivery(
   if (config.eventTransport === 'dapr') {
     if (handlers.length && !served.bindingRoutes) {
       throw new Error(
-        `EVENT_TRANSPORT=dapr delivers events through each handler's sidecar to its binding route, and this process serves none (${handlers.map((h) => h.name).join(', ')}): `
-          + 'run the event handlers alone, each with its sidecar (task dapr:up), or this process with EVENT_TRANSPORT=memory or kafka',
+        `EVENT_TRANSPORT=dapr delivers events through each handler's sidecar to its binding route, and this process serves none (${handlers.map((h) => h.name).join(', ')}): ` +
+          'run the event handlers alone, each with its sidecar (task dapr:up), or this process with EVENT_TRANSPORT=memory or kafka',
       );
     }
     return;
   }
   for (const { name, topic, def } of handlers) {
-    const pipeline = handlerPipeline(def, runtime.deps, { signer: runtime.signer, deadLetters: runtime.deadLetters, log });
+    const pipeline = handlerPipeline(def, runtime.deps, {
+      signer: runtime.signer,
+      deadLetters: runtime.deadLetters,
+      log,
+    });
     await runtime.bus.subscribe(topic, name, async (message) => void (await pipeline.deliver(message)));
   }
 }

@@ -28,22 +28,37 @@ async function main() {
   if (token) headers.authorization = `Bearer ${token}`;
   const auth = route.kind === 'event' ? eventAuthFor(config.eventAuth) : undefined;
   if (auth?.mode === 'token') headers[APP_TOKEN_HEADER] = auth.token;
-  // An event is signed with the shop's key (EVENT_SIGNING_KEY, else the development key), as its functions sign what they write.
+  // An event is signed with the shop's key (EVENT_SIGNING_KEY, else the development key), as its
+  // functions sign what they write.
   const [path, body] =
     route.kind === 'request'
       ? [route.rpc.path, input]
-      : [`/${route.binding}`, signerFor(config.eventSigningKey).sign('specversion' in input ? (input as unknown as CloudEvent) : {
-          specversion: '1.0', id: randomUUID(), source: '/task/invoke', type: await eventType(route.topic), time: new Date().toISOString(),
-          datacontenttype: 'application/json', data: input,
-        })];
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).catch((e: Error) => {
-    throw new Error(
-      `could not reach ${name} at ${base}${path} (${reasonOf(e)}).\n`
-        + `Serve it first (npm run fn -- ${name}), or point invoke at where it is served: a third argument `
-        + `(npm run invoke -- ${name} '<json>' http://<host>:<port>), or PORT=<port> for http://127.0.0.1:<port>.`,
-      { cause: e },
-    );
-  });
+      : [
+          `/${route.binding}`,
+          signerFor(config.eventSigningKey).sign(
+            'specversion' in input
+              ? (input as unknown as CloudEvent)
+              : {
+                  specversion: '1.0',
+                  id: randomUUID(),
+                  source: '/task/invoke',
+                  type: await eventType(route.topic),
+                  time: new Date().toISOString(),
+                  datacontenttype: 'application/json',
+                  data: input,
+                },
+          ),
+        ];
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).catch(
+    (e: Error) => {
+      throw new Error(
+        `could not reach ${name} at ${base}${path} (${reasonOf(e)}).\n` +
+          `Serve it first (npm run fn -- ${name}), or point invoke at where it is served: a third argument ` +
+          `(npm run invoke -- ${name} '<json>' http://<host>:<port>), or PORT=<port> for http://127.0.0.1:<port>.`,
+        { cause: e },
+      );
+    },
+  );
   const text = await res.text();
   console.log(`${res.status} ${path}`);
   console.log(text ? JSON.stringify(JSON.parse(text), null, 2) : '(no body)');
@@ -57,6 +72,7 @@ function reasonOf(e: Error): string {
 }
 
 /** The CloudEvent type of a topic's events (the protobuf message's full name). */
-const eventType = async (topic: string) => (await import('./events/topics.ts')).topics[topic as 'payment-completed'].typeName;
+const eventType = async (topic: string) =>
+  (await import('./events/topics.ts')).topics[topic as 'payment-completed'].typeName;
 
 runMain(main);

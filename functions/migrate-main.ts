@@ -3,7 +3,10 @@ import { createLog } from '../platform/log.ts';
 import { runMain } from '../platform/run-main.ts';
 import { migrateDatabase } from './migrate-database.ts';
 
-/** Migrates the database and exits: `npm run migrate`, and `node dist/migrate.mjs` in the image (the Kubernetes Job). */
+/**
+ * Migrates the database and exits: `npm run migrate`, and `node dist/migrate.mjs` in the image (the
+ * Kubernetes Job).
+ */
 runMain(async () => {
   const config = loadConfig();
   await migrateDatabase(config, createLog('migrate', config.logLevel));

@@ -26,7 +26,10 @@ export interface ServeFunctions {
   deps: Deps;
   /** Where event handlers send what they give up on (messages from Kafka only). */
   deadLetters: DeadLetterPolicy;
-  /** Who may deliver to event routes, and the signer their events must carry; needed when `defs` holds an event handler. */
+  /**
+   * Who may deliver to event routes, and the signer their events must carry; needed when `defs`
+   * holds an event handler.
+   */
   eventAuth?: EventAuth;
   signer?: Pick<EventSigner, 'verify'>;
   config: Pick<Config, 'adminToken' | 'auth' | 'bodyLimitBytes' | 'kafkaPrefix'>;
@@ -51,15 +54,30 @@ export function mountFunctions(s: ServeFunctions): RpcRoutes {
       mountRest(s.app, route, fn, invoke);
       rpcs.push({ method: route.rpc, invoke });
     } else {
-      if (!s.eventAuth || !s.signer) throw new Error(`${name} is an event handler: serving its route needs who may deliver (eventAuth) and the event signer`);
-      const pipeline = handlerPipeline(def as EventHandlerDef<Deps>, s.deps, { signer: s.signer, deadLetters: s.deadLetters, log: s.log });
-      mountBinding(s.app, { binding: route.binding, kafkaTopic: `${s.config.kafkaPrefix}${route.topic}` }, pipeline, eventCaller(s.eventAuth));
+      if (!s.eventAuth || !s.signer)
+        throw new Error(
+          `${name} is an event handler: serving its route needs who may deliver (eventAuth) and the event signer`,
+        );
+      const pipeline = handlerPipeline(def as EventHandlerDef<Deps>, s.deps, {
+        signer: s.signer,
+        deadLetters: s.deadLetters,
+        log: s.log,
+      });
+      mountBinding(
+        s.app,
+        { binding: route.binding, kafkaTopic: `${s.config.kafkaPrefix}${route.topic}` },
+        pipeline,
+        eventCaller(s.eventAuth),
+      );
     }
   }
   const rpc: RpcRoutes = {
     paths: rpcs.map((r) => r.method.path),
     load: loadOnce(async () => {
-      const [{ mountRpc }, methods] = await Promise.all([import('../platform/rpc.ts'), Promise.all(rpcs.map((r) => r.method.load()))]);
+      const [{ mountRpc }, methods] = await Promise.all([
+        import('../platform/rpc.ts'),
+        Promise.all(rpcs.map((r) => r.method.load())),
+      ]);
       return (router) => {
         for (const [i, r] of rpcs.entries()) mountRpc(router, methods[i] as never, r.invoke, s.log);
       };

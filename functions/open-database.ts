@@ -20,10 +20,18 @@ export interface Database {
 }
 
 /** Applies the pending migrations and seeds the demo catalog once (SEED_DEMO): what the migrate Job does. */
-async function prepareDatabase(sql: Sql, config: Pick<Config, 'seedDemo' | 'currency'>, log: Log, now: () => string): Promise<void> {
+async function prepareDatabase(
+  sql: Sql,
+  config: Pick<Config, 'seedDemo' | 'currency'>,
+  log: Log,
+  now: () => string,
+): Promise<void> {
   const applied = await migrate(sql);
   if (applied.length) log.info({ applied }, 'database migrated');
-  if (config.seedDemo && (await once(sql, 'demo-catalog', () => sqlProductStore(sql).insert(demoCatalog(config.currency, now()))))) {
+  if (
+    config.seedDemo &&
+    (await once(sql, 'demo-catalog', () => sqlProductStore(sql).insert(demoCatalog(config.currency, now()))))
+  ) {
     log.info('demo catalog seeded');
   }
 }
@@ -34,15 +42,27 @@ async function prepareDatabase(sql: Sql, config: Pick<Config, 'seedDemo' | 'curr
  * catalog pages are served from memory (withCatalogCache). Only the driver in use is loaded (each
  * takes tens of milliseconds to import).
  */
-export async function openDatabase(config: Config, log: Log, now: () => string, opts: { catalogCache: boolean }): Promise<Database> {
+export async function openDatabase(
+  config: Config,
+  log: Log,
+  now: () => string,
+  opts: { catalogCache: boolean },
+): Promise<Database> {
   const sql = config.databaseUrl
-    ? await (await import('../platform/sql/postgres.ts')).openPostgres({ url: config.databaseUrl, schema: config.databaseSchema, max: config.databasePoolMax })
+    ? await (await import('../platform/sql/postgres.ts')).openPostgres({
+        url: config.databaseUrl,
+        schema: config.databaseSchema,
+        max: config.databasePoolMax,
+      })
     : await (await import('../platform/sql/pglite.ts')).openPglite(config.dataDir);
   const products = sqlProductStore(sql);
   const prepare = () => (config.migrate ? prepareDatabase(sql, config, log, now) : expectMigrated(sql));
   // Listening needs no table: it starts while the migrations are checked (nothing reads the
   // cache before this returns). Both are awaited together, so neither failure goes unheard.
-  const [prepared, listened] = await Promise.allSettled([prepare(), opts.catalogCache ? withCatalogCache(products, sql) : undefined]);
+  const [prepared, listened] = await Promise.allSettled([
+    prepare(),
+    opts.catalogCache ? withCatalogCache(products, sql) : undefined,
+  ]);
   const cached = listened.status === 'fulfilled' ? listened.value : undefined;
   const failed = [prepared, listened].find((s) => s.status === 'rejected');
   if (failed) {
@@ -51,8 +71,13 @@ export async function openDatabase(config: Config, log: Log, now: () => string, 
     throw failed.reason;
   }
   if (!cached) return { sql, products, payments: sqlPaymentStore(sql), close: () => sql.close() };
-  return { sql, products: cached, payments: sqlPaymentStore(sql), close: async () => {
-    await cached.close();
-    await sql.close();
-  } };
+  return {
+    sql,
+    products: cached,
+    payments: sqlPaymentStore(sql),
+    close: async () => {
+      await cached.close();
+      await sql.close();
+    },
+  };
 }

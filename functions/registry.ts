@@ -17,7 +17,10 @@ import productOnPaymentCompleted from './product/on-payment-completed.ts';
 import updateProduct from './product/update-product.ts';
 import type { FunctionName } from './routes.ts';
 
-/** Every function's definition, by name: its key is the definition's own name (the compiler checks it) and covers the route table. */
+/**
+ * Every function's definition, by name: its key is the definition's own name (the compiler checks
+ * it) and covers the route table.
+ */
 export const registry = {
   'list-products': listProducts,
   'get-product': getProduct,
@@ -38,4 +41,5 @@ export const registry = {
 } satisfies { [N in FunctionName]: Definition & { name: N } };
 
 /** The definitions of the named functions. */
-export const definitionsOf = (names: readonly FunctionName[]): Definitions => Object.fromEntries(names.map((name) => [name, registry[name]]));
+export const definitionsOf = (names: readonly FunctionName[]): Definitions =>
+  Object.fromEntries(names.map((name) => [name, registry[name]]));

@@ -13,7 +13,9 @@ describe('the route table', () => {
       expect(`/${method.parent.typeName}/${method.name}`, name).toBe(route.rpc.path);
       paths.push(route.rpc.path);
     }
-    const all = [ProductService, BasketService, PaymentService].flatMap((s) => s.methods.map((m) => `/${s.typeName}/${m.name}`));
+    const all = [ProductService, BasketService, PaymentService].flatMap((s) =>
+      s.methods.map((m) => `/${s.typeName}/${m.name}`),
+    );
     expect(paths.sort()).toEqual(all.sort());
   });
 });

@@ -13,12 +13,24 @@ export interface RpcMethod {
 
 /** The generated services: the package, and how to load the module that describes them. */
 const services = {
-  product: { name: 'shop.product.v1.ProductService', load: async () => (await import('../gen/shop/product/v1/product_pb.ts')).ProductService },
-  basket: { name: 'shop.basket.v1.BasketService', load: async () => (await import('../gen/shop/basket/v1/basket_pb.ts')).BasketService },
-  payment: { name: 'shop.payment.v1.PaymentService', load: async () => (await import('../gen/shop/payment/v1/payment_pb.ts')).PaymentService },
+  product: {
+    name: 'shop.product.v1.ProductService',
+    load: async () => (await import('../gen/shop/product/v1/product_pb.ts')).ProductService,
+  },
+  basket: {
+    name: 'shop.basket.v1.BasketService',
+    load: async () => (await import('../gen/shop/basket/v1/basket_pb.ts')).BasketService,
+  },
+  payment: {
+    name: 'shop.payment.v1.PaymentService',
+    load: async () => (await import('../gen/shop/payment/v1/payment_pb.ts')).PaymentService,
+  },
 };
 
-/** The method `name` (as in the .proto) of a service; a name it lacks fails its first call, and the route table's test. */
+/**
+ * The method `name` (as in the .proto) of a service; a name it lacks fails its first call, and the
+ * route table's test.
+ */
 const rpcOf = (service: keyof typeof services, name: string): RpcMethod => ({
   path: `/${services[service].name}/${name}`,
   load: async () => {
@@ -48,7 +60,11 @@ export interface EventRoute {
 }
 
 const rest = (method: RequestRoute['method'], path: string, rpc: RpcMethod, port: number): RequestRoute => ({
-  kind: 'request', method, path, rpc, port,
+  kind: 'request',
+  method,
+  path,
+  rpc,
+  port,
 });
 
 /** The route table: every function, how it is reached, and its port when served alone. */
@@ -66,9 +82,24 @@ export const routes = {
   'process-payment': rest('POST', '/api/v1/payments', rpcOf('payment', 'ProcessPayment'), 8121),
   'get-payment': rest('GET', '/api/v1/payments/:id', rpcOf('payment', 'GetPayment'), 8122),
   'refund-payment': rest('POST', '/api/v1/payments/:id/refund', rpcOf('payment', 'RefundPayment'), 8123),
-  'product/on-payment-completed': { kind: 'event', topic: 'payment-completed', binding: 'product-payment-completed', port: 8131 },
-  'basket/on-payment-completed': { kind: 'event', topic: 'payment-completed', binding: 'basket-payment-completed', port: 8132 },
-  'payment/on-stock-rejected': { kind: 'event', topic: 'stock-rejected', binding: 'payment-stock-rejected', port: 8133 },
+  'product/on-payment-completed': {
+    kind: 'event',
+    topic: 'payment-completed',
+    binding: 'product-payment-completed',
+    port: 8131,
+  },
+  'basket/on-payment-completed': {
+    kind: 'event',
+    topic: 'payment-completed',
+    binding: 'basket-payment-completed',
+    port: 8132,
+  },
+  'payment/on-stock-rejected': {
+    kind: 'event',
+    topic: 'stock-rejected',
+    binding: 'payment-stock-rejected',
+    port: 8133,
+  },
 } as const satisfies Record<string, RequestRoute | EventRoute>;
 
 /** A function's name. */
@@ -85,7 +116,9 @@ export function functionNamed(name: string): FunctionName {
 
 /** The event routes (`POST /<binding>`) of the given functions: paths that limit their bodies themselves. */
 export const eventPaths = (names: readonly FunctionName[]): ReadonlySet<string> =>
-  new Set(names.flatMap((name) => {
-    const route: RequestRoute | EventRoute = routes[name];
-    return route.kind === 'event' ? [`/${route.binding}`] : [];
-  }));
+  new Set(
+    names.flatMap((name) => {
+      const route: RequestRoute | EventRoute = routes[name];
+      return route.kind === 'event' ? [`/${route.binding}`] : [];
+    }),
+  );

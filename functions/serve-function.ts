@@ -19,7 +19,10 @@ import { eventPaths, routes, serviceName, type FunctionName } from './routes.ts'
  * one function loads that function's module only.
  */
 export async function serveFunction(name: FunctionName, def: Definition): Promise<void> {
-  const config = loadConfig(process.env, { PORT: String(routes[name].port), DATA_DIR: `.data/fn/${serviceName(name)}` });
+  const config = loadConfig(process.env, {
+    PORT: String(routes[name].port),
+    DATA_DIR: `.data/fn/${serviceName(name)}`,
+  });
   const log = createLog(serviceName(name), config.logLevel);
   const flushTraces = await startTracing(serviceName(name), config.zipkinEndpoint);
   warnIfAuthOff(config.auth, log);
@@ -27,15 +30,43 @@ export async function serveFunction(name: FunctionName, def: Definition): Promis
   // (memory) nothing else would hear them. How an event handler gets its events is the
   // transport's (event-transport.ts); this process serves its binding route either way.
   const defs = { [name]: def };
-  const runtime = await buildRuntime(config, log, { relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length, needs: def.needs, catalogCache: 'catalogCache' in def && !!def.catalogCache });
+  const runtime = await buildRuntime(config, log, {
+    relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length,
+    needs: def.needs,
+    catalogCache: 'catalogCache' in def && !!def.catalogCache,
+  });
   await startEventDelivery(config, defs, runtime, log, { bindingRoutes: true });
-  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, info: { function: name }, checks: readinessChecks(def, runtime), ownBodyLimit: eventPaths([name]) });
+  const app = createHttpApp({
+    log,
+    bodyLimitBytes: config.bodyLimitBytes,
+    info: { function: name },
+    checks: readinessChecks(def, runtime),
+    ownBodyLimit: eventPaths([name]),
+  });
   // An event route takes deliveries only from this function's own sidecar or event source.
   const eventAuth = routes[name].kind === 'event' ? eventAuthFor(config.eventAuth) : undefined;
   if (eventAuth) warnIfEventAuthOff(eventAuth, log);
-  const rpc = mountFunctions({ app, defs, deps: runtime.deps, deadLetters: runtime.deadLetters, eventAuth, signer: eventAuth && runtime.signer, config, log });
-  const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });
-  log.info({ function: name, url: `http://${config.host}:${server.port}`, data_dir: config.dataDir }, 'function listening');
+  const rpc = mountFunctions({
+    app,
+    defs,
+    deps: runtime.deps,
+    deadLetters: runtime.deadLetters,
+    eventAuth,
+    signer: eventAuth && runtime.signer,
+    config,
+    log,
+  });
+  const server = await serve({
+    fetch: app.fetch,
+    rpc,
+    readMaxBytes: config.bodyLimitBytes,
+    port: config.port,
+    host: config.host,
+  });
+  log.info(
+    { function: name, url: `http://${config.host}:${server.port}`, data_dir: config.dataDir },
+    'function listening',
+  );
   onShutdown(log, async () => {
     await server.close();
     await runtime.close();

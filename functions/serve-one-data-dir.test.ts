@@ -6,7 +6,8 @@ import { copyPgliteTemplate } from '../test/support/pglite-template.ts';
 
 describe('npm run fn (functions/serve-one.ts) on a data folder', () => {
   const servers = useServers();
-  const serveAlone = (dataDir: string) => servers.serve(['functions/serve-one.ts', 'get-product'], { DATA_DIR: dataDir });
+  const serveAlone = (dataDir: string) =>
+    servers.serve(['functions/serve-one.ts', 'get-product'], { DATA_DIR: dataDir });
 
   it('refuses a second process serving a function on the same folder, naming the first, which keeps serving', async () => {
     const dataDir = join(await servers.folder('daprps-fn-one-process-'), 'get-product');

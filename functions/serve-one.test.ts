@@ -14,7 +14,10 @@ const tsx = join(root, 'node_modules/.bin/tsx');
 /** Starts `serve-one.ts <name>` as a real process on a free port; resolves with its URL once it listens. */
 async function startAlone(name: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   await copyPgliteTemplate(dataDir);
-  const child = spawn(tsx, ['functions/serve-one.ts', name], { cwd: root, env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' } });
+  const child = spawn(tsx, ['functions/serve-one.ts', name], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk) => {
@@ -27,9 +30,20 @@ async function startAlone(name: string, dataDir: string): Promise<{ url: string;
   return { url, child };
 }
 
-/** Runs `invoke-cli.ts` (at `url` when given; `env` added to the environment); resolves with its output and exit code, whatever the code. */
-const invoke = (name: string, json: string, url?: string, env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> =>
-  run(tsx, ['functions/invoke-cli.ts', name, json, ...(url ? [url] : [])], { cwd: root, env: { ...process.env, ...env } }).then(
+/**
+ * Runs `invoke-cli.ts` (at `url` when given; `env` added to the environment); resolves with its
+ * output and exit code, whatever the code.
+ */
+const invoke = (
+  name: string,
+  json: string,
+  url?: string,
+  env: Record<string, string> = {},
+): Promise<{ stdout: string; stderr: string; code: number }> =>
+  run(tsx, ['functions/invoke-cli.ts', name, json, ...(url ? [url] : [])], {
+    cwd: root,
+    env: { ...process.env, ...env },
+  }).then(
     ({ stdout, stderr }) => ({ stdout, stderr, code: 0 }),
     (e: { stdout: string; stderr: string; code: number }) => ({ stdout: e.stdout, stderr: e.stderr, code: e.code }),
   );
@@ -60,7 +74,11 @@ describe('a function served alone and invoked with JSON', () => {
     expect(rest.status).toBe(200);
     expect((await fetch(`${url}/api/v1/baskets/alice`)).status).toBe(404);
     // Its own health (readiness checks only what it needs) and metrics.
-    expect(await (await fetch(`${url}/health/ready`)).json()).toMatchObject({ status: 'ok', function: 'get-product', checks: { database: { ok: true } } });
+    expect(await (await fetch(`${url}/health/ready`)).json()).toMatchObject({
+      status: 'ok',
+      function: 'get-product',
+      checks: { database: { ok: true } },
+    });
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain('http_requests_total{route="/api/v1/products/:id",method="GET",status="200"} 1');
     expect(metrics).toContain('nodejs_eventloop_lag_seconds');
@@ -71,24 +89,53 @@ describe('a function served alone and invoked with JSON', () => {
     const res = await invoke('get-product', '{"id":"kettle"}', undefined, { PORT: port });
     expect(res.code).not.toBe(0);
     expect(res.stdout).toBe('');
-    expect(res.stderr).toContain(`could not reach get-product at http://127.0.0.1:${port}/shop.product.v1.ProductService/GetProduct (ECONNREFUSED)`);
-    expect(res.stderr).toContain("a third argument (npm run invoke -- get-product '<json>' http://<host>:<port>), or PORT=<port>");
+    expect(res.stderr).toContain(
+      `could not reach get-product at http://127.0.0.1:${port}/shop.product.v1.ProductService/GetProduct (ECONNREFUSED)`,
+    );
+    expect(res.stderr).toContain(
+      "a third argument (npm run invoke -- get-product '<json>' http://<host>:<port>), or PORT=<port>",
+    );
     expect(res.stderr).not.toContain('fetch failed');
   }, 30_000);
 
   it('serves an event handler on its binding route and applies an invoked event', async () => {
     const { url, child } = await startAlone('product/on-payment-completed', join(dataDir, 'events'));
     children.push(child);
-    const item = { product_id: 'kettle', name: 'Kettle', unit_price: { amount_minor: 5900, currency: 'USD' }, quantity: 2, line_total: { amount_minor: 11800, currency: 'USD' } };
-    const data = { payment_id: 'p1', order_id: 'o1', user_id: 'alice', amount: item.line_total, items: [item], completed_at: '2026-01-01T00:00:00Z' };
+    const item = {
+      product_id: 'kettle',
+      name: 'Kettle',
+      unit_price: { amount_minor: 5900, currency: 'USD' },
+      quantity: 2,
+      line_total: { amount_minor: 11800, currency: 'USD' },
+    };
+    const data = {
+      payment_id: 'p1',
+      order_id: 'o1',
+      user_id: 'alice',
+      amount: item.line_total,
+      items: [item],
+      completed_at: '2026-01-01T00:00:00Z',
+    };
     const res = await invoke('product/on-payment-completed', JSON.stringify(data), url);
     expect(res.stdout).toContain('200 /product-payment-completed');
     const bad = await invoke('product/on-payment-completed', '{"payment_id":"p1"}', url);
     expect(bad.stdout).toContain('400');
     // Without the app API token (invoke presents the development one, as the sidecar would), 401.
-    const event = { specversion: '1.0', id: 'forged', source: '/x', type: 'shop.events.v1.PaymentCompleted', time: '2026-01-01T00:00:00Z', datacontenttype: 'application/json', data: { ...data, paymentId: 'p2' } };
+    const event = {
+      specversion: '1.0',
+      id: 'forged',
+      source: '/x',
+      type: 'shop.events.v1.PaymentCompleted',
+      time: '2026-01-01T00:00:00Z',
+      datacontenttype: 'application/json',
+      data: { ...data, paymentId: 'p2' },
+    };
     for (const token of [undefined, 'not-the-token-at-all-0123456789']) {
-      const res = await fetch(`${url}/product-payment-completed`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { 'dapr-api-token': token } : {}) }, body: JSON.stringify(event) });
+      const res = await fetch(`${url}/product-payment-completed`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { 'dapr-api-token': token } : {}) },
+        body: JSON.stringify(event),
+      });
       expect(res.status).toBe(401);
     }
   }, 60_000);

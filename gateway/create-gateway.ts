@@ -43,13 +43,31 @@ const requestFunctions = allFunctions.filter((name) => routes[name].kind === 're
  */
 export function createGateway(config: Config, log: Log, runtime?: Runtime, limiterRedis?: Redis): Gateway {
   const mode = runtime ? 'embedded' : 'remote';
-  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, info: { service: 'gateway', mode }, checks: runtime?.checks });
-  app.use(rateLimit({ store: rateLimitBuckets(config, log, limiterRedis), clientOf: clientAddress(config.trustProxyHops, peerAddress, config.clientIpHeader) }));
+  const app = createHttpApp({
+    log,
+    bodyLimitBytes: config.bodyLimitBytes,
+    info: { service: 'gateway', mode },
+    checks: runtime?.checks,
+  });
+  app.use(
+    rateLimit({
+      store: rateLimitBuckets(config, log, limiterRedis),
+      clientOf: clientAddress(config.trustProxyHops, peerAddress, config.clientIpHeader),
+    }),
+  );
   app.use(corsAllowList(config.corsOrigins));
   if (runtime) {
-    // Request functions only: in process, events travel on the in-process bus (startEventDelivery (functions/event-transport.ts)),
+    // Request functions only: in process, events travel on the in-process bus (startEventDelivery
+    // (functions/event-transport.ts)),
     // and no event route is reachable from the edge.
-    const rpc = mountFunctions({ app, defs: definitionsOf(requestFunctions), deps: runtime.deps, deadLetters: runtime.deadLetters, config, log });
+    const rpc = mountFunctions({
+      app,
+      defs: definitionsOf(requestFunctions),
+      deps: runtime.deps,
+      deadLetters: runtime.deadLetters,
+      config,
+      log,
+    });
     return { app, rpc };
   }
   for (const name of requestFunctions) {

@@ -9,13 +9,24 @@ export const envSuffix = (name: string) => serviceName(name).replace(/-/g, '_').
  * `FUNCTION_URL_TEMPLATE` with `{name}` (the Knative Service name) and `{port}` (its port when
  * served alone) filled in.
  */
-export function functionUrls(config: Pick<Config, 'functionUrls' | 'functionUrlTemplate'>, name: FunctionName): string[] {
+export function functionUrls(
+  config: Pick<Config, 'functionUrls' | 'functionUrlTemplate'>,
+  name: FunctionName,
+): string[] {
   const listed = config.functionUrls[envSuffix(name)];
   const urls = listed
-    ? listed.split(',').map((u) => u.trim()).filter(Boolean)
+    ? listed
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean)
     : config.functionUrlTemplate
-      ? [config.functionUrlTemplate.replaceAll('{name}', serviceName(name)).replaceAll('{port}', String(routes[name].port))]
+      ? [
+          config.functionUrlTemplate
+            .replaceAll('{name}', serviceName(name))
+            .replaceAll('{port}', String(routes[name].port)),
+        ]
       : [];
-  if (urls.length === 0) throw new Error(`no URL for function ${name}: set FUNCTION_URL_TEMPLATE or FUNCTION_URL_${envSuffix(name)}`);
+  if (urls.length === 0)
+    throw new Error(`no URL for function ${name}: set FUNCTION_URL_TEMPLATE or FUNCTION_URL_${envSuffix(name)}`);
   return urls.map((u) => u.replace(/\/$/, ''));
 }

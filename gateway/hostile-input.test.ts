@@ -18,7 +18,13 @@ import { dropSchema, GATEWAY_ADMIN } from '../test/support/running-shop.ts';
 const valid: Record<string, Record<string, unknown>> = {
   'list-products': { category: 'kitchen', limit: 10, offset: 0 },
   'get-product': { id: 'kettle' },
-  'create-product': { name: 'Mug', description: 'A mug', category: 'kitchen', price: { amount_minor: 900, currency: 'USD' }, stock: 5 },
+  'create-product': {
+    name: 'Mug',
+    description: 'A mug',
+    category: 'kitchen',
+    price: { amount_minor: 900, currency: 'USD' },
+    stock: 5,
+  },
   'update-product': { id: 'kettle', name: 'Kettle', price: { amount_minor: 5900, currency: 'USD' } },
   'delete-product': { id: 'notebook' },
   'adjust-stock': { id: 'kettle', delta: -1 },
@@ -26,7 +32,10 @@ const valid: Record<string, Record<string, unknown>> = {
   'add-to-basket': { user_id: 'alice', product_id: 'kettle', quantity: 1 },
   'remove-from-basket': { user_id: 'alice', product_id: 'kettle', quantity: 1 },
   'clear-basket': { user_id: 'alice' },
-  'process-payment': { user_id: 'alice', card: { number: '4242424242424242', holder: 'A B', expiry: '12/30', cvv: '123' } },
+  'process-payment': {
+    user_id: 'alice',
+    card: { number: '4242424242424242', holder: 'A B', expiry: '12/30', cvv: '123' },
+  },
   'get-payment': { id: 'p1' },
   'refund-payment': { id: 'p1', amount_minor: 100, reason: 'x' },
 };
@@ -35,7 +44,17 @@ const valid: Record<string, Record<string, unknown>> = {
 const hostile = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom("'; drop table products; --", '1 OR 1=1', '%00', '../../etc/passwd', '\u0000', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🚀', 'x'.repeat(70_000), ' ', ''),
+  fc.constantFrom(
+    "'; drop table products; --",
+    '1 OR 1=1',
+    '%00',
+    '../../etc/passwd',
+    '\u0000',
+    '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🚀',
+    'x'.repeat(70_000),
+    ' ',
+    '',
+  ),
   fc.integer(),
   fc.constantFrom(0, -1, -2_147_483_649, 2_147_483_648, 2 ** 53, -(2 ** 63), 1e308, -1e308, 0.5, Number.MIN_VALUE),
   fc.double(),
@@ -49,13 +68,34 @@ const hostile = fc.oneof(
 const mutated = (value: unknown): fc.Arbitrary<unknown> =>
   value && typeof value === 'object'
     ? fc.oneof(hostile, fc.record(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mutated(v)]))))
-    : fc.oneof({ weight: 1, arbitrary: fc.constant(value) }, { weight: 3, arbitrary: hostile }, { weight: 1, arbitrary: fc.constant(undefined) });
+    : fc.oneof(
+        { weight: 1, arbitrary: fc.constant(value) },
+        { weight: 3, arbitrary: hostile },
+        { weight: 1, arbitrary: fc.constant(undefined) },
+      );
 
 /** A body: the valid input with fields mutated, or something that is no JSON object at all. */
 const body = (input: Record<string, unknown>) =>
   fc.oneof(
-    { weight: 6, arbitrary: fc.record(Object.fromEntries(Object.entries(input).map(([k, v]) => [k, mutated(v)]))).map((b) => JSON.stringify(b)) },
-    { weight: 1, arbitrary: fc.constantFrom('{not json', '', 'null', '[]', '"text"', '42', `{"a":${'['.repeat(5000)}`, `{"name":"${'x'.repeat(100_000)}"}`) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .record(Object.fromEntries(Object.entries(input).map(([k, v]) => [k, mutated(v)])))
+        .map((b) => JSON.stringify(b)),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '{not json',
+        '',
+        'null',
+        '[]',
+        '"text"',
+        '42',
+        `{"a":${'['.repeat(5000)}`,
+        `{"name":"${'x'.repeat(100_000)}"}`,
+      ),
+    },
     { weight: 1, arbitrary: fc.jsonValue().map((j) => JSON.stringify(j)) },
   );
 
@@ -66,15 +106,29 @@ function request(route: RequestRoute, input: Record<string, unknown>, text: stri
     fields = JSON.parse(text) ?? {};
   } catch {}
   const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
-  const text_ = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
-  const path = route.path.replace(/:(\w+)/g, (_, p: string) => encodeURIComponent(text_(typeof fields === 'object' && fields && p in fields ? (fields as any)[p] : input[p])));
+  const text_ = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+  const path = route.path.replace(/:(\w+)/g, (_, p: string) =>
+    encodeURIComponent(text_(typeof fields === 'object' && fields && p in fields ? (fields as any)[p] : input[p])),
+  );
   if (route.method === 'GET' || route.method === 'DELETE') {
-    const query = typeof fields === 'object' && fields && !Array.isArray(fields)
-      ? new URLSearchParams(Object.entries(fields).filter(([k]) => !params.includes(k)).map(([k, v]): [string, string] => [k, text_(v)])).toString()
-      : '';
+    const query =
+      typeof fields === 'object' && fields && !Array.isArray(fields)
+        ? new URLSearchParams(
+            Object.entries(fields)
+              .filter(([k]) => !params.includes(k))
+              .map(([k, v]): [string, string] => [k, text_(v)]),
+          ).toString()
+        : '';
     return { path: query ? `${path}?${query}` : path, init: { method: route.method } };
   }
-  return { path, init: { method: route.method, body: text, headers: { 'content-type': 'application/json', 'idempotency-key': 'hostile' } } };
+  return {
+    path,
+    init: {
+      method: route.method,
+      body: text,
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'hostile' },
+    },
+  };
 }
 
 const { ready, env: realEnv } = await realInfraEnv();
@@ -93,74 +147,106 @@ function isJsonError(text: string): boolean {
 /** The shops the input goes to: the embedded default, and PostgreSQL with Redis (events stay in process). */
 const shops = [
   {
-    name: 'hostile-input' as const, label: 'embedded default: PGlite, baskets in memory', enabled: true,
+    name: 'hostile-input' as const,
+    label: 'embedded default: PGlite, baskets in memory',
+    enabled: true,
     env: async (dir: string) => {
       await copyPgliteTemplate(dir);
       return { DATA_DIR: dir };
-    }, cleanUp: async () => {},
+    },
+    cleanUp: async () => {},
   },
-  { name: 'hostile-input-real' as const, label: 'PostgreSQL and Redis', enabled: ready, env: async () => postgresAndRedis, cleanUp: () => dropSchema(postgresAndRedis) },
+  {
+    name: 'hostile-input-real' as const,
+    label: 'PostgreSQL and Redis',
+    enabled: ready,
+    env: async () => postgresAndRedis,
+    cleanUp: () => dropSchema(postgresAndRedis),
+  },
 ];
 
-for (const shop of shops) describe.runIf(shop.enabled)(`hostile input never gets a 5xx and a refusal changes nothing (property-based, ${shop.label})`, () => {
-  let runtime: Runtime;
-  let gateway: Gateway;
-  let dir = '';
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'daprps-hostile-'));
-    const config = loadConfig({ ...(await shop.env(dir)), ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'silent', RATE_LIMIT_BURST: '1000000' });
-    runtime = await buildRuntime(config, testLog, { relay: false });
-    gateway = createGateway(config, testLog, runtime);
-  });
-  const seen = { requests: 0, refused: 0, accepted: 0, failures: 0, routes: new Set<string>() };
-  // The suite's outcome: its first failing test, if any.
-  let outcome: Outcome = { passed: true };
-  afterAll(async () => {
-    await runtime?.close();
-    await rm(dir, { recursive: true, force: true });
-    await shop.cleanUp();
-    await saveRecord(shop.name, {
-      runs: seen.requests, failures: seen.failures,
-      note: `${seen.routes.size} routes, property-based (fast-check): ${seen.refused} refused with a 4xx, ${seen.accepted} valid enough to be served`,
-    }, outcome);
-  });
-
-  /** What a refused request must leave alone: the catalog, two baskets, the outbox. */
-  const state = async () => JSON.stringify([
-    await runtime.deps.products.list({ limit: 100, offset: 0 }),
-    await runtime.deps.baskets.get('alice'),
-    await runtime.deps.baskets.get('bob'),
-    await runtime.deps.payments.pending(1000),
-  ]);
-
-  for (const [name, input] of Object.entries(valid)) {
-    it(`${name}: 4xx with a JSON error for anything malformed, never 5xx`, async () => {
-      onTestFinished(({ task }) => {
-        outcome = outcome.passed ? outcomeOf(task) : outcome;
+for (const shop of shops)
+  describe.runIf(shop.enabled)(
+    `hostile input never gets a 5xx and a refusal changes nothing (property-based, ${shop.label})`,
+    () => {
+      let runtime: Runtime;
+      let gateway: Gateway;
+      let dir = '';
+      beforeAll(async () => {
+        dir = await mkdtemp(join(tmpdir(), 'daprps-hostile-'));
+        const config = loadConfig({
+          ...(await shop.env(dir)),
+          ADMIN_TOKEN: GATEWAY_ADMIN,
+          LOG_LEVEL: 'silent',
+          RATE_LIMIT_BURST: '1000000',
+        });
+        runtime = await buildRuntime(config, testLog, { relay: false });
+        gateway = createGateway(config, testLog, runtime);
       });
-      const route = routes[name as FunctionName] as RequestRoute;
-      await fc.assert(
-        fc.asyncProperty(body(input), async (text) => {
-          const before = await state();
-          const { path, init } = request(route, input, text);
-          const res = await gateway.app.request(`http://gw${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${GATEWAY_ADMIN}` } });
-          const answer = await res.text();
-          seen.requests++;
-          seen.routes.add(name);
-          if (res.status >= 500) seen.failures++;
-          else if (res.status >= 400) seen.refused++;
-          else seen.accepted++;
-          expect(res.status, `${init.method} ${path.slice(0, 200)} ${text.slice(0, 300)} → ${answer.slice(0, 300)}`).toBeLessThan(500);
-          if (res.status >= 400) {
-            if (!isJsonError(answer)) seen.failures++;
-            expect(JSON.parse(answer)).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
-            const after = await state();
-            if (after !== before) seen.failures++;
-            expect(after).toBe(before);
-          }
-        }),
-        { numRuns: 150 },
-      );
-    }, 120_000);
-  }
-});
+      const seen = { requests: 0, refused: 0, accepted: 0, failures: 0, routes: new Set<string>() };
+      // The suite's outcome: its first failing test, if any.
+      let outcome: Outcome = { passed: true };
+      afterAll(async () => {
+        await runtime?.close();
+        await rm(dir, { recursive: true, force: true });
+        await shop.cleanUp();
+        await saveRecord(
+          shop.name,
+          {
+            runs: seen.requests,
+            failures: seen.failures,
+            note: `${seen.routes.size} routes, property-based (fast-check): ${seen.refused} refused with a 4xx, ${seen.accepted} valid enough to be served`,
+          },
+          outcome,
+        );
+      });
+
+      /** What a refused request must leave alone: the catalog, two baskets, the outbox. */
+      const state = async () =>
+        JSON.stringify([
+          await runtime.deps.products.list({ limit: 100, offset: 0 }),
+          await runtime.deps.baskets.get('alice'),
+          await runtime.deps.baskets.get('bob'),
+          await runtime.deps.payments.pending(1000),
+        ]);
+
+      for (const [name, input] of Object.entries(valid)) {
+        it(`${name}: 4xx with a JSON error for anything malformed, never 5xx`, async () => {
+          onTestFinished(({ task }) => {
+            outcome = outcome.passed ? outcomeOf(task) : outcome;
+          });
+          const route = routes[name as FunctionName] as RequestRoute;
+          await fc.assert(
+            fc.asyncProperty(body(input), async (text) => {
+              const before = await state();
+              const { path, init } = request(route, input, text);
+              const res = await gateway.app.request(`http://gw${path}`, {
+                ...init,
+                headers: { ...init.headers, authorization: `Bearer ${GATEWAY_ADMIN}` },
+              });
+              const answer = await res.text();
+              seen.requests++;
+              seen.routes.add(name);
+              if (res.status >= 500) seen.failures++;
+              else if (res.status >= 400) seen.refused++;
+              else seen.accepted++;
+              expect(
+                res.status,
+                `${init.method} ${path.slice(0, 200)} ${text.slice(0, 300)} → ${answer.slice(0, 300)}`,
+              ).toBeLessThan(500);
+              if (res.status >= 400) {
+                if (!isJsonError(answer)) seen.failures++;
+                expect(JSON.parse(answer)).toMatchObject({
+                  error: { code: expect.any(String), message: expect.any(String) },
+                });
+                const after = await state();
+                if (after !== before) seen.failures++;
+                expect(after).toBe(before);
+              }
+            }),
+            { numRuns: 150 },
+          );
+        }, 120_000);
+      }
+    },
+  );

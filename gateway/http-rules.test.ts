@@ -7,10 +7,14 @@ import { asUser, call, useEmbeddedGateway } from '../test/support/running-shop.t
 
 describe('gateway HTTP rules', () => {
   const gw = useEmbeddedGateway({ BODY_LIMIT_BYTES: '1024' });
-  const add = async (body: unknown, headers: Record<string, string> = {}) => call(`${gw.url}/api/v1/baskets/add`, 'POST', body, { ...(await asUser('u')), ...headers });
+  const add = async (body: unknown, headers: Record<string, string> = {}) =>
+    call(`${gw.url}/api/v1/baskets/add`, 'POST', body, { ...(await asUser('u')), ...headers });
 
   it('answers 400 to malformed JSON and to a body that is not an object', async () => {
-    expect(await add('{"user_id": ')).toMatchObject({ status: 400, body: { error: { code: 'invalid_argument', message: 'request body is not valid JSON' } } });
+    expect(await add('{"user_id": ')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_argument', message: 'request body is not valid JSON' } },
+    });
     expect((await add('[1,2]')).status).toBe(400);
   });
 
@@ -25,12 +29,23 @@ describe('gateway HTTP rules', () => {
   });
 
   it('answers 404 in JSON for an unknown route', async () => {
-    expect(await call(`${gw.url}/api/v1/nothing`)).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    expect(await call(`${gw.url}/api/v1/nothing`)).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    });
   });
 
   it('answers 405 with Allow to a method a path of the route table lacks; 404 stays for unknown paths', async () => {
     const patch = await call(`${gw.url}/api/v1/products/x`, 'PATCH', { name: 'x' });
-    expect(patch).toMatchObject({ status: 405, body: { error: { code: 'method_not_allowed', message: 'PATCH is not allowed on /api/v1/products/x; it allows GET, HEAD, PUT, DELETE, OPTIONS' } } });
+    expect(patch).toMatchObject({
+      status: 405,
+      body: {
+        error: {
+          code: 'method_not_allowed',
+          message: 'PATCH is not allowed on /api/v1/products/x; it allows GET, HEAD, PUT, DELETE, OPTIONS',
+        },
+      },
+    });
     expect(patch.headers.get('allow')).toBe('GET, HEAD, PUT, DELETE, OPTIONS');
     const deleteAll = await call(`${gw.url}/api/v1/products`, 'DELETE');
     expect(deleteAll).toMatchObject({ status: 405, body: { error: { code: 'method_not_allowed' } } });
@@ -38,28 +53,44 @@ describe('gateway HTTP rules', () => {
     const rpcGet = await call(`${gw.url}/shop.product.v1.ProductService/GetProduct`);
     expect(rpcGet.status).toBe(405);
     expect(rpcGet.headers.get('allow')).toBe('POST, OPTIONS');
-    expect(await call(`${gw.url}/api/v1/nothing`, 'PATCH')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    expect(await call(`${gw.url}/api/v1/nothing`, 'PATCH')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    });
     // A CORS preflight is still answered by CORS, on any path.
-    const preflight = await call(`${gw.url}/api/v1/products/x`, 'OPTIONS', undefined, { origin: 'http://shop.example', 'access-control-request-method': 'PUT' });
+    const preflight = await call(`${gw.url}/api/v1/products/x`, 'OPTIONS', undefined, {
+      origin: 'http://shop.example',
+      'access-control-request-method': 'PUT',
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://shop.example');
     expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
   });
 
   it('gives every response a request id, keeping a sane incoming one', async () => {
-    expect((await call(`${gw.url}/health`, 'GET', undefined, { 'x-request-id': 'abc-123' })).headers.get('x-request-id')).toBe('abc-123');
-    expect((await call(`${gw.url}/health`, 'GET', undefined, { 'x-request-id': 'bad id!' })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(
+      (await call(`${gw.url}/health`, 'GET', undefined, { 'x-request-id': 'abc-123' })).headers.get('x-request-id'),
+    ).toBe('abc-123');
+    expect(
+      (await call(`${gw.url}/health`, 'GET', undefined, { 'x-request-id': 'bad id!' })).headers.get('x-request-id'),
+    ).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('allows CORS for listed origins only', async () => {
     const preflight = (origin: string) =>
       call(`${gw.url}/api/v1/baskets/add`, 'OPTIONS', undefined, { origin, 'access-control-request-method': 'POST' });
-    expect((await preflight('http://shop.example')).headers.get('access-control-allow-origin')).toBe('http://shop.example');
+    expect((await preflight('http://shop.example')).headers.get('access-control-allow-origin')).toBe(
+      'http://shop.example',
+    );
     expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('sends security headers with every answer, errors included', async () => {
-    for (const res of [await call(`${gw.url}/api/v1/products/kettle`), await call(`${gw.url}/api/v1/products/nope`), await add('{bad')]) {
+    for (const res of [
+      await call(`${gw.url}/api/v1/products/kettle`),
+      await call(`${gw.url}/api/v1/products/nope`),
+      await add('{bad'),
+    ]) {
       expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -69,9 +100,14 @@ describe('gateway HTTP rules', () => {
   });
 
   it('refuses a wildcard or malformed CORS origin at start: the allow-list is strict', () => {
-    expect(() => loadConfig({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS: must list origins like https:\/\/shop.example/);
+    expect(() => loadConfig({ CORS_ORIGINS: '*' })).toThrow(
+      /CORS_ORIGINS: must list origins like https:\/\/shop.example/,
+    );
     expect(() => loadConfig({ CORS_ORIGINS: 'https://shop.example/path' })).toThrow(/CORS_ORIGINS/);
-    expect(loadConfig({ CORS_ORIGINS: 'https://shop.example, http://localhost:5173' }).corsOrigins).toEqual(['https://shop.example', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://shop.example, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://shop.example',
+      'http://localhost:5173',
+    ]);
   });
 
   it('applies CORS, request ids and the body limit to Connect calls too', async () => {
@@ -113,7 +149,12 @@ describe('gateway rate limit', () => {
     expect(answers.filter((a) => a.status === 200)).toHaveLength(5);
     const limited = answers.filter((a) => a.status === 429);
     expect(limited).toHaveLength(3);
-    expect(limited[0]!.body).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/^too many requests from this client; retry in \d+ s$/) } });
+    expect(limited[0]!.body).toEqual({
+      error: {
+        code: 'rate_limited',
+        message: expect.stringMatching(/^too many requests from this client; retry in \d+ s$/),
+      },
+    });
     expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await call(`${gw.url}/health/ready`)).status).toBe(200);
   });

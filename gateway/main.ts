@@ -19,12 +19,28 @@ async function main() {
   const embedded = !config.functionUrlTemplate && Object.keys(config.functionUrls).length === 0;
   const runtime = embedded ? await buildRuntime(config, log, { relay: true, catalogCache: true }) : undefined;
   // Rate limits shared by every replica (remote mode too), on the limiter's own client: short timeout, no queue.
-  const limiterRedis = config.redisUrl ? await (await import('../platform/http/limiter-redis.ts')).openLimiterRedis(config.redisUrl) : undefined;
+  const limiterRedis = config.redisUrl
+    ? await (await import('../platform/http/limiter-redis.ts')).openLimiterRedis(config.redisUrl)
+    : undefined;
   const { app, rpc } = createGateway(config, log, runtime, limiterRedis);
   // Embedded, every event handler runs here; the edge serves no binding route.
   if (runtime) await startEventDelivery(config, registry, runtime, log, { bindingRoutes: false });
-  const server = await serve({ fetch: app.fetch, rpc, readMaxBytes: config.bodyLimitBytes, port: config.port, host: config.host });
-  log.info({ url: `http://${config.host}:${server.port}`, mode: embedded ? 'embedded' : 'remote', data_dir: embedded ? config.dataDir : undefined, rate_limits: limiterRedis ? 'redis' : 'process' }, 'gateway listening');
+  const server = await serve({
+    fetch: app.fetch,
+    rpc,
+    readMaxBytes: config.bodyLimitBytes,
+    port: config.port,
+    host: config.host,
+  });
+  log.info(
+    {
+      url: `http://${config.host}:${server.port}`,
+      mode: embedded ? 'embedded' : 'remote',
+      data_dir: embedded ? config.dataDir : undefined,
+      rate_limits: limiterRedis ? 'redis' : 'process',
+    },
+    'gateway listening',
+  );
   onShutdown(log, async () => {
     await server.close();
     await runtime?.close();

@@ -5,7 +5,16 @@ import { grpcWebTrailerStatus, isGrpcWeb } from '../platform/http/answer-status.
 import { injectTraceHeaders } from '../platform/tracing.ts';
 
 /** Request headers not forwarded upstream (hop-by-hop, or recomputed). */
-const HOP_BY_HOP = ['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length', 'proxy-connection', 'te'];
+const HOP_BY_HOP = [
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+  'proxy-connection',
+  'te',
+];
 const RESPONSE_DROPPED = ['connection', 'keep-alive', 'transfer-encoding', 'content-encoding', 'content-length'];
 
 /** A function's replicas, taken in turn (round robin). */
@@ -28,7 +37,13 @@ interface Answer {
   body: Buffer;
 }
 
-function send(url: string, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal): Promise<Answer> {
+function send(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  signal: AbortSignal,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers, agent, signal }, (res) => {
       const chunks: Buffer[] = [];
@@ -72,10 +87,18 @@ export async function forward(c: Context, up: Upstream, timeoutMs: number): Prom
         if (value === undefined || RESPONSE_DROPPED.includes(name)) continue;
         for (const v of Array.isArray(value) ? value : [value]) out.push([name, v]);
       }
-      return new Response(res.status === 204 || res.status === 304 ? null : res.body, { status: res.status, headers: out });
+      return new Response(res.status === 204 || res.status === 304 ? null : res.body, {
+        status: res.status,
+        headers: out,
+      });
     } catch (e) {
       if (signal.aborted) {
-        throw new ShopError('upstream_timeout', `function ${up.name} did not answer within ${timeoutMs} ms`, undefined, { cause: e });
+        throw new ShopError(
+          'upstream_timeout',
+          `function ${up.name} did not answer within ${timeoutMs} ms`,
+          undefined,
+          { cause: e },
+        );
       }
       lastError = e;
     }

@@ -24,13 +24,24 @@ describe('gateway forwarding to functions served alone', () => {
     const env: Record<string, string> = { PORT: '0', UPSTREAM_TIMEOUT_MS: '300' };
     for (const name of ['list-products', 'get-product', 'add-to-basket'] as FunctionName[]) {
       const app = createHttpApp({ log: testLog, bodyLimitBytes: 65536 });
-      const rpc = mountFunctions({ app, defs: definitionsOf([name]), deps, deadLetters: recordingDeadLetters(), config: { adminToken: undefined, auth: { mode: 'off' }, bodyLimitBytes: 65536, kafkaPrefix: '' }, log: testLog });
+      const rpc = mountFunctions({
+        app,
+        defs: definitionsOf([name]),
+        deps,
+        deadLetters: recordingDeadLetters(),
+        config: { adminToken: undefined, auth: { mode: 'off' }, bodyLimitBytes: 65536, kafkaPrefix: '' },
+        log: testLog,
+      });
       const server = await serve({ fetch: app.fetch, rpc, port: 0, host: '127.0.0.1' });
       servers.push(server);
       // A dead replica first: the gateway moves on to the live one.
       env[`FUNCTION_URL_${envSuffix(name)}`] = `http://127.0.0.1:1,http://127.0.0.1:${server.port}`;
     }
-    const slow = await serve({ fetch: () => new Promise<Response>((r) => setTimeout(() => r(new Response('{}')), 2_000)), port: 0, host: '127.0.0.1' });
+    const slow = await serve({
+      fetch: () => new Promise<Response>((r) => setTimeout(() => r(new Response('{}')), 2_000)),
+      port: 0,
+      host: '127.0.0.1',
+    });
     servers.push(slow);
     env.FUNCTION_URL_GET_BASKET = `http://127.0.0.1:${slow.port}`;
     env.FUNCTION_URL_TEMPLATE = 'http://127.0.0.1:1/{name}';
@@ -68,20 +79,35 @@ describe('gateway forwarding to functions served alone', () => {
   });
 
   it('forwards Connect and gRPC-Web calls', async () => {
-    expect((await call(`${url}/shop.product.v1.ProductService/GetProduct`, 'POST', { id: 'mug' })).body.name).toBe('Mug');
+    expect((await call(`${url}/shop.product.v1.ProductService/GetProduct`, 'POST', { id: 'mug' })).body.name).toBe(
+      'Mug',
+    );
     const client = createClient(ProductService, createGrpcWebTransport({ baseUrl: url, httpVersion: '1.1' }));
     expect((await client.listProducts({})).total).toBe(1);
     // A failed gRPC-Web call (200 on the wire) counts as its status: here at the function and at
     // the gateway, both in this process.
-    const notFound = 'http_requests_total{route="/shop.product.v1.ProductService/GetProduct",method="POST",status="404"}';
-    const count = async () => Number((await (await fetch(`${url}/metrics`)).text()).split('\n').find((l) => l.startsWith(`${notFound} `))?.slice(notFound.length + 1) ?? 0);
+    const notFound =
+      'http_requests_total{route="/shop.product.v1.ProductService/GetProduct",method="POST",status="404"}';
+    const count = async () =>
+      Number(
+        (await (await fetch(`${url}/metrics`)).text())
+          .split('\n')
+          .find((l) => l.startsWith(`${notFound} `))
+          ?.slice(notFound.length + 1) ?? 0,
+      );
     const before = await count();
     expect(await client.getProduct({ id: 'nope' }).catch((e) => e.code)).toBe(Code.NotFound);
     expect(await count()).toBe(before + 2);
   });
 
   it('answers 503 when a function is down and 504 when it is too slow', async () => {
-    expect(await call(`${url}/api/v1/payments/p1`)).toMatchObject({ status: 503, body: { error: { code: 'unavailable' } } });
-    expect(await call(`${url}/api/v1/baskets/zoe`)).toMatchObject({ status: 504, body: { error: { code: 'upstream_timeout' } } });
+    expect(await call(`${url}/api/v1/payments/p1`)).toMatchObject({
+      status: 503,
+      body: { error: { code: 'unavailable' } },
+    });
+    expect(await call(`${url}/api/v1/baskets/zoe`)).toMatchObject({
+      status: 504,
+      body: { error: { code: 'upstream_timeout' } },
+    });
   });
 });

@@ -19,18 +19,26 @@ describe('Connect-RPC on the gateway port', () => {
       expect((await products.getProduct({ id: 'kettle' })).name).toBe('Gooseneck Kettle');
       const err = await products.getProduct({ id: 'missing' }).catch((e) => e);
       expect(err.code).toBe(Code.NotFound);
-      const bad = await createClient(BasketService, make(gw.url)).addToBasket({ userId: 'rpc', productId: 'kettle', quantity: 0 }).catch((e) => e);
+      const bad = await createClient(BasketService, make(gw.url))
+        .addToBasket({ userId: 'rpc', productId: 'kettle', quantity: 0 })
+        .catch((e) => e);
       expect(bad.code).toBe(Code.InvalidArgument);
       expect(bad.rawMessage).toBe('quantity: must be at least 1');
       const denied = await products.adjustStock({ id: 'kettle', delta: 1 }).catch((e) => e);
       expect(denied.code).toBe(Code.Unauthenticated);
-      const stocked = await products.adjustStock({ id: 'kettle', delta: 1 }, { headers: { authorization: `Bearer ${GATEWAY_ADMIN}` } });
+      const stocked = await products.adjustStock(
+        { id: 'kettle', delta: 1 },
+        { headers: { authorization: `Bearer ${GATEWAY_ADMIN}` } },
+      );
       expect(stocked.stock).toBeGreaterThan(0);
     });
   }
 
   it('is curl-able with Content-Type: application/json', async () => {
-    const res = await call(`${gw.url}/shop.product.v1.ProductService/ListProducts`, 'POST', { category: 'books', limit: 2 });
+    const res = await call(`${gw.url}/shop.product.v1.ProductService/ListProducts`, 'POST', {
+      category: 'books',
+      limit: 2,
+    });
     expect(res.status).toBe(200);
     expect(res.body.products).toHaveLength(2);
     expect(res.body.products[0].price).toMatchObject({ currency: 'USD' });

@@ -25,7 +25,10 @@ describe.runIf(await requireInfra('redis'))('rate limits shared by the gateway r
     await upstream?.close();
   });
 
-  /** Two gateway replicas (functions forwarded to a stub), each with its own Redis client as two pods have, on one Redis and one prefix. */
+  /**
+   * Two gateway replicas (functions forwarded to a stub), each with its own Redis client as two
+   * pods have, on one Redis and one prefix.
+   */
   async function twoReplicas(redisUrl: string, env: Record<string, string> = {}): Promise<App[]> {
     const config = loadConfig({
       FUNCTION_URL_TEMPLATE: `http://127.0.0.1:${upstream.port}/{name}`,
@@ -62,7 +65,10 @@ describe.runIf(await requireInfra('redis'))('rate limits shared by the gateway r
   });
 
   it('counts one client once behind Knative, however many proxies appended to X-Forwarded-For, with the ingress header', async () => {
-    const apps = await twoReplicas(infraUrls.redis, { CLIENT_IP_HEADER: 'x-envoy-external-address', TRUST_PROXY_HOPS: '0' });
+    const apps = await twoReplicas(infraUrls.redis, {
+      CLIENT_IP_HEADER: 'x-envoy-external-address',
+      TRUST_PROXY_HOPS: '0',
+    });
     // Kourier sets the header; the activator, when in the path, adds an X-Forwarded-For entry.
     const direct = { 'x-envoy-external-address': '203.0.113.20', 'x-forwarded-for': '203.0.113.20, 10.0.0.5' };
     const viaActivator = { ...direct, 'x-forwarded-for': '203.0.113.20, 10.0.0.5, 10.0.0.9' };

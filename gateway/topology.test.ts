@@ -15,7 +15,17 @@ async function startSeparate() {
   const free = await freePorts(names.length + 1);
   for (const [i, name] of names.entries()) ports[name] = free[i + 1]!;
   const output: string[] = [];
-  const topology = await startTopology({ env: { ...env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${infraUrls.zipkin}/api/v2/spans` }, gatewayPort: free[0]!, ports, onLine: (l) => output.push(l) }).catch((e) => {
+  const topology = await startTopology({
+    env: {
+      ...env,
+      ADMIN_TOKEN: GATEWAY_ADMIN,
+      LOG_LEVEL: 'warn',
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${infraUrls.zipkin}/api/v2/spans`,
+    },
+    gatewayPort: free[0]!,
+    ports,
+    onLine: (l) => output.push(l),
+  }).catch((e) => {
     throw new Error(`${(e as Error).message}\n${output.slice(-30).join('\n')}`);
   });
   return {
@@ -30,5 +40,10 @@ async function startSeparate() {
 const tracing = ready && (await requireInfra('zipkin'));
 
 shopFlow('every function its own process on PostgreSQL, Redis and Kafka (task up)', startSeparate, ready, (gw) => {
-  if (tracing) checkoutTrace(gw, infraUrls.zipkin, { gateway: 'gateway', payment: 'process-payment', handlers: ['product-on-payment-completed', 'basket-on-payment-completed'] });
+  if (tracing)
+    checkoutTrace(gw, infraUrls.zipkin, {
+      gateway: 'gateway',
+      payment: 'process-payment',
+      handlers: ['product-on-payment-completed', 'basket-on-payment-completed'],
+    });
 });

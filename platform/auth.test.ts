@@ -9,7 +9,10 @@ type Alg = 'RS256' | 'PS256' | 'ES256';
 
 /** A key pair: the public half as the JWK an identity provider publishes, the private half to sign with. */
 function keyPair(kid: string, alg: Alg) {
-  const { publicKey, privateKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { publicKey, privateKey } =
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
   return { kid, alg, privateKey, publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' } };
 }
 
@@ -18,7 +21,11 @@ const signed = (claims: JWTPayload, key: ReturnType<typeof keyPair>, header: { k
   new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header }).sign(key.privateKey);
 
 /** How a call ended: "accepted", or the status and code it was refused with. */
-const outcome = (call: Promise<unknown>) => call.then(() => 'accepted', (e: ShopError) => `${e.status} ${e.code}`);
+const outcome = (call: Promise<unknown>) =>
+  call.then(
+    () => 'accepted',
+    (e: ShopError) => `${e.status} ${e.code}`,
+  );
 
 /** How many times each value occurs. */
 const tally = (values: string[]) => {
@@ -37,7 +44,13 @@ describe('JWT from an identity provider (JWKS)', () => {
 
   /** A local identity provider publishing `keys`, counting the fetches; `answer` makes it fail or hang. */
   async function identityProvider(keys: object[]) {
-    const idp = { keys, answer: 'keys' as 'keys' | 'error' | 'nothing', fetches: 0, url: '', close: () => Promise.resolve() };
+    const idp = {
+      keys,
+      answer: 'keys' as 'keys' | 'error' | 'nothing',
+      fetches: 0,
+      url: '',
+      close: () => Promise.resolve(),
+    };
     const server = createServer((_req, res) => {
       idp.fetches++;
       if (idp.answer === 'nothing') return;
@@ -61,18 +74,44 @@ describe('JWT from an identity provider (JWKS)', () => {
     const idp = await identityProvider([provider.publicJwk, ec.publicJwk, ps.publicJwk]);
     const auth = authenticator({ mode: 'jwt', jwksUrl: idp.url, issuer: 'https://id.example', audience: 'daprps' });
     const claims = { iss: 'https://id.example', aud: 'daprps', exp: exp() };
-    expect(await auth(`Bearer ${await signed({ ...claims, sub: 'alice' }, provider)}`)).toEqual({ userId: 'alice', admin: false });
-    expect(await auth(`Bearer ${await signed({ ...claims, sub: 'boss', roles: ['admin'] }, provider)}`)).toEqual({ userId: 'boss', admin: true });
-    expect(await auth(`Bearer ${await signed({ ...claims, sub: 'erin' }, ec)}`)).toEqual({ userId: 'erin', admin: false });
-    expect(await auth(`Bearer ${await signed({ ...claims, sub: 'pat' }, ps)}`)).toEqual({ userId: 'pat', admin: false });
+    expect(await auth(`Bearer ${await signed({ ...claims, sub: 'alice' }, provider)}`)).toEqual({
+      userId: 'alice',
+      admin: false,
+    });
+    expect(await auth(`Bearer ${await signed({ ...claims, sub: 'boss', roles: ['admin'] }, provider)}`)).toEqual({
+      userId: 'boss',
+      admin: true,
+    });
+    expect(await auth(`Bearer ${await signed({ ...claims, sub: 'erin' }, ec)}`)).toEqual({
+      userId: 'erin',
+      admin: false,
+    });
+    expect(await auth(`Bearer ${await signed({ ...claims, sub: 'pat' }, ps)}`)).toEqual({
+      userId: 'pat',
+      admin: false,
+    });
     expect(idp.fetches).toBe(1);
-    await expect(auth(`Bearer ${await signed({ ...claims, sub: 'alice' }, stranger)}`)).rejects.toMatchObject({ code: 'unauthenticated', message: 'the bearer token is not valid: its signature or claims do not check out' });
-    await expect(auth(`Bearer ${await signed({ ...claims, exp: exp() - 1200, sub: 'alice' }, provider)}`)).rejects.toMatchObject({ code: 'unauthenticated', message: 'the bearer token is not valid: it has expired' });
-    await expect(auth(`Bearer ${await signed({ ...claims, iss: 'https://evil.example', sub: 'alice' }, provider)}`)).rejects.toMatchObject({ code: 'unauthenticated' });
-    await expect(auth(`Bearer ${await signed({ ...claims, aud: 'other', sub: 'alice' }, provider)}`)).rejects.toMatchObject({ code: 'unauthenticated' });
-    await expect(auth(`Bearer ${await signed({ ...claims }, provider)}`)).rejects.toMatchObject({ code: 'unauthenticated', message: 'the bearer token names no user (sub)' });
+    await expect(auth(`Bearer ${await signed({ ...claims, sub: 'alice' }, stranger)}`)).rejects.toMatchObject({
+      code: 'unauthenticated',
+      message: 'the bearer token is not valid: its signature or claims do not check out',
+    });
+    await expect(
+      auth(`Bearer ${await signed({ ...claims, exp: exp() - 1200, sub: 'alice' }, provider)}`),
+    ).rejects.toMatchObject({ code: 'unauthenticated', message: 'the bearer token is not valid: it has expired' });
+    await expect(
+      auth(`Bearer ${await signed({ ...claims, iss: 'https://evil.example', sub: 'alice' }, provider)}`),
+    ).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(
+      auth(`Bearer ${await signed({ ...claims, aud: 'other', sub: 'alice' }, provider)}`),
+    ).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(auth(`Bearer ${await signed({ ...claims }, provider)}`)).rejects.toMatchObject({
+      code: 'unauthenticated',
+      message: 'the bearer token names no user (sub)',
+    });
     // An HS256 token made with the public key as secret (algorithm confusion) is refused.
-    const confused = await new SignJWT({ ...claims, sub: 'alice' }).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).sign(new TextEncoder().encode(JSON.stringify(provider.publicJwk)));
+    const confused = await new SignJWT({ ...claims, sub: 'alice' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .sign(new TextEncoder().encode(JSON.stringify(provider.publicJwk)));
     await expect(auth(`Bearer ${confused}`)).rejects.toMatchObject({ code: 'unauthenticated' });
   });
 
@@ -94,17 +133,25 @@ describe('JWT from an identity provider (JWKS)', () => {
       () => signed(claims, stranger, { kid: undefined }),
       () => signed(claims, stranger, { alg: 'PS256' }),
       (i) => signed(claims, strangerEc, { kid: `unknown-${i}` }),
-      () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).sign(new TextEncoder().encode(JSON.stringify(provider.publicJwk))),
+      () =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+          .sign(new TextEncoder().encode(JSON.stringify(provider.publicJwk))),
     ];
     const tokens = await Promise.all(Array.from({ length: 1000 }, (_, i) => forgeries[i % forgeries.length]!(i)));
 
-    expect(tally(await Promise.all(tokens.map((t) => outcome(auth(`Bearer ${t}`)))))).toEqual({ '401 unauthenticated': 1000 });
+    expect(tally(await Promise.all(tokens.map((t) => outcome(auth(`Bearer ${t}`)))))).toEqual({
+      '401 unauthenticated': 1000,
+    });
     const oneByOne: string[] = [];
     for (const t of tokens) oneByOne.push(await outcome(auth(`Bearer ${t}`)));
     expect(tally(oneByOne)).toEqual({ '401 unauthenticated': 1000 });
     expect(idp.fetches).toBe(1);
     // The provider's own tokens still pass, on the keys fetched once.
-    expect(await auth(`Bearer ${await signed({ sub: 'alice', exp: exp() }, provider)}`)).toEqual({ userId: 'alice', admin: false });
+    expect(await auth(`Bearer ${await signed({ sub: 'alice', exp: exp() }, provider)}`)).toEqual({
+      userId: 'alice',
+      admin: false,
+    });
     expect(idp.fetches).toBe(1);
   });
 
@@ -112,7 +159,10 @@ describe('JWT from an identity provider (JWKS)', () => {
     const next = keyPair('k2', 'RS256');
     const idp = await identityProvider([provider.publicJwk]);
     const auth = authenticator({ mode: 'jwt', jwksUrl: idp.url, jwksCooldownMs: 300 });
-    const [old, rotated] = await Promise.all([signed({ sub: 'alice', exp: exp() }, provider), signed({ sub: 'bob', exp: exp() }, next)]);
+    const [old, rotated] = await Promise.all([
+      signed({ sub: 'alice', exp: exp() }, provider),
+      signed({ sub: 'bob', exp: exp() }, next),
+    ]);
     expect(await auth(`Bearer ${old}`)).toEqual({ userId: 'alice', admin: false });
     const fetchedAt = Date.now();
     idp.keys = [provider.publicJwk, next.publicJwk];
@@ -129,7 +179,9 @@ describe('JWT from an identity provider (JWKS)', () => {
     const idp = await identityProvider([provider.publicJwk]);
     await idp.close();
     const auth = authenticator({ mode: 'jwt', jwksUrl: idp.url });
-    expect(await outcome(auth(`Bearer ${await signed({ sub: 'alice', exp: exp() }, provider)}`))).toBe('503 unavailable');
+    expect(await outcome(auth(`Bearer ${await signed({ sub: 'alice', exp: exp() }, provider)}`))).toBe(
+      '503 unavailable',
+    );
   });
 
   it('answers unavailable (503) while the provider answers an error, and accepts the token once it answers again', async () => {
@@ -149,7 +201,9 @@ describe('JWT from an identity provider (JWKS)', () => {
     const idp = await identityProvider([provider.publicJwk]);
     idp.answer = 'nothing';
     const auth = authenticator({ mode: 'jwt', jwksUrl: idp.url, jwksTimeoutMs: 100 });
-    expect(await outcome(auth(`Bearer ${await signed({ sub: 'alice', exp: exp() }, provider)}`))).toBe('503 unavailable');
+    expect(await outcome(auth(`Bearer ${await signed({ sub: 'alice', exp: exp() }, provider)}`))).toBe(
+      '503 unavailable',
+    );
     expect(idp.fetches).toBe(1);
   });
 

@@ -37,8 +37,19 @@ type Claims = Record<string, unknown>;
 /** Checks HS256 tokens against a shared secret, imported once rather than for every token. */
 function secretVerifier(config: AuthConfig): (token: string) => Promise<Claims> {
   let hmacKey: Promise<webcrypto.CryptoKey> | undefined;
-  const secretKey = () => (hmacKey ??= webcrypto.subtle.importKey('raw', new TextEncoder().encode(config.jwtSecret!), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']));
-  const options = { alg: 'HS256' as const, ...(config.issuer ? { iss: config.issuer } : {}), ...(config.audience ? { aud: config.audience } : {}) };
+  const secretKey = () =>
+    (hmacKey ??= webcrypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(config.jwtSecret!),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    ));
+  const options = {
+    alg: 'HS256' as const,
+    ...(config.issuer ? { iss: config.issuer } : {}),
+    ...(config.audience ? { aud: config.audience } : {}),
+  };
   return async (token) => verify(token, await secretKey(), options);
 }
 
@@ -50,7 +61,13 @@ function secretVerifier(config: AuthConfig): (token: string) => Promise<Claims> 
  */
 export function authenticator(config: AuthConfig): (authorization: string | undefined) => Promise<Caller> {
   const check = config.jwksUrl
-    ? jwksVerifier({ url: config.jwksUrl, issuer: config.issuer, audience: config.audience, cooldownMs: config.jwksCooldownMs, timeoutMs: config.jwksTimeoutMs })
+    ? jwksVerifier({
+        url: config.jwksUrl,
+        issuer: config.issuer,
+        audience: config.audience,
+        cooldownMs: config.jwksCooldownMs,
+        timeoutMs: config.jwksTimeoutMs,
+      })
     : secretVerifier(config);
   return async (authorization) => {
     const token = bearer(authorization);
@@ -63,9 +80,15 @@ export function authenticator(config: AuthConfig): (authorization: string | unde
     } catch (e) {
       if (e instanceof ShopError) throw e;
       const expired = (e as { code?: string }).code === 'ERR_JWT_EXPIRED' || (e as Error).name === 'JwtTokenExpired';
-      throw new ShopError('unauthenticated', `the bearer token is not valid: ${expired ? 'it has expired' : 'its signature or claims do not check out'}`, undefined, { cause: e });
+      throw new ShopError(
+        'unauthenticated',
+        `the bearer token is not valid: ${expired ? 'it has expired' : 'its signature or claims do not check out'}`,
+        undefined,
+        { cause: e },
+      );
     }
-    if (typeof claims.sub !== 'string' || !claims.sub) throw new ShopError('unauthenticated', 'the bearer token names no user (sub)');
+    if (typeof claims.sub !== 'string' || !claims.sub)
+      throw new ShopError('unauthenticated', 'the bearer token names no user (sub)');
     const roles = Array.isArray(claims.roles) ? claims.roles : [];
     return { userId: claims.sub, admin: roles.includes('admin') };
   };
@@ -77,15 +100,27 @@ export function authenticator(config: AuthConfig): (authorization: string | unde
  */
 export function requireUser(caller: Caller, userId?: string): void {
   if (caller.unchecked || caller.admin) return;
-  if (!caller.userId) throw new ShopError('unauthenticated', 'this operation needs "Authorization: Bearer <JWT>" (npm run -s token -- <user> makes a development one)');
-  if (userId !== undefined && caller.userId !== userId) throw new ShopError('forbidden', `user ${caller.userId} may not act for user ${userId}`);
+  if (!caller.userId)
+    throw new ShopError(
+      'unauthenticated',
+      'this operation needs "Authorization: Bearer <JWT>" (npm run -s token -- <user> makes a development one)',
+    );
+  if (userId !== undefined && caller.userId !== userId)
+    throw new ShopError('forbidden', `user ${caller.userId} may not act for user ${userId}`);
 }
 
 /** Throws unless the caller is an admin. */
 export function requireAdmin(caller: Caller, adminConfigured: boolean): void {
   if (caller.admin) return;
-  if (!adminConfigured && caller.unchecked) throw new ShopError('forbidden', 'product writes are disabled: set ADMIN_TOKEN and send "Authorization: Bearer <ADMIN_TOKEN>" to enable them');
-  throw new ShopError(caller.userId ? 'forbidden' : 'unauthenticated', 'this operation needs an admin: a JWT with role "admin", or the ADMIN_TOKEN');
+  if (!adminConfigured && caller.unchecked)
+    throw new ShopError(
+      'forbidden',
+      'product writes are disabled: set ADMIN_TOKEN and send "Authorization: Bearer <ADMIN_TOKEN>" to enable them',
+    );
+  throw new ShopError(
+    caller.userId ? 'forbidden' : 'unauthenticated',
+    'this operation needs an admin: a JWT with role "admin", or the ADMIN_TOKEN',
+  );
 }
 
 /** Where a development HS256 secret is kept, shared by every process started from the repository. */
@@ -96,7 +131,15 @@ export const devJwtSecret = (file = DEV_SECRET_FILE): string => devSecret(file);
 
 /** A signed HS256 token for a user (development and tests). */
 export const signToken = (secret: string, userId: string, opts: { admin?: boolean; expiresInSeconds?: number } = {}) =>
-  sign({ sub: userId, roles: opts.admin ? ['admin'] : [], exp: Math.floor(Date.now() / 1000) + (opts.expiresInSeconds ?? 3600) }, secret, 'HS256');
+  sign(
+    {
+      sub: userId,
+      roles: opts.admin ? ['admin'] : [],
+      exp: Math.floor(Date.now() / 1000) + (opts.expiresInSeconds ?? 3600),
+    },
+    secret,
+    'HS256',
+  );
 
 /**
  * The authenticator of a process from its configuration: with JWT and neither JWT_SECRET nor
@@ -109,5 +152,9 @@ export function authenticatorFor(auth: Omit<AuthConfig, 'adminToken'>, adminToke
 
 /** Says loudly, at start, that nobody is authenticated (AUTH=off). */
 export function warnIfAuthOff(auth: { mode: string }, log: { warn: (o: object, msg: string) => void }): void {
-  if (auth.mode === 'off') log.warn({ auth: 'off' }, '!!! AUTH=off: callers are not authenticated; anyone can read and change any basket and payment. Never in production.');
+  if (auth.mode === 'off')
+    log.warn(
+      { auth: 'off' },
+      '!!! AUTH=off: callers are not authenticated; anyone can read and change any basket and payment. Never in production.',
+    );
 }

@@ -1,33 +1,73 @@
 import * as v from 'valibot';
 
 const int = (fallback: number, min: number, max: number) =>
-  v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'), v.transform(Number), v.minValue(min), v.maxValue(max)), String(fallback));
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, 'must be a whole number'),
+      v.transform(Number),
+      v.minValue(min),
+      v.maxValue(max),
+    ),
+    String(fallback),
+  );
 
-const list = v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))), '');
+const list = v.optional(
+  v.pipe(
+    v.string(),
+    v.transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  ),
+  '',
+);
 
 const envSchema = v.object({
   PORT: int(8080, 0, 65535),
   HOST: v.optional(v.string(), '127.0.0.1'),
   DATA_DIR: v.optional(v.string(), '.data/pglite'),
   DATABASE_URL: v.optional(v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'))),
-  DATABASE_SCHEMA: v.optional(v.pipe(v.string(), v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier'))),
+  DATABASE_SCHEMA: v.optional(
+    v.pipe(v.string(), v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')),
+  ),
   DATABASE_POOL_MAX: int(10, 1, 100),
   MIGRATE: v.optional(v.picklist(['true', 'false'], 'must be "true" or "false"'), 'true'),
   REDIS_URL: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\//, 'must be a redis:// URL'))),
   REDIS_PREFIX: v.optional(v.pipe(v.string(), v.maxLength(64)), 'daprps:'),
-  KAFKA_BROKERS: v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)))),
-  KAFKA_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{0,64}$/, 'may contain only letters, digits and . _ -')), ''),
+  KAFKA_BROKERS: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((s) =>
+        s
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      ),
+    ),
+  ),
+  KAFKA_PREFIX: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{0,64}$/, 'may contain only letters, digits and . _ -')),
+    '',
+  ),
   EVENT_TRANSPORT: v.optional(v.picklist(['memory', 'kafka', 'dapr'])),
   EVENT_MAX_ATTEMPTS: int(5, 1, 1000),
   OUTBOX_POLL_MS: int(100, 10, 3_600_000),
-  OTEL_EXPORTER_ZIPKIN_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL, e.g. http://127.0.0.1:9411/api/v2/spans'))),
+  OTEL_EXPORTER_ZIPKIN_ENDPOINT: v.optional(
+    v.pipe(v.string(), v.url('must be a URL, e.g. http://127.0.0.1:9411/api/v2/spans')),
+  ),
   DAPR_HOST: v.optional(v.string(), '127.0.0.1'),
   DAPR_HTTP_PORT: int(3500, 1, 65535),
   DAPR_API_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
   APP_API_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
   EVENT_SIGNING_KEY: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
   EVENT_AUTH: v.optional(v.picklist(['token', 'off'], 'must be "token" or "off"'), 'token'),
-  DAPR_PUBSUB: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a Dapr component name')), 'shop-pubsub'),
+  DAPR_PUBSUB: v.optional(
+    v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a Dapr component name')),
+    'shop-pubsub',
+  ),
   BASKET_TTL_SECONDS: int(7 * 24 * 3600, 60, 365 * 24 * 3600),
   SEED_DEMO: v.optional(v.picklist(['true', 'false']), 'true'),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
@@ -37,7 +77,13 @@ const envSchema = v.object({
   JWT_ISSUER: v.optional(v.string()),
   JWT_AUDIENCE: v.optional(v.string()),
   SHOP_CURRENCY: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')), 'USD'),
-  CORS_ORIGINS: v.pipe(list, v.check((origins) => origins.every((o) => /^https?:\/\/[^/\s*]+$/.test(o)), 'must list origins like https://shop.example (no "*", no path)')),
+  CORS_ORIGINS: v.pipe(
+    list,
+    v.check(
+      (origins) => origins.every((o) => /^https?:\/\/[^/\s*]+$/.test(o)),
+      'must list origins like https://shop.example (no "*", no path)',
+    ),
+  ),
   RATE_LIMIT_PER_MINUTE: int(600, 1, 1_000_000),
   RATE_LIMIT_BURST: int(100, 1, 1_000_000),
   TRUST_PROXY_HOPS: int(0, 0, 10),
@@ -118,7 +164,10 @@ export interface Config {
  * Reads and validates the configuration from `env` over `defaults`; an empty variable counts as
  * unset. Throws one message listing every bad variable.
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env, defaults: Record<string, string> = {}): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  defaults: Record<string, string> = {},
+): Config {
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = v.safeParse(envSchema, { ...defaults, ...set });
   if (!result.success) {
@@ -126,7 +175,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = result.output;
-  if (e.EVENT_TRANSPORT === 'kafka' && !e.KAFKA_BROKERS?.length) throw new Error('invalid configuration: EVENT_TRANSPORT=kafka needs KAFKA_BROKERS');
+  if (e.EVENT_TRANSPORT === 'kafka' && !e.KAFKA_BROKERS?.length)
+    throw new Error('invalid configuration: EVENT_TRANSPORT=kafka needs KAFKA_BROKERS');
   const functionUrls = Object.fromEntries(
     Object.entries(set)
       .filter(([k]) => k.startsWith('FUNCTION_URL_') && k !== 'FUNCTION_URL_TEMPLATE')
@@ -154,7 +204,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventAuth: { mode: e.EVENT_AUTH, appApiToken: e.APP_API_TOKEN },
     eventSigningKey: e.EVENT_SIGNING_KEY,
     adminToken: e.ADMIN_TOKEN,
-    auth: { mode: e.AUTH, jwtSecret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    auth: {
+      mode: e.AUTH,
+      jwtSecret: e.JWT_SECRET,
+      jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+    },
     currency: e.SHOP_CURRENCY,
     corsOrigins: e.CORS_ORIGINS,
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },

@@ -1,6 +1,9 @@
 import type { Code } from '@connectrpc/connect';
 
-/** The error codes a client can see, each with its HTTP status and Connect code (by name: Connect loads only with the first RPC). */
+/**
+ * The error codes a client can see, each with its HTTP status and Connect code (by name: Connect
+ * loads only with the first RPC).
+ */
 export const errorTable = {
   invalid_argument: { http: 400, connect: 'InvalidArgument' },
   unauthenticated: { http: 401, connect: 'Unauthenticated' },
@@ -55,4 +58,5 @@ export function toShopError(e: unknown): ShopError {
 
 /** Shorthands for the errors handlers throw most. */
 export const notFound = (what: string, id: string) => new ShopError('not_found', `${what} ${id} not found`);
-export const invalid = (field: string, message: string) => new ShopError('invalid_argument', `${field}: ${message}`, field);
+export const invalid = (field: string, message: string) =>
+  new ShopError('invalid_argument', `${field}: ${message}`, field);

@@ -65,7 +65,10 @@ function scrapedGauge(name: string, help: string): { readFrom(read: () => Promis
 /** Outbox events written but not yet published, read from the database at scrape time. */
 export const outboxBacklog = scrapedGauge('outbox_backlog_events', 'Outbox events written but not yet published');
 
-/** Counts and times every request under its route pattern (an RPC under its method's path), with the status it is logged with. */
+/**
+ * Counts and times every request under its route pattern (an RPC under its method's path), with the
+ * status it is logged with.
+ */
 export function httpMetrics(): MiddlewareHandler {
   return async function httpMetrics(c, next) {
     const stop = httpDuration.startTimer();

@@ -14,5 +14,8 @@ export const times = (m: Money, quantity: number): Money => money(m.amount_minor
 export function sum(amounts: Money[], currency: string): Money {
   const mixed = amounts.find((m) => m.currency !== (amounts[0]?.currency ?? currency));
   if (mixed) throw new Error(`cannot add ${mixed.currency} to ${amounts[0]?.currency}`);
-  return money(amounts.reduce((total, m) => total + m.amount_minor, 0), amounts[0]?.currency ?? currency);
+  return money(
+    amounts.reduce((total, m) => total + m.amount_minor, 0),
+    amounts[0]?.currency ?? currency,
+  );
 }

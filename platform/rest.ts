@@ -11,11 +11,24 @@ export interface RestRoute {
 }
 
 /** Serves a function on its REST route of `app`. */
-export function mountRest(app: Hono<{ Variables: RequestVars }>, route: RestRoute, def: Pick<FunctionDef<unknown, unknown, unknown>, 'restInput' | 'restStatus'>, invoke: Invoker): void {
+export function mountRest(
+  app: Hono<{ Variables: RequestVars }>,
+  route: RestRoute,
+  def: Pick<FunctionDef<unknown, unknown, unknown>, 'restInput' | 'restStatus'>,
+  invoke: Invoker,
+): void {
   app.on(route.method, route.path, async (c) => {
-    const req: RestRequest = { params: c.req.param(), query: c.req.query(), headers: c.req.raw.headers, body: await readBody(c) };
+    const req: RestRequest = {
+      params: c.req.param(),
+      query: c.req.query(),
+      headers: c.req.raw.headers,
+      body: await readBody(c),
+    };
     const raw = def.restInput ? def.restInput(req) : { ...(req.body as object), ...req.params };
-    const output = await invoke(raw, c.req.header('authorization'), { requestId: c.get('requestId'), log: c.get('log') });
+    const output = await invoke(raw, c.req.header('authorization'), {
+      requestId: c.get('requestId'),
+      log: c.get('log'),
+    });
     const status = def.restStatus?.(output) ?? (output === undefined ? 204 : 200);
     return status === 204 ? c.body(null, 204) : c.json(output as object, status as 200);
   });

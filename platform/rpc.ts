@@ -15,7 +15,14 @@ function toConnectError(e: unknown): ConnectError {
 }
 
 /** The codes of failures of the server's own (HTTP 5xx in the Connect protocol), not the caller's. */
-const SERVER_CODES = new Set([Code.Unknown, Code.Internal, Code.Unavailable, Code.DataLoss, Code.DeadlineExceeded, Code.Unimplemented]);
+const SERVER_CODES = new Set([
+  Code.Unknown,
+  Code.Internal,
+  Code.Unavailable,
+  Code.DataLoss,
+  Code.DeadlineExceeded,
+  Code.Unimplemented,
+]);
 
 /**
  * Logs a failed call: a server failure at error with its cause's stack (as a REST 5xx is); a
@@ -25,7 +32,8 @@ const SERVER_CODES = new Set([Code.Unknown, Code.Internal, Code.Unavailable, Cod
 function logFailure(log: Log, err: ConnectError): void {
   const shop = err.cause instanceof ShopError ? err.cause : undefined;
   const code = shop?.code ?? Code[err.code];
-  if (shop ? shop.status >= 500 : SERVER_CODES.has(err.code)) log.error({ code, err: shop?.cause ?? err.cause ?? err }, 'rpc failed');
+  if (shop ? shop.status >= 500 : SERVER_CODES.has(err.code))
+    log.error({ code, err: shop?.cause ?? err.cause ?? err }, 'rpc failed');
   else log.info({ code, message: err.rawMessage }, 'rpc failed');
 }
 
@@ -34,7 +42,11 @@ export function mountRpc(router: ConnectRouter, method: DescMethodUnary, invoke:
   router.rpc(method, async (request: Message, ctx: HandlerContext) => {
     const requestId = ctx.requestHeader.get('x-request-id') ?? randomUUID();
     const span = trace.getActiveSpan(); // the request's server span
-    const child = log.child({ request_id: requestId, ...(span ? traceFields(span) : {}), rpc: `${method.parent.typeName}/${method.name}` });
+    const child = log.child({
+      request_id: requestId,
+      ...(span ? traceFields(span) : {}),
+      rpc: `${method.parent.typeName}/${method.name}`,
+    });
     try {
       const raw = toJson(method.input, request, { useProtoFieldName: true, alwaysEmitImplicit: true });
       const output = await invoke(raw, ctx.requestHeader.get('authorization') ?? undefined, { requestId, log: child });

@@ -1,4 +1,13 @@
-import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Context as OtelContext, type Span } from '@opentelemetry/api';
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context as OtelContext,
+  type Span,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -18,7 +27,9 @@ let provider: BasicTracerProvider | undefined;
  */
 export async function startTracing(service: string, zipkinUrl: string | undefined): Promise<() => Promise<void>> {
   if (!provider) {
-    const exporter = zipkinUrl ? new (await import('@opentelemetry/exporter-zipkin')).ZipkinExporter({ url: zipkinUrl }) : undefined;
+    const exporter = zipkinUrl
+      ? new (await import('@opentelemetry/exporter-zipkin')).ZipkinExporter({ url: zipkinUrl })
+      : undefined;
     provider ??= new BasicTracerProvider({
       // 'service.name' is the semantic conventions' ATTR_SERVICE_NAME (their package is large to load for one string).
       resource: resourceFromAttributes({ 'service.name': service }),
@@ -42,7 +53,10 @@ export function activeTraceparent(): string | undefined {
 /** Writes the active trace context into outgoing HTTP headers (`traceparent`, lower case). */
 export const injectTraceHeaders = (headers: Record<string, string>) => propagation.inject(context.active(), headers);
 
-/** The context a `traceparent` (from a request, a Kafka header or a CloudEvent) continues; the active one when absent. */
+/**
+ * The context a `traceparent` (from a request, a Kafka header or a CloudEvent) continues; the
+ * active one when absent.
+ */
 export function contextFrom(traceparent: string | undefined): OtelContext {
   return traceparent ? propagation.extract(context.active(), { traceparent }) : context.active();
 }
@@ -57,7 +71,13 @@ export function traceFields(span: Span): { trace_id?: string; span_id?: string }
  * Runs `fn` in a new span (child of `parent`, else of the active span), ending it after: an
  * error thrown marks the span and is rethrown.
  */
-export async function inSpan<T>(name: string, kind: SpanKind, attributes: Record<string, string | number>, fn: (span: Span) => Promise<T>, parent: OtelContext = context.active()): Promise<T> {
+export async function inSpan<T>(
+  name: string,
+  kind: SpanKind,
+  attributes: Record<string, string | number>,
+  fn: (span: Span) => Promise<T>,
+  parent: OtelContext = context.active(),
+): Promise<T> {
   const span = tracer().startSpan(name, { kind, attributes }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));

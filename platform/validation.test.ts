@@ -10,8 +10,12 @@ describe('parse', () => {
   });
 
   it('throws a 400 naming the first offending field by its path', () => {
-    expect(() => parse(schema, { id: 'a', nested: { n: 9 } })).toThrow(expect.objectContaining({ code: 'invalid_argument', field: 'nested.n', message: 'nested.n: must be at most 5' }));
-    expect(() => parse(schema, { nested: { n: 1 } })).toThrow(expect.objectContaining({ field: 'id', message: 'id: is required' }));
+    expect(() => parse(schema, { id: 'a', nested: { n: 9 } })).toThrow(
+      expect.objectContaining({ code: 'invalid_argument', field: 'nested.n', message: 'nested.n: must be at most 5' }),
+    );
+    expect(() => parse(schema, { nested: { n: 1 } })).toThrow(
+      expect.objectContaining({ field: 'id', message: 'id: is required' }),
+    );
     expect(() => parse(schema, { id: 'a b', nested: { n: 1 } })).toThrow(expect.objectContaining({ field: 'id' }));
   });
 

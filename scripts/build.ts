@@ -88,9 +88,15 @@ export async function build(outDir = join(root, 'dist')): Promise<Built> {
     // Run once by the image's build: fills the module compile cache with every bundle (the Dockerfile).
     esbuild({ ...common(outDir), entryPoints: { 'warm-compile-cache': 'scripts/build/warm-compile-cache.ts' } }),
   ]);
-  const functions = Object.fromEntries(names.map((name, i) => [name, functionMetas[i]!])) as Record<FunctionName, Metafile>;
+  const functions = Object.fromEntries(names.map((name, i) => [name, functionMetas[i]!])) as Record<
+    FunctionName,
+    Metafile
+  >;
   const all = [...functionMetas, gateway.metafile!, migrate.metafile!, launcher.metafile!, warm.metafile!];
-  const metafile: Metafile = { inputs: Object.assign({}, ...all.map((m) => m.inputs)), outputs: Object.assign({}, ...all.map((m) => m.outputs)) };
+  const metafile: Metafile = {
+    inputs: Object.assign({}, ...all.map((m) => m.inputs)),
+    outputs: Object.assign({}, ...all.map((m) => m.outputs)),
+  };
   // Written before the check, to look into when it fails (e.g. https://esbuild.github.io/analyze/).
   await writeFile(join(outDir, 'metafile.json'), JSON.stringify(metafile));
   checkFunctionBundles(functions, modules);
@@ -108,7 +114,8 @@ export function bundleBytes(metafile: Metafile, entry: string): number {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const built = await build();
   const out = relative(root, built.outDir);
-  const print = (entry: string) => console.log(entry.padEnd(54), `${(bundleBytes(built.metafile, entry) / 1024).toFixed(1)} KiB`);
+  const print = (entry: string) =>
+    console.log(entry.padEnd(54), `${(bundleBytes(built.metafile, entry) / 1024).toFixed(1)} KiB`);
   for (const name of Object.keys(built.functions) as FunctionName[]) print(`${out}/functions/${serviceName(name)}.mjs`);
   for (const file of ['gateway.mjs', 'migrate.mjs', 'main.mjs', 'warm-compile-cache.mjs']) print(`${out}/${file}`);
 }

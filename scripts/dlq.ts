@@ -11,7 +11,8 @@ const [command, ...args] = process.argv.slice(2);
 
 /** Says what on the topic is no dead letter (it cannot be listed or replayed). */
 const warn = (unreadable: NotALetter[]) => {
-  for (const u of unreadable) console.error(`not a dead letter, skipped: partition ${u.partition} offset ${u.offset}: ${u.reason}`);
+  for (const u of unreadable)
+    console.error(`not a dead letter, skipped: partition ${u.partition} offset ${u.offset}: ${u.reason}`);
 };
 
 if (command === 'list') {
@@ -21,7 +22,9 @@ if (command === 'list') {
   else if (letters.length === 0) console.log('no dead letters');
   else {
     for (const d of letters) {
-      console.log(`${d.dead_at}  ${d.handler}  ${d.topic}  event ${d.event_id || '(not a CloudEvent)'}  key ${d.key || '-'}  attempts ${d.attempts}\n  ${d.reason}`);
+      console.log(
+        `${d.dead_at}  ${d.handler}  ${d.topic}  event ${d.event_id || '(not a CloudEvent)'}  key ${d.key || '-'}  attempts ${d.attempts}\n  ${d.reason}`,
+      );
     }
     console.log(`${letters.length} dead letter(s); replay one with: npm run dlq -- replay <event-id>`);
   }
@@ -35,7 +38,10 @@ if (command === 'list') {
   const unique = [...new Map(chosen.map((d) => [`${d.topic}\u0000${d.event_id || d.payload}`, d])).values()];
   const { replayed, unreadable } = await replayDeadLetters(topic, unique);
   for (const d of replayed) console.log(`replayed event ${d.event_id} to ${d.topic}`);
-  for (const d of unreadable) console.error(`cannot replay a message that is no CloudEvent (from ${d.topic}, key ${d.key || '-'}): publish a corrected one by hand`);
+  for (const d of unreadable)
+    console.error(
+      `cannot replay a message that is no CloudEvent (from ${d.topic}, key ${d.key || '-'}): publish a corrected one by hand`,
+    );
   process.exitCode = missing.length || unreadable.length ? 1 : 0;
 } else {
   console.error(usage);

@@ -13,7 +13,8 @@ const recorded = await readRecorded();
 const names = Object.keys(suites) as SuiteName[];
 const link = (test: string) => `[${test.split('/').pop()}](../${test})`;
 const n = (v: number | undefined) => (v === undefined ? '–' : String(v));
-const result = (r: Recorded | undefined) => (!r ? 'not run' : r.outcome.passed ? 'passed' : `**FAILED**: ${r.outcome.failure ?? ''}`.replace(/\|/g, '\\|'));
+const result = (r: Recorded | undefined) =>
+  !r ? 'not run' : r.outcome.passed ? 'passed' : `**FAILED**: ${r.outcome.failure ?? ''}`.replace(/\|/g, '\\|');
 const row = (name: SuiteName, cells: (r: Recorded | undefined) => string[]) => {
   const r = recorded.get(name);
   return `| ${suites[name].guarantee} | ${link(suites[name].test)} | ${result(r)} | ${cells(r).join(' | ')} | ${r?.note ?? ''} |`;
@@ -21,8 +22,12 @@ const row = (name: SuiteName, cells: (r: Recorded | undefined) => string[]) => {
 const events = names.filter((name) => suites[name].kind === 'events');
 const checks = names.filter((name) => suites[name].kind === 'check');
 const ran = [...recorded.values()];
-const sum = (key: 'sent' | 'doubled' | 'lost' | 'runs' | 'failures') => ran.reduce((t, r) => t + (((r as Record<string, unknown>)[key] as number | undefined) ?? 0), 0);
-const last = ran.map((r) => r.ran_at).sort().at(-1);
+const sum = (key: 'sent' | 'doubled' | 'lost' | 'runs' | 'failures') =>
+  ran.reduce((t, r) => t + (((r as Record<string, unknown>)[key] as number | undefined) ?? 0), 0);
+const last = ran
+  .map((r) => r.ran_at)
+  .sort()
+  .at(-1);
 const lastRun = last ? `${last.slice(0, 16).replace('T', ' ')} UTC` : 'none recorded';
 const notRun = names.filter((name) => !recorded.has(name)).length;
 const failed = ran.filter((r) => !r.outcome.passed).length;
@@ -32,7 +37,13 @@ const table = [
   '',
   '| guarantee | test | result | events sent | delivered (distinct) | duplicates absorbed | effects doubled | effects lost | what the run showed |',
   '|---|---|---|---:|---:|---:|---:|---:|---|',
-  ...events.map((name) => row(name, (r) => (r?.kind === 'events' ? [n(r.sent), n(r.delivered), n(r.duplicates), `**${n(r.doubled)}**`, `**${n(r.lost)}**`] : ['', '', '', '', '']))),
+  ...events.map((name) =>
+    row(name, (r) =>
+      r?.kind === 'events'
+        ? [n(r.sent), n(r.delivered), n(r.duplicates), `**${n(r.doubled)}**`, `**${n(r.lost)}**`]
+        : ['', '', '', '', ''],
+    ),
+  ),
   '',
   '| guarantee | test | result | cases | broken | what the run showed |',
   '|---|---|---|---:|---:|---|',

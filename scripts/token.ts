@@ -13,4 +13,9 @@ if (!user) {
 }
 const hoursAt = args.indexOf('--hours');
 const hours = hoursAt >= 0 ? Number(args[hoursAt + 1]) : 24;
-console.log(await signToken(process.env.JWT_SECRET || devJwtSecret(), user, { admin: args.includes('--admin'), expiresInSeconds: Math.round(hours * 3600) }));
+console.log(
+  await signToken(process.env.JWT_SECRET || devJwtSecret(), user, {
+    admin: args.includes('--admin'),
+    expiresInSeconds: Math.round(hours * 3600),
+  }),
+);

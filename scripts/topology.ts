@@ -24,11 +24,23 @@ export interface Topology {
 }
 
 /** Waits until GET `url` answers 2xx, asking every `everyMs`; fails when `child` exits first or after `ms`. */
-export async function waitHealthy(url: string, child: ChildProcess, name: string, ms = 90_000, everyMs = 200): Promise<void> {
+export async function waitHealthy(
+  url: string,
+  child: ChildProcess,
+  name: string,
+  ms = 90_000,
+  everyMs = 200,
+): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`${name} did not become healthy at ${url}`);
@@ -59,16 +71,22 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
     return child;
   };
   const stop = async () => {
-    await Promise.all([...processes.values()].map((c) => new Promise((resolve) => {
-      if (c.exitCode !== null || c.signalCode) return resolve(undefined);
-      c.once('exit', resolve);
-      c.kill('SIGTERM');
-      setTimeout(() => c.kill('SIGKILL'), 25_000).unref(); // after the function's own shutdown deadline
-    })));
+    await Promise.all(
+      [...processes.values()].map(
+        (c) =>
+          new Promise((resolve) => {
+            if (c.exitCode !== null || c.signalCode) return resolve(undefined);
+            c.once('exit', resolve);
+            c.kill('SIGTERM');
+            setTimeout(() => c.kill('SIGKILL'), 25_000).unref(); // after the function's own shutdown deadline
+          }),
+      ),
+    );
   };
   try {
     const plan = planTopology(opts);
-    const up = (p: (typeof plan.processes)[number]) => waitHealthy(p.health, start(p.name, p.command, p.args, p.env), p.name);
+    const up = (p: (typeof plan.processes)[number]) =>
+      waitHealthy(p.health, start(p.name, p.command, p.args, p.env), p.name);
     await Promise.all(plan.processes.filter((p) => p.kind !== 'gateway').map(up));
     const gateway = plan.processes.find((p) => p.kind === 'gateway')!;
     await up(gateway);

@@ -9,8 +9,15 @@ import { localInfraEnv, startTopology } from './topology.ts';
  */
 const env = localInfraEnv();
 const config = loadConfig({ ...process.env, ...env });
-const topology = await startTopology({ env, gatewayPort: config.port, tokens: devSidecarTokens, onLine: (line) => console.log(line) });
-console.log(`\nready: gateway on ${topology.gatewayUrl}, ${topology.processes.size - 1} functions, each its own process (Ctrl-C stops all)\n`);
+const topology = await startTopology({
+  env,
+  gatewayPort: config.port,
+  tokens: devSidecarTokens,
+  onLine: (line) => console.log(line),
+});
+console.log(
+  `\nready: gateway on ${topology.gatewayUrl}, ${topology.processes.size - 1} functions, each its own process (Ctrl-C stops all)\n`,
+);
 const shutdown = () => void topology.stop().then(() => process.exit(0));
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);

@@ -36,7 +36,13 @@ async function timeToHealthy(url: string, p: Started, timeoutMs = 60_000): Promi
   const t0 = performance.now();
   while (performance.now() - t0 < timeoutMs) {
     if (p.child.exitCode !== null) throw new Error(`exited with ${p.child.exitCode}: ${p.output()}`);
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return performance.now() - t0;
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return performance.now() - t0;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`not healthy at ${url} in ${timeoutMs} ms: ${p.output()}`);
@@ -103,8 +109,12 @@ describe('the production bundles (scripts/build.ts)', () => {
       expect(inputs, name).toContain(built.modules[name]);
       expect(inputs, name).not.toContain('functions/registry.ts');
       const others = names.filter((n) => n !== name).map((n) => built.modules[n]);
-      expect(inputs.filter((i) => others.includes(i)), name).toEqual([]);
-      sizes[name] = `${(bundleBytes(built.metafile, `${out}/functions/${serviceName(name)}.mjs`) / 1024).toFixed(1)} KiB`;
+      expect(
+        inputs.filter((i) => others.includes(i)),
+        name,
+      ).toEqual([]);
+      sizes[name] =
+        `${(bundleBytes(built.metafile, `${out}/functions/${serviceName(name)}.mjs`) / 1024).toFixed(1)} KiB`;
     }
     sizes['(gateway)'] = `${(bundleBytes(built.metafile, `${out}/gateway.mjs`) / 1024).toFixed(1)} KiB`;
     sizes['(main)'] = `${(bundleBytes(built.metafile, `${out}/main.mjs`) / 1024).toFixed(1)} KiB`;
@@ -115,21 +125,29 @@ describe('the production bundles (scripts/build.ts)', () => {
     const out = relative(root, join(tmp, 'dist'));
     const isBuiltin = (p: string) => p.startsWith('node:') || builtinModules.includes(p);
     const inPackage = (chunks: Set<string>, outputs: Metafile['outputs'], pkg: string) =>
-      [...chunks].some((file) => Object.keys(outputs[file]!.inputs).some((input) => input.includes(`node_modules/${pkg}/`)));
+      [...chunks].some((file) =>
+        Object.keys(outputs[file]!.inputs).some((input) => input.includes(`node_modules/${pkg}/`)),
+      );
     for (const name of Object.keys(built.modules) as FunctionName[]) {
       const { outputs } = built.functions[name];
       const atStart = loadedAtStart(built.functions[name], `${out}/functions/${serviceName(name)}.mjs`);
-      expect([...atStart.packages].filter((p) => !isBuiltin(p)), name).toEqual([]);
-      for (const pkg of ['pg', 'ioredis', 'kafkajs']) expect(inPackage(atStart.chunks, outputs, pkg), `${name} starts with ${pkg}`).toBe(false);
+      expect(
+        [...atStart.packages].filter((p) => !isBuiltin(p)),
+        name,
+      ).toEqual([]);
+      for (const pkg of ['pg', 'ioredis', 'kafkajs'])
+        expect(inPackage(atStart.chunks, outputs, pkg), `${name} starts with ${pkg}`).toBe(false);
       // Protobuf and Connect load with the first RPC call (or event written or read): a function
       // that writes no events starts without them.
       if (!('publishes' in defs[name] && defs[name].publishes?.length) && routes[name].kind === 'request') {
-        for (const pkg of ['@bufbuild/protobuf', '@connectrpc/connect', '@connectrpc/connect-node']) expect(inPackage(atStart.chunks, outputs, pkg), `${name} starts with ${pkg}`).toBe(false);
+        for (const pkg of ['@bufbuild/protobuf', '@connectrpc/connect', '@connectrpc/connect-node'])
+          expect(inPackage(atStart.chunks, outputs, pkg), `${name} starts with ${pkg}`).toBe(false);
       }
       const lazy = Object.keys(outputs).filter((file) => file.endsWith('.mjs') && !atStart.chunks.has(file));
       const lazyPackages = lazy.flatMap((file) => outputs[file]!.imports.filter((i) => i.external).map((i) => i.path));
       expect(lazyPackages, name).toEqual(expect.arrayContaining(['@dapr/dapr', '@electric-sql/pglite']));
-      for (const pkg of ['pg', 'ioredis', 'kafkajs']) expect(inPackage(new Set(lazy), outputs, pkg), `${name} has ${pkg} in a lazy chunk`).toBe(true);
+      for (const pkg of ['pg', 'ioredis', 'kafkajs'])
+        expect(inPackage(new Set(lazy), outputs, pkg), `${name} has ${pkg} in a lazy chunk`).toBe(true);
     }
     expect(loadedAtStart(built.metafile, `${out}/gateway.mjs`).packages).not.toContain('@dapr/dapr');
     expect(built.metafile.outputs[`${out}/main.mjs`]!.imports).toEqual([]);
@@ -138,13 +156,22 @@ describe('the production bundles (scripts/build.ts)', () => {
   it("fails the build's check when a function's bundle holds another function's module", () => {
     const withOther = structuredClone(built.functions);
     withOther['get-product'].inputs[built.modules['list-products']] = { bytes: 1, imports: [] };
-    expect(() => checkFunctionBundles(withOther, built.modules)).toThrow(/get-product: its bundle holds list-products's module functions\/product\/list-products\.ts/);
+    expect(() => checkFunctionBundles(withOther, built.modules)).toThrow(
+      /get-product: its bundle holds list-products's module functions\/product\/list-products\.ts/,
+    );
     expect(() => checkFunctionBundles(built.functions, built.modules)).not.toThrow();
   });
 
   it('serves the function FUNCTION names, from main.mjs, and stops on SIGTERM', async () => {
     const [bundledPort, tsxPort] = await freePorts(2);
-    const bundled = track(start(process.execPath, [main], { FUNCTION: 'get-product', PORT: String(bundledPort), DATA_DIR: await dataDir('bundled') }, tmp));
+    const bundled = track(
+      start(
+        process.execPath,
+        [main],
+        { FUNCTION: 'get-product', PORT: String(bundledPort), DATA_DIR: await dataDir('bundled') },
+        tmp,
+      ),
+    );
     const bundledMs = await timeToHealthy(`http://127.0.0.1:${bundledPort}`, bundled);
     const kettle = await fetch(`http://127.0.0.1:${bundledPort}/api/v1/products/kettle`);
     expect(kettle.status).toBe(200);
@@ -153,7 +180,9 @@ describe('the production bundles (scripts/build.ts)', () => {
     expect(await stop(bundled)).toBe(0);
 
     // The same function from the sources through tsx, for comparison (not asserted).
-    const fromSources = track(start(tsx, ['functions/serve-one.ts', 'get-product'], { PORT: String(tsxPort), DATA_DIR: await dataDir('tsx') }));
+    const fromSources = track(
+      start(tsx, ['functions/serve-one.ts', 'get-product'], { PORT: String(tsxPort), DATA_DIR: await dataDir('tsx') }),
+    );
     const tsxMs = await timeToHealthy(`http://127.0.0.1:${tsxPort}`, fromSources);
     expect(await stop(fromSources)).toBe(0);
     console.log(`time to healthy, get-product: bundled ${bundledMs.toFixed(0)} ms, tsx ${tsxMs.toFixed(0)} ms`);
@@ -161,9 +190,19 @@ describe('the production bundles (scripts/build.ts)', () => {
 
   it('takes a function by its service name too', async () => {
     const [port] = await freePorts(1);
-    const p = track(start(process.execPath, [main], { FUNCTION: 'product-on-payment-completed', PORT: String(port), DATA_DIR: await dataDir('event') }, tmp));
+    const p = track(
+      start(
+        process.execPath,
+        [main],
+        { FUNCTION: 'product-on-payment-completed', PORT: String(port), DATA_DIR: await dataDir('event') },
+        tmp,
+      ),
+    );
     await timeToHealthy(`http://127.0.0.1:${port}`, p);
-    expect(await (await fetch(`http://127.0.0.1:${port}/health/live`)).json()).toEqual({ status: 'ok', function: 'product/on-payment-completed' });
+    expect(await (await fetch(`http://127.0.0.1:${port}/health/live`)).json()).toEqual({
+      status: 'ok',
+      function: 'product/on-payment-completed',
+    });
     expect(await stop(p)).toBe(0);
   }, 60_000);
 
@@ -180,7 +219,11 @@ describe('the production bundles (scripts/build.ts)', () => {
     const env = { FUNCTION: '', PORT: String(port), DATA_DIR: await dataDir('gateway') };
     const p = track(start(process.execPath, [main], env, tmp));
     await timeToHealthy(`http://127.0.0.1:${port}`, p);
-    expect(await (await fetch(`http://127.0.0.1:${port}/health/live`)).json()).toEqual({ status: 'ok', service: 'gateway', mode: 'embedded' });
+    expect(await (await fetch(`http://127.0.0.1:${port}/health/live`)).json()).toEqual({
+      status: 'ok',
+      service: 'gateway',
+      mode: 'embedded',
+    });
     expect((await fetch(`http://127.0.0.1:${port}/api/v1/products/kettle`)).status).toBe(200);
     expect(await stop(p)).toBe(0);
   }, 60_000);

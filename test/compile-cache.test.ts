@@ -26,14 +26,25 @@ describe('the module compile cache warm-up (scripts/build/warm-compile-cache.ts)
     tmp = await mkdtemp(join(tmpdir(), 'daprps-compile-cache-'));
     dist = join(tmp, 'dist');
     await mkdir(join(dist, 'chunks'), { recursive: true });
-    const mark = (m: string) => `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(join(tmp, `ran-${m}`))}, '');\n`;
-    await writeFile(join(dist, 'a.mjs'), `${mark('a')}import { b } from './chunks/b.mjs';\nconsole.log(b());\nif (process.env.NEVER_SET) await import('./chunks/c.mjs');\n`);
+    const mark = (m: string) =>
+      `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(join(tmp, `ran-${m}`))}, '');\n`;
+    await writeFile(
+      join(dist, 'a.mjs'),
+      `${mark('a')}import { b } from './chunks/b.mjs';\nconsole.log(b());\nif (process.env.NEVER_SET) await import('./chunks/c.mjs');\n`,
+    );
     await writeFile(join(dist, 'chunks/b.mjs'), `${mark('b')}export const b = () => 'b';\n`);
     // Only imported dynamically, as the bundles' lazy chunks are: compiled all the same.
     await writeFile(join(dist, 'chunks/c.mjs'), `${mark('c')}export const c = 'c';\n`);
     warm = join(dist, 'warm-compile-cache.mjs');
     // Bundled as scripts/build.ts does, to run with plain node.
-    await build({ entryPoints: [join(root, 'scripts/build/warm-compile-cache.ts')], bundle: true, format: 'esm', platform: 'node', outfile: warm, logLevel: 'warning' });
+    await build({
+      entryPoints: [join(root, 'scripts/build/warm-compile-cache.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      outfile: warm,
+      logLevel: 'warning',
+    });
   });
   afterAll(async () => {
     if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -50,10 +61,14 @@ describe('the module compile cache warm-up (scripts/build/warm-compile-cache.ts)
     expect((await readdir(join(cache, folder!))).length).toBeGreaterThanOrEqual(3);
 
     // node's own account (NODE_DEBUG_NATIVE) of the compile cache, for the files it loads.
-    const started = await run(process.execPath, [join(dist, 'a.mjs')], { env: { ...env, NODE_DEBUG_NATIVE: 'COMPILE_CACHE' } });
+    const started = await run(process.execPath, [join(dist, 'a.mjs')], {
+      env: { ...env, NODE_DEBUG_NATIVE: 'COMPILE_CACHE' },
+    });
     expect(started.stdout).toBe('b\n');
     for (const file of ['a.mjs', 'chunks/b.mjs']) {
-      expect(started.stderr).toMatch(new RegExp(`code cache for ESM ${pathToFileURL(join(dist, file)).href} was accepted`));
+      expect(started.stderr).toMatch(
+        new RegExp(`code cache for ESM ${pathToFileURL(join(dist, file)).href} was accepted`),
+      );
     }
     expect(marks()).toEqual(['a', 'b']);
   });
@@ -61,7 +76,10 @@ describe('the module compile cache warm-up (scripts/build/warm-compile-cache.ts)
   it('refuses to run without NODE_COMPILE_CACHE', async () => {
     const env = { ...process.env };
     delete env.NODE_COMPILE_CACHE;
-    const failed = await run(process.execPath, [warm], { env }).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const failed = await run(process.execPath, [warm], { env }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(failed?.code).toBe(1);
     expect(failed?.stderr).toContain('set NODE_COMPILE_CACHE');
   });

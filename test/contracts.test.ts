@@ -12,7 +12,10 @@ const buf = (...args: string[]) => run(join(root, 'node_modules/.bin/buf'), args
 
 async function files(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
 }
 
 describe('protobuf contracts', () => {
@@ -42,8 +45,14 @@ describe('protobuf contracts', () => {
         await cp(join(root, 'proto'), join(copy, 'proto'), { recursive: true });
         await cp(join(root, 'buf.yaml'), join(copy, 'buf.yaml'));
         await writeFile(join(copy, productProto), original.replace(from, to));
-        const result = run(join(root, 'node_modules/.bin/buf'), ['breaking', copy, '--against', join(root, 'buf.baseline.json')], { env });
-        await expect(result, `${from.trim()} → ${to.trim() || '(removed)'}`).rejects.toMatchObject({ stdout: expect.stringMatching(/product\.proto/) });
+        const result = run(
+          join(root, 'node_modules/.bin/buf'),
+          ['breaking', copy, '--against', join(root, 'buf.baseline.json')],
+          { env },
+        );
+        await expect(result, `${from.trim()} → ${to.trim() || '(removed)'}`).rejects.toMatchObject({
+          stdout: expect.stringMatching(/product\.proto/),
+        });
       } finally {
         await rm(copy, { recursive: true, force: true });
       }

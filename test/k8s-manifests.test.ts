@@ -15,10 +15,19 @@ const objects = (overlay: string) => parseAllDocuments(render(overlay)).map((d) 
 describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offline', () => {
   it('renders every overlay and validates every object and Dapr resource strictly against the pinned schemas', async () => {
     const results = await validateAll();
-    expect(results.map((r) => r.source)).toEqual(['knative/overlays/dev', 'knative/overlays/kafkasource', 'knative/overlays/prod', 'components/local', 'components/cluster']);
+    expect(results.map((r) => r.source)).toEqual([
+      'knative/overlays/dev',
+      'knative/overlays/kafkasource',
+      'knative/overlays/prod',
+      'components/local',
+      'components/cluster',
+    ]);
     for (const { source, checked } of results) {
       expect(checked.length, source).toBeGreaterThan(0);
-      expect(checked.filter((c) => c.status !== 'statusValid'), source).toEqual([]);
+      expect(
+        checked.filter((c) => c.status !== 'statusValid'),
+        source,
+      ).toEqual([]);
     }
   }, 120_000);
 
@@ -27,7 +36,11 @@ describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offlin
     const broken: [string, RegExp, string][] = [
       [dev.replace('readinessProbe:', 'readinesProbe:'), /readinesProbe/, 'Service'],
       [dev.replace('containerPort: 8080', 'containerPort: "eighty"'), /containerPort/, 'Service'],
-      [dev.replace('autoscaling.knative.dev/min-scale: "0"', 'autoscaling.knative.dev/min-scale: 0'), /min-scale/, 'Service'],
+      [
+        dev.replace('autoscaling.knative.dev/min-scale: "0"', 'autoscaling.knative.dev/min-scale: 0'),
+        /min-scale/,
+        'Service',
+      ],
       [dev.replace('kind: ConfigMap', 'kind: ConfigMapp'), /could not find schema/, 'ConfigMapp'],
       [dev.replace('  labels:', '  labelz:'), /labelz/, 'ConfigMap'],
     ];
@@ -42,8 +55,13 @@ describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offlin
   it("admits every rendered Service through Knative Serving's own defaulting and validation (its webhook's code)", () => {
     for (const overlay of overlays()) {
       const verdicts = knativeCheck(objects(overlay));
-      expect(verdicts.length, overlay).toBe(objects(overlay).filter((o) => o.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1').length);
-      expect(verdicts.filter((v) => v.errors), overlay).toEqual([]);
+      expect(verdicts.length, overlay).toBe(
+        objects(overlay).filter((o) => o.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1').length,
+      );
+      expect(
+        verdicts.filter((v) => v.errors),
+        overlay,
+      ).toEqual([]);
     }
   });
 
@@ -56,9 +74,21 @@ describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offlin
     };
     const container = (s: any) => s.spec.template.spec.containers[0];
     const cases: [string, any, RegExp][] = [
-      ['reserved port', broken((s) => (container(s).ports[0].containerPort = 9090)), /9090 is a reserved port.*containers\[0\]\.ports\.containerPort/s],
-      ['reserved env name', broken((s) => container(s).env.push({ name: 'PORT', value: '8081' })), /PORT.*reserved.*env|env.*PORT/is],
-      ['min-scale out of range', broken((s) => (s.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale'] = '-1')), /-1.*annotations\.autoscaling\.knative\.dev\/min-scale/s],
+      [
+        'reserved port',
+        broken((s) => (container(s).ports[0].containerPort = 9090)),
+        /9090 is a reserved port.*containers\[0\]\.ports\.containerPort/s,
+      ],
+      [
+        'reserved env name',
+        broken((s) => container(s).env.push({ name: 'PORT', value: '8081' })),
+        /PORT.*reserved.*env|env.*PORT/is,
+      ],
+      [
+        'min-scale out of range',
+        broken((s) => (s.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale'] = '-1')),
+        /-1.*annotations\.autoscaling\.knative\.dev\/min-scale/s,
+      ],
       ['unparsable image', broken((s) => (container(s).image = 'Not An Image!')), /image/],
     ];
     const verdicts = knativeCheck(cases.map(([, s]) => s));
@@ -69,7 +99,9 @@ describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offlin
   for (const overlay of ['dev', 'prod']) {
     it(`${overlay}: as rendered, one Service per function and the gateway in daprps-${overlay}, scaled as their kind needs, on no reserved port`, () => {
       expect(overlays()).toContain(overlay);
-      const services = objects(overlay).filter((o) => o.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1');
+      const services = objects(overlay).filter(
+        (o) => o.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1',
+      );
       // prod: two gateway pods and two per event handler, so a drain can take one (PodDisruptionBudgets).
       expectServicesFollowRoutes(services, overlay === 'prod' ? '2' : '0', overlay === 'prod' ? '2' : '1');
       for (const svc of services) expect(svc.metadata.namespace, svc.metadata.name).toBe(`daprps-${overlay}`);
@@ -84,7 +116,9 @@ describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offlin
   it("validates the KafkaSources against eventing-kafka's CRD, with the tokens set at deploy time, and refuses a wrong one", async () => {
     const sources = objects('kafkasource').filter((o) => o.kind === 'KafkaSource');
     const deployed = withSourceTokens(sources, () => 'app-token-0123456789abcdef');
-    expect((await validate({ yaml: deployed.map((o) => stringify(o)).join('---\n') })).map((c) => c.status)).toEqual(sources.map(() => 'statusValid'));
+    expect((await validate({ yaml: deployed.map((o) => stringify(o)).join('---\n') })).map((c) => c.status)).toEqual(
+      sources.map(() => 'statusValid'),
+    );
     const broken: [(s: any) => void, RegExp][] = [
       [(s) => (s.spec.ceOverride = s.spec.ceOverrides), /ceOverride/],
       [(s) => (s.spec.delivery.retry = 'many'), /retry/],
@@ -95,7 +129,11 @@ describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offlin
       const copy = structuredClone(deployed[0]);
       change(copy);
       const [checked] = await validate({ yaml: stringify(copy) });
-      expect(checked, String(message)).toMatchObject({ kind: 'KafkaSource', status: 'statusInvalid', msg: expect.stringMatching(message) });
+      expect(checked, String(message)).toMatchObject({
+        kind: 'KafkaSource',
+        status: 'statusInvalid',
+        msg: expect.stringMatching(message),
+      });
     }
   }, 120_000);
 });

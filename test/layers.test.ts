@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
  * gateway; tests and their helpers live beside them (`*.test.ts`) or in test/, never as a
  * production file. These checks read every file's imports.
  */
-const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], { encoding: 'utf8' })
+const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], {
+  encoding: 'utf8',
+})
   .split('\n')
   .filter((f) => f && !f.startsWith('gen/') && existsSync(f)); // a file deleted but not yet staged is gone
 const importsOf = (file: string) =>

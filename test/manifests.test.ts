@@ -26,7 +26,9 @@ describe('deployment manifests follow the route table', () => {
 
   it('sends events through the Dapr sidecars on Knative', async () => {
     // knative/base/config.env: the settings kustomize makes into the ConfigMap daprps-config.
-    const settings = (await readFile(join(root, 'knative/base/config.env'), 'utf8')).split('\n').filter((l) => /^\w+=/.test(l));
+    const settings = (await readFile(join(root, 'knative/base/config.env'), 'utf8'))
+      .split('\n')
+      .filter((l) => /^\w+=/.test(l));
     expect(settings).toContain('EVENT_TRANSPORT=dapr');
   });
 
@@ -34,7 +36,9 @@ describe('deployment manifests follow the route table', () => {
     const compose = parse(await readFile(join(root, 'compose.yaml'), 'utf8'), { merge: true, maxAliasCount: -1 });
     // The image's launcher (dist/main.mjs) with a function name serves that function; without one, the gateway.
     const launches = (svc: any) => svc.command?.[0] === 'node' && svc.command?.[1] === 'dist/main.mjs';
-    const functionServices = Object.entries(compose.services).filter(([, svc]: [string, any]) => launches(svc) && svc.command.length === 3);
+    const functionServices = Object.entries(compose.services).filter(
+      ([, svc]: [string, any]) => launches(svc) && svc.command.length === 3,
+    );
     expect(compose.services.gateway.command).toEqual(['node', 'dist/main.mjs']);
     expect(functionServices.map(([name]) => name).sort()).toEqual(Object.keys(routes).map(serviceName).sort());
     for (const [name, svc] of functionServices as [string, any][]) {
@@ -42,24 +46,36 @@ describe('deployment manifests follow the route table', () => {
       expect(svc.command.at(-1)).toBe(fn);
       // What its needs say, as on Knative; no function talks to Kafka itself: its daprd sidecar does.
       const needs: readonly string[] = registry[fn].needs;
-      expect(svc.environment.DATABASE_URL, name).toEqual(needs.includes('database') ? expect.stringMatching(/^postgres:\/\/[^@]+@postgres:5432\//) : undefined);
+      expect(svc.environment.DATABASE_URL, name).toEqual(
+        needs.includes('database') ? expect.stringMatching(/^postgres:\/\/[^@]+@postgres:5432\//) : undefined,
+      );
       expect(svc.environment.REDIS_URL, name).toEqual(needs.includes('redis') ? 'redis://redis:6379' : undefined);
       expect(svc.environment.EVENT_TRANSPORT, name).toEqual(needs.includes('events') ? 'dapr' : undefined);
       expect(svc.environment.KAFKA_BROKERS, name).toBeUndefined();
     }
-    expect(Object.keys(compose.services.gateway.depends_on).sort()).toEqual(Object.keys(routes).map(serviceName).sort());
+    expect(Object.keys(compose.services.gateway.depends_on).sort()).toEqual(
+      Object.keys(routes).map(serviceName).sort(),
+    );
     expect(['postgres', 'redis', 'kafka', 'zipkin'].every((s) => s in compose.services)).toBe(true);
   });
 
   it('has a Kafka input binding for every event handler, local and cluster, on its topic and route', async () => {
     for (const dir of ['components/local', 'components/cluster']) {
-      const components = new Map((await docs(dir)).filter((d) => d.doc?.kind === 'Component').map((d) => [d.doc.metadata.name, d.doc]));
+      const components = new Map(
+        (await docs(dir)).filter((d) => d.doc?.kind === 'Component').map((d) => [d.doc.metadata.name, d.doc]),
+      );
       for (const [name, route] of Object.entries(routes)) {
         if (route.kind !== 'event') continue;
         const binding = components.get(route.binding);
         expect(binding?.spec.type, `${dir}: ${route.binding}`).toBe('bindings.kafka');
-        const meta = Object.fromEntries(binding.spec.metadata.map((m: { name: string; value: string }) => [m.name, m.value]));
-        expect(meta).toMatchObject({ topics: route.topic, consumeRetryEnabled: 'true', consumerGroup: serviceName(name) });
+        const meta = Object.fromEntries(
+          binding.spec.metadata.map((m: { name: string; value: string }) => [m.name, m.value]),
+        );
+        expect(meta).toMatchObject({
+          topics: route.topic,
+          consumeRetryEnabled: 'true',
+          consumerGroup: serviceName(name),
+        });
         expect(binding.scopes).toEqual([serviceName(name)]);
       }
     }
@@ -71,13 +87,29 @@ describe('deployment manifests follow the route table', () => {
     const outboxTopics = [...new Set(names.flatMap(publishes))].sort();
     const expected = Object.fromEntries(
       names
-        .map((name) => [serviceName(name), [...(publishes(name).length ? outboxTopics : []), ...(routes[name].kind === 'event' ? ['dead-letters'] : [])]] as const)
+        .map(
+          (name) =>
+            [
+              serviceName(name),
+              [
+                ...(publishes(name).length ? outboxTopics : []),
+                ...(routes[name].kind === 'event' ? ['dead-letters'] : []),
+              ],
+            ] as const,
+        )
         .filter(([, topics]) => topics.length),
     );
     for (const dir of ['components/local', 'components/cluster']) {
-      const pubsub = (await docs(dir)).find((d) => d.doc?.kind === 'Component' && d.doc.spec.type === 'pubsub.kafka')!.doc;
+      const pubsub = (await docs(dir)).find(
+        (d) => d.doc?.kind === 'Component' && d.doc.spec.type === 'pubsub.kafka',
+      )!.doc;
       const scopes = pubsub.spec.metadata.find((m: { name: string }) => m.name === 'publishingScopes').value as string;
-      const parsed = Object.fromEntries(scopes.split(';').map((s) => s.split('=')).map(([app, topics]) => [app, topics!.split(',')]));
+      const parsed = Object.fromEntries(
+        scopes
+          .split(';')
+          .map((s) => s.split('='))
+          .map(([app, topics]) => [app, topics!.split(',')]),
+      );
       expect(parsed, dir).toEqual(expected);
       expect([...pubsub.scopes].sort(), dir).toEqual(Object.keys(expected).sort());
     }
@@ -89,10 +121,14 @@ describe('deployment manifests follow the route table', () => {
       const annotations = svc.spec.template.metadata.annotations ?? {};
       if (annotations['dapr.io/enabled'] !== 'true') continue;
       const name = svc.metadata.name as string;
-      const env = Object.fromEntries(svc.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef]));
+      const env = Object.fromEntries(
+        svc.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef]),
+      );
       expect(annotations['dapr.io/api-token-secret'], name).toBe('daprps-dapr-api-token');
       expect(env.DAPR_API_TOKEN, name).toEqual({ name: 'daprps-dapr-api-token', key: 'token' });
-      const handler = Object.keys(routes).find((n) => serviceName(n) === name && routes[n as FunctionName].kind === 'event');
+      const handler = Object.keys(routes).find(
+        (n) => serviceName(n) === name && routes[n as FunctionName].kind === 'event',
+      );
       if (handler) {
         expect(annotations['dapr.io/app-token-secret'], name).toBe(`daprps-app-token-${name}`);
         expect(env.APP_API_TOKEN, name).toEqual({ name: `daprps-app-token-${name}`, key: 'token' });
@@ -105,19 +141,24 @@ describe('deployment manifests follow the route table', () => {
 
   it('gives the event signing key to every function that writes or applies events, and to no other', async () => {
     const services = (await docs('knative/base/services')).filter((d) => d.doc?.kind === 'Service').map((d) => d.doc);
-    const needsEvents = new Set((Object.keys(registry) as FunctionName[]).filter((n) => registry[n].needs.includes('events')).map(serviceName));
+    const needsEvents = new Set(
+      (Object.keys(registry) as FunctionName[]).filter((n) => registry[n].needs.includes('events')).map(serviceName),
+    );
     expect(needsEvents.size).toBeGreaterThan(0);
     for (const svc of services) {
-      const env = Object.fromEntries(svc.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef]));
+      const env = Object.fromEntries(
+        svc.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef]),
+      );
       const name = svc.metadata.name as string;
-      if (needsEvents.has(name)) expect(env.EVENT_SIGNING_KEY, name).toEqual({ name: 'daprps-secrets', key: 'event-signing-key' });
+      if (needsEvents.has(name))
+        expect(env.EVENT_SIGNING_KEY, name).toEqual({ name: 'daprps-secrets', key: 'event-signing-key' });
       else expect(env.EVENT_SIGNING_KEY, name).toBeUndefined();
     }
     const compose = parse(await readFile(join(root, 'compose.yaml'), 'utf8'), { merge: true, maxAliasCount: -1 });
     expect(compose.services['process-payment'].environment.EVENT_SIGNING_KEY).toMatch(/^\$\{EVENT_SIGNING_KEY:\?/);
   });
 
-  it('creates every topic of the shop, with the environment\'s prefix, in the topics Job', async () => {
+  it("creates every topic of the shop, with the environment's prefix, in the topics Job", async () => {
     const [job] = (await docs('knative/base')).filter((d) => d.doc?.kind === 'Job').map((d) => d.doc);
     const script = job.spec.template.spec.containers[0].args[0] as string;
     expect(/for topic in ([^;]+);/.exec(script)?.[1]?.split(' ')).toEqual(Object.keys(topics));

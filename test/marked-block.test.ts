@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { replaceBlock } from '../scripts/deploy/marked-block.ts';
 
-const doc = ['# Title', 'before', '<!-- table:start -->', 'old 1', 'old 2', '<!-- table:end -->', 'after', ''].join('\n');
+const doc = ['# Title', 'before', '<!-- table:start -->', 'old 1', 'old 2', '<!-- table:end -->', 'after', ''].join(
+  '\n',
+);
 
 describe('a partly generated file', () => {
   it('replaces only the lines between the markers, keeping the markers and everything else', () => {
-    expect(replaceBlock(doc, 'table', 'new\n')).toBe(['# Title', 'before', '<!-- table:start -->', 'new', '', '<!-- table:end -->', 'after', ''].join('\n'));
+    expect(replaceBlock(doc, 'table', 'new\n')).toBe(
+      ['# Title', 'before', '<!-- table:start -->', 'new', '', '<!-- table:end -->', 'after', ''].join('\n'),
+    );
   });
 
   it('reproduces itself when the block is already current', () => {

@@ -5,7 +5,13 @@ import { parseAllDocuments } from 'yaml';
 import { registry } from '../functions/registry.ts';
 import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
 import { postgres } from '../scripts/deploy/profiles.ts';
-import { APP_DONE_SECONDS, APP_REQUEST_SECONDS, daprShutdown, graceNeeded, QUEUE_PROXY_DRAIN_SECONDS } from '../scripts/deploy/shutdown-timing.ts';
+import {
+  APP_DONE_SECONDS,
+  APP_REQUEST_SECONDS,
+  daprShutdown,
+  graceNeeded,
+  QUEUE_PROXY_DRAIN_SECONDS,
+} from '../scripts/deploy/shutdown-timing.ts';
 import { render, toolsInstalled } from '../scripts/k8s/validate.ts';
 import { requireTool } from './support/infra.ts';
 
@@ -19,7 +25,8 @@ function prod() {
   return { services, jobs: objects.filter((o) => o.kind === 'Job') };
 }
 
-const env = (container: any, name: string): string | undefined => container.env?.find((e: any) => e.name === name)?.value;
+const env = (container: any, name: string): string | undefined =>
+  container.env?.find((e: any) => e.name === name)?.value;
 const usesDatabase = (container: any) => container.env?.some((e: any) => e.name === 'DATABASE_URL');
 const functionOf = (service: string) => (Object.keys(routes) as FunctionName[]).find((n) => serviceName(n) === service);
 /** Connections one pod holds besides its pool: one LISTEN where it caches the catalog (pg-listen.ts). */
@@ -42,9 +49,11 @@ describe.runIf(ready)('prod: scale, PostgreSQL connections, shutdown and sidecar
       const maxScale = Number(a['autoscaling.knative.dev/max-scale']);
       expect(maxScale, name).toBeGreaterThanOrEqual(Math.max(1, Number(a['autoscaling.knative.dev/min-scale'])));
       expect(spec.containerConcurrency, name).toBeGreaterThan(0);
-      if (a['autoscaling.knative.dev/target']) expect(Number(a['autoscaling.knative.dev/target']), name).toBeLessThanOrEqual(spec.containerConcurrency);
+      if (a['autoscaling.knative.dev/target'])
+        expect(Number(a['autoscaling.knative.dev/target']), name).toBeLessThanOrEqual(spec.containerConcurrency);
       const c = spec.containers[0];
-      if (usesDatabase(c)) expect(Number(env(c, 'DATABASE_POOL_MAX')), name).toBeLessThanOrEqual(spec.containerConcurrency);
+      if (usesDatabase(c))
+        expect(Number(env(c, 'DATABASE_POOL_MAX')), name).toBeLessThanOrEqual(spec.containerConcurrency);
       else expect(env(c, 'DATABASE_POOL_MAX'), name).toBeUndefined();
     }
   });
@@ -61,13 +70,17 @@ describe.runIf(ready)('prod: scale, PostgreSQL connections, shutdown and sidecar
         // each revision may be at its max-scale (a change of daprps-config rolls every Service at once).
         return { name, connections: 2 * maxScale * (pool + listeners(name)), maxScale, pool, listen: listeners(name) };
       });
-    expect(rows.length).toBe((Object.keys(registry) as FunctionName[]).filter((n) => registry[n].needs.includes('database')).length);
+    expect(rows.length).toBe(
+      (Object.keys(registry) as FunctionName[]).filter((n) => registry[n].needs.includes('database')).length,
+    );
     const job = jobs.find((j) => j.metadata.name === 'daprps-migrate');
     const jobPool = Number(env(job.spec.template.spec.containers[0], 'DATABASE_POOL_MAX'));
     expect(jobPool).toBe(1);
     const total = rows.reduce((sum, r) => sum + r.connections, 0) + jobPool * (job.spec.parallelism ?? 1);
     const budget = postgres.maxConnections - postgres.superuserReserved - postgres.otherClients;
-    const table = rows.map((r) => `${r.name}: 2 × ${r.maxScale} × (${r.pool} + ${r.listen}) = ${r.connections}`).join('\n');
+    const table = rows
+      .map((r) => `${r.name}: 2 × ${r.maxScale} × (${r.pool} + ${r.listen}) = ${r.connections}`)
+      .join('\n');
     expect(total, `${table}\nmigrate Job: ${jobPool}\ntotal ${total} > ${budget}`).toBeLessThanOrEqual(budget);
     // The figure the operator must provide is the one knative/README.md asks for.
     const readme = await readFile(join(root, 'knative/README.md'), 'utf8');
@@ -102,11 +115,18 @@ describe.runIf(ready)('prod: scale, PostgreSQL connections, shutdown and sidecar
       const fn = functionOf(name);
       expect(a['dapr.io/enabled'] === 'true', name).toBe(!!fn && registry[fn].needs.includes('events'));
       if (a['dapr.io/enabled'] !== 'true') {
-        expect(Object.keys(a).filter((k) => k.startsWith('dapr.io/')), name).toEqual([]);
+        expect(
+          Object.keys(a).filter((k) => k.startsWith('dapr.io/')),
+          name,
+        ).toEqual([]);
         continue;
       }
-      expect(quantity(a['dapr.io/sidecar-cpu-request']), name).toBeLessThanOrEqual(quantity(a['dapr.io/sidecar-cpu-limit']));
-      expect(quantity(a['dapr.io/sidecar-memory-request']), name).toBeLessThanOrEqual(quantity(a['dapr.io/sidecar-memory-limit']));
+      expect(quantity(a['dapr.io/sidecar-cpu-request']), name).toBeLessThanOrEqual(
+        quantity(a['dapr.io/sidecar-cpu-limit']),
+      );
+      expect(quantity(a['dapr.io/sidecar-memory-request']), name).toBeLessThanOrEqual(
+        quantity(a['dapr.io/sidecar-memory-limit']),
+      );
       const goMemLimit = /^GOMEMLIMIT=(\S+)$/.exec(a['dapr.io/env'])![1]!;
       expect(quantity(goMemLimit), name).toBeLessThan(quantity(a['dapr.io/sidecar-memory-limit']));
     }

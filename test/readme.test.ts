@@ -19,7 +19,10 @@ interface Example {
 async function tryItScript(): Promise<string> {
   const readme = await readFile(join(root, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Try it'), readme.indexOf('## How it works'));
-  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => !b.includes('npm start')).join('\n');
+  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .map((m) => m[1]!)
+    .filter((b) => !b.includes('npm start'))
+    .join('\n');
 }
 
 /** The `# →` comment after each curl command, continuation lines joined. */
@@ -40,7 +43,13 @@ function examples(script: string): Example[] {
 
 /** The JSON pieces shown between `…` marks, which the real answer must contain. */
 const fragments = (shown: string) =>
-  shown.startsWith('{') ? shown.replace(/\s+\(.*\)$/, '').split('…').map((f) => f.trim()).filter((f) => f.length > 2) : [];
+  shown.startsWith('{')
+    ? shown
+        .replace(/\s+\(.*\)$/, '')
+        .split('…')
+        .map((f) => f.trim())
+        .filter((f) => f.length > 2)
+    : [];
 
 describe('README', () => {
   // No JWT_SECRET: the shop and `npm run token` share the development secret, as after `npm start`.
@@ -55,7 +64,10 @@ describe('README', () => {
       // Counted in a file: commands inside $(…) run in a subshell.
       const prelude = `set -euo pipefail\ncurl() { local n=$(( $(cat ${out}/n 2>/dev/null || echo 0) + 1 )); echo $n > ${out}/n; command curl -w '%{stderr}STATUS %{http_code}\\n' "$@" | tee "${out}/$n.body"; }\n`;
       const body = script.replaceAll('localhost:8080', gw.url.replace('http://', ''));
-      const { stderr } = await run('bash', ['-c', prelude + body], { cwd: root, env: { ...process.env, PATH: `${root}node_modules/.bin:${process.env.PATH}` } });
+      const { stderr } = await run('bash', ['-c', prelude + body], {
+        cwd: root,
+        env: { ...process.env, PATH: `${root}node_modules/.bin:${process.env.PATH}` },
+      });
       const statuses = [...stderr.matchAll(/^STATUS (\d{3})$/gm)].map((m) => Number(m[1]));
       expect(statuses).toEqual(expected.map((e) => e.status));
       for (const [i, e] of expected.entries()) {

@@ -14,15 +14,25 @@ import { copyPgliteTemplate } from './support/pglite-template.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const task = join(toolsDir(), 'task');
-const ready = requireTool('go-task', existsSync(task) ? { ok: true } : { ok: false, message: `task is not built at ${task}: build it with "npm run tools:install"` });
+const ready = requireTool(
+  'go-task',
+  existsSync(task)
+    ? { ok: true }
+    : { ok: false, message: `task is not built at ${task}: build it with "npm run tools:install"` },
+);
 const env = { ...process.env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn' };
 const run = promisify(execFile);
 
 /** `task invoke -- <name> '<json>' <url>`: the status line and the JSON it printed. */
 async function invoke(name: string, input: object, url: string): Promise<{ status: number; body: any }> {
-  const { stdout } = await run(task, ['invoke', '--', name, JSON.stringify(input), url], { cwd: root, env }).catch((e) => e as { stdout: string });
+  const { stdout } = await run(task, ['invoke', '--', name, JSON.stringify(input), url], { cwd: root, env }).catch(
+    (e) => e as { stdout: string },
+  );
   const [first = '', ...rest] = stdout.trim().split('\n');
-  return { status: Number(first.split(' ')[0]), body: rest.length && rest[0] !== '(no body)' ? JSON.parse(rest.join('\n')) : undefined };
+  return {
+    status: Number(first.split(' ')[0]),
+    body: rest.length && rest[0] !== '(no body)' ? JSON.parse(rest.join('\n')) : undefined,
+  };
 }
 
 /** A function served alone by `task fn`, on a free port with its own database. */
@@ -36,7 +46,12 @@ async function serveAlone(name: FunctionName): Promise<Alone> {
   const dir = await mkdtemp(join(tmpdir(), 'daprps-task-fn-'));
   await copyPgliteTemplate(dir);
   const [port] = await freePorts(1);
-  const fn = spawn(task, ['fn', '--', name], { cwd: root, env: { ...env, PORT: String(port), DATA_DIR: dir }, detached: true, stdio: 'ignore' });
+  const fn = spawn(task, ['fn', '--', name], {
+    cwd: root,
+    env: { ...env, PORT: String(port), DATA_DIR: dir },
+    detached: true,
+    stdio: 'ignore',
+  });
   const stop = async () => {
     process.kill(-fn.pid!, 'SIGTERM'); // task, npm, tsx and the function: one process group
     await new Promise((r) => (fn.exitCode === null ? fn.once('exit', r) : r(undefined)));
@@ -51,8 +66,21 @@ async function serveAlone(name: FunctionName): Promise<Alone> {
 }
 
 const card = { number: '4242424242424242', holder: 'Tia Task', expiry: '12/30', cvv: '123' };
-const line = { product_id: 'kettle', name: 'Kettle', unit_price: { amount_minor: 5900, currency: 'USD' }, quantity: 1, line_total: { amount_minor: 5900, currency: 'USD' } };
-const paid = (paymentId: string) => ({ payment_id: paymentId, order_id: 'o1', user_id: 'tia', amount: line.line_total, items: [line], completed_at: '2026-01-01T00:00:00Z' });
+const line = {
+  product_id: 'kettle',
+  name: 'Kettle',
+  unit_price: { amount_minor: 5900, currency: 'USD' },
+  quantity: 1,
+  line_total: { amount_minor: 5900, currency: 'USD' },
+};
+const paid = (paymentId: string) => ({
+  payment_id: paymentId,
+  order_id: 'o1',
+  user_id: 'tia',
+  amount: line.line_total,
+  items: [line],
+  completed_at: '2026-01-01T00:00:00Z',
+});
 
 describe.runIf(ready)('the Taskfile: task invoke for every function, task fn for one alone', () => {
   const shop = useShop(() => startEmbedded(), ready);
@@ -67,7 +95,13 @@ describe.runIf(ready)('the Taskfile: task invoke for every function, task fn for
     };
     await ok('list-products', { category: 'kitchen', limit: 2 });
     await ok('get-product', { id: 'kettle' });
-    const created = await ok('create-product', { name: 'Task Kettle', description: 'From task', category: 'kitchen', price: { amount_minor: 3900, currency: 'USD' }, stock: 5 });
+    const created = await ok('create-product', {
+      name: 'Task Kettle',
+      description: 'From task',
+      category: 'kitchen',
+      price: { amount_minor: 3900, currency: 'USD' },
+      stock: 5,
+    });
     await ok('update-product', { id: created.id, name: 'Task Kettle 2' });
     expect((await ok('adjust-stock', { id: created.id, delta: 2 })).stock).toBe(7);
     await ok('delete-product', { id: created.id });
@@ -82,14 +116,29 @@ describe.runIf(ready)('the Taskfile: task invoke for every function, task fn for
     // Event handlers are not on the edge: each is invoked where it is served alone (task fn),
     // with the app API token its sidecar would present.
     expect((await invoke('product/on-payment-completed', paid('task-p0'), shop.url)).status).toBe(404);
-    const alone = await Promise.all((['product/on-payment-completed', 'basket/on-payment-completed', 'payment/on-stock-rejected'] as const).map(serveAlone));
+    const alone = await Promise.all(
+      (['product/on-payment-completed', 'basket/on-payment-completed', 'payment/on-stock-rejected'] as const).map(
+        serveAlone,
+      ),
+    );
     try {
       const [product, basket, refunds] = alone as [Alone, Alone, Alone];
       await ok('product/on-payment-completed', paid('task-p1'), product.url);
       await ok('basket/on-payment-completed', paid('task-p2'), basket.url);
-      const rejected = { payment_id: 'task-p1', order_id: 'o1', user_id: 'tia', product_id: 'kettle', requested: 1, available: 0, rejected_at: '2026-01-01T00:00:00Z' };
+      const rejected = {
+        payment_id: 'task-p1',
+        order_id: 'o1',
+        user_id: 'tia',
+        product_id: 'kettle',
+        requested: 1,
+        available: 0,
+        rejected_at: '2026-01-01T00:00:00Z',
+      };
       // Its own database holds no payment task-p1: the handler ran and says so.
-      expect(await invoke('payment/on-stock-rejected', rejected, refunds.url)).toMatchObject({ status: 404, body: { error: { message: 'payment task-p1 not found' } } });
+      expect(await invoke('payment/on-stock-rejected', rejected, refunds.url)).toMatchObject({
+        status: 404,
+        body: { error: { message: 'payment task-p1 not found' } },
+      });
       done.add('payment/on-stock-rejected');
     } finally {
       await Promise.all(alone.map((a) => a.stop()));
@@ -102,7 +151,10 @@ describe.runIf(ready)('the Taskfile: task invoke for every function, task fn for
     const fn = await serveAlone('get-product');
     try {
       expect(await fetch(`${fn.url}/health`).then((r) => r.json())).toMatchObject({ function: 'get-product' });
-      expect(await invoke('get-product', { id: 'kettle' }, fn.url)).toMatchObject({ status: 200, body: { id: 'kettle' } });
+      expect(await invoke('get-product', { id: 'kettle' }, fn.url)).toMatchObject({
+        status: 200,
+        body: { id: 'kettle' },
+      });
     } finally {
       await fn.stop();
     }

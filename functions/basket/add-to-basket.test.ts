@@ -28,7 +28,11 @@ describe('add-to-basket', () => {
   });
 
   it('answers 404 for an unknown product', async () => {
-    const res = await (await app()).request('POST', '/api/v1/baskets/add', { user_id: 'alice', product_id: 'nope', quantity: 1 });
+    const res = await (await app()).request('POST', '/api/v1/baskets/add', {
+      user_id: 'alice',
+      product_id: 'nope',
+      quantity: 1,
+    });
     expect(res.status).toBe(404);
   });
 
@@ -43,7 +47,11 @@ describe('add-to-basket', () => {
   });
 
   it('accepts a quantity written as a decimal string, as the protobuf JSON mapping does', async () => {
-    const res = await (await app()).request('POST', '/api/v1/baskets/add', { user_id: 'alice', product_id: 'mug', quantity: '2' });
+    const res = await (await app()).request('POST', '/api/v1/baskets/add', {
+      user_id: 'alice',
+      product_id: 'mug',
+      quantity: '2',
+    });
     expect(res.body.items).toMatchObject([{ quantity: 2 }]);
   });
 });

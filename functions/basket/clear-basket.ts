@@ -8,5 +8,8 @@ export default defineFunction({
   uses: ['baskets'],
   access: 'user',
   input: v.object({ user_id: idSchema }),
-  handler: (d) => async ({ user_id }): Promise<void> => d.baskets.clear(user_id),
+  handler:
+    (d) =>
+    async ({ user_id }): Promise<void> =>
+      d.baskets.clear(user_id),
 });

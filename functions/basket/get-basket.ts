@@ -10,5 +10,8 @@ export default defineFunction({
   access: 'user',
   catalogCache: true,
   input: v.object({ user_id: idSchema }),
-  handler: (d) => async ({ user_id }) => loadBasket(d, user_id),
+  handler:
+    (d) =>
+    async ({ user_id }) =>
+      loadBasket(d, user_id),
 });

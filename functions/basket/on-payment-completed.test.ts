@@ -15,7 +15,10 @@ describe('basket/on-payment-completed', () => {
     const a = testApp(['basket/on-payment-completed']);
     await a.deps.baskets.add('alice', 'mug', 2);
     await a.deps.baskets.add('bob', 'mug', 1);
-    const res = await a.deliver('/basket-payment-completed', paymentCompleted('e1', 'alice', [{ product_id: 'mug', quantity: 2 }]));
+    const res = await a.deliver(
+      '/basket-payment-completed',
+      paymentCompleted('e1', 'alice', [{ product_id: 'mug', quantity: 2 }]),
+    );
     expect(res.status).toBe(200);
     expect(await a.deps.baskets.get('alice')).toEqual([]);
     expect(await a.deps.baskets.get('bob')).toEqual([{ product_id: 'mug', quantity: 1 }]);

@@ -13,6 +13,9 @@ export default defineEventHandler({
   handler: (d) => async (data, event, ctx) => {
     requireShopCurrency(data, d.currency);
     const applied = await d.baskets.checkout(data.user_id, event.id, data.items);
-    ctx.log.info({ user_id: data.user_id, payment_id: data.payment_id, applied }, applied ? 'paid items taken out of the basket' : 'event already applied to the basket');
+    ctx.log.info(
+      { user_id: data.user_id, payment_id: data.payment_id, applied },
+      applied ? 'paid items taken out of the basket' : 'event already applied to the basket',
+    );
   },
 });

@@ -24,7 +24,26 @@ export function priceBasket(userId: string, lines: BasketLine[], products: Produ
   const byId = new Map(products.map((p) => [p.id, p]));
   const items = lines.flatMap((line): LineItem[] => {
     const p = byId.get(line.product_id);
-    return p ? [{ product_id: p.id, name: p.name, unit_price: p.price, quantity: line.quantity, line_total: times(p.price, line.quantity) }] : [];
+    return p
+      ? [
+          {
+            product_id: p.id,
+            name: p.name,
+            unit_price: p.price,
+            quantity: line.quantity,
+            line_total: times(p.price, line.quantity),
+          },
+        ]
+      : [];
   });
-  return { user_id: userId, items, total: items.length ? sum(items.map((i) => i.line_total), currency) : money(0, currency) };
+  return {
+    user_id: userId,
+    items,
+    total: items.length
+      ? sum(
+          items.map((i) => i.line_total),
+          currency,
+        )
+      : money(0, currency),
+  };
 }

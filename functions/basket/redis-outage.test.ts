@@ -18,9 +18,11 @@ describe.runIf(await requireInfra('redis'))('baskets while Redis goes down and c
     const check = (name: string, held: boolean) => void cases.push({ name, held });
     let recoveredAfter = -1;
     recordCheck('redis-outage', () => ({
-      runs: cases.length, failures: cases.filter((c) => !c.held).length,
-      note: `${cases.map((c) => `${c.name}: ${c.held ? 'held' : 'BROKEN'}`).join('; ')}`
-        + (recoveredAfter >= 0 ? `; answered 200 again ${recoveredAfter} ms after Redis restarted` : ''),
+      runs: cases.length,
+      failures: cases.filter((c) => !c.held).length,
+      note:
+        `${cases.map((c) => `${c.name}: ${c.held ? 'held' : 'BROKEN'}`).join('; ')}` +
+        (recoveredAfter >= 0 ? `; answered 200 again ${recoveredAfter} ms after Redis restarted` : ''),
     }));
     const port = await freePort();
     server = await startRedis(port);
@@ -33,9 +35,15 @@ describe.runIf(await requireInfra('redis'))('baskets while Redis goes down and c
     expect((await add()).status).toBe(200);
 
     await stop(server);
-    const unavailable = { status: 503, body: { error: { code: 'unavailable', message: 'the basket store is unavailable; retry shortly' } } };
+    const unavailable = {
+      status: 503,
+      body: { error: { code: 'unavailable', message: 'the basket store is unavailable; retry shortly' } },
+    };
     const down = await add();
-    check('add while down: 503 unavailable', down.status === 503 && down.body?.error?.message === unavailable.body.error.message);
+    check(
+      'add while down: 503 unavailable',
+      down.status === 503 && down.body?.error?.message === unavailable.body.error.message,
+    );
     expect(down).toMatchObject(unavailable);
     const read = await app.request('GET', '/api/v1/baskets/u');
     check('read while down: 503', read.status === 503);

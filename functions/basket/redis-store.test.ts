@@ -8,7 +8,9 @@ import { connectRedis, redisBasketStore } from './redis-store.ts';
 
 describe('Redis connections', () => {
   it('fail at start with a message naming Redis, the URL and how to start it', async () => {
-    await expect(connectRedis('redis://127.0.0.1:1')).rejects.toThrow(/Redis is unreachable at redis:\/\/127\.0\.0\.1:1 .*npm run infra:up/);
+    await expect(connectRedis('redis://127.0.0.1:1')).rejects.toThrow(
+      /Redis is unreachable at redis:\/\/127\.0\.0\.1:1 .*npm run infra:up/,
+    );
   });
 });
 
@@ -48,9 +50,11 @@ describe.runIf(await requireInfra('redis'))('Redis basket scripts', () => {
     const sent: string[] = [];
     watcher.on('monitor', (_time: string, args: string[]) => {
       const name = args[0]!.toLowerCase();
-      if (name === 'eval' || name === 'evalsha') sent.push(`${name}${args[1]!.includes('redis.call') ? ' (script)' : ''}`);
+      if (name === 'eval' || name === 'evalsha')
+        sent.push(`${name}${args[1]!.includes('redis.call') ? ' (script)' : ''}`);
     });
-    const until = (count: number) => vi.waitFor(() => expect(sent).toHaveLength(count), { timeout: 5_000, interval: 20 });
+    const until = (count: number) =>
+      vi.waitFor(() => expect(sent).toHaveLength(count), { timeout: 5_000, interval: 20 });
 
     const store = redisBasketStore(redis, { ttlMs: 60_000 });
     await store.add('u', 'a', 1);
@@ -62,7 +66,10 @@ describe.runIf(await requireInfra('redis'))('Redis basket scripts', () => {
     expect(sent).toEqual(['eval (script)', 'evalsha', 'evalsha', 'eval (script)', 'evalsha']);
 
     await redis.script('FLUSH');
-    expect(await store.add('u', 'b', 1)).toEqual([{ product_id: 'a', quantity: 1 }, { product_id: 'b', quantity: 1 }]);
+    expect(await store.add('u', 'b', 1)).toEqual([
+      { product_id: 'a', quantity: 1 },
+      { product_id: 'b', quantity: 1 },
+    ]);
     expect(await store.checkout('u', 'e2', [{ product_id: 'b', quantity: 1 }])).toBe(true);
     await until(9);
     // The hash first, refused with NOSCRIPT, then the script, which Redis keeps again.

@@ -48,7 +48,10 @@ if #out == 0 then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], cjs
 return 1
 `;
 
-/** How long a payment event is remembered as applied to a basket (duplicates arrive within minutes; Kafka keeps a week). */
+/**
+ * How long a payment event is remembered as applied to a basket (duplicates arrive within minutes;
+ * Kafka keeps a week).
+ */
 const APPLIED_TTL_MS = 14 * 24 * 3600 * 1000;
 
 /**
@@ -58,7 +61,13 @@ const APPLIED_TTL_MS = 14 * 24 * 3600 * 1000;
 const CHANGE_COMMAND = 'daprpsBasketChange';
 const CHECKOUT_COMMAND = 'daprpsBasketCheckout';
 type ChangeCommand = (key: string, productId: string, quantity: number, ttlMs: number, sign: 1 | -1) => Promise<string>;
-type CheckoutCommand = (basket: string, marker: string, lines: string, ttlMs: number, appliedTtlMs: number) => Promise<number>;
+type CheckoutCommand = (
+  basket: string,
+  marker: string,
+  lines: string,
+  ttlMs: number,
+  appliedTtlMs: number,
+) => Promise<number>;
 
 /** Options of the Redis basket store. */
 export interface RedisBasketOptions {
@@ -70,12 +79,18 @@ export interface RedisBasketOptions {
 
 /** A Redis client that fails fast while disconnected (so requests get a 503, not a hang). */
 function redisClient(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, connectTimeout: 5_000 });
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    connectTimeout: 5_000,
+  });
   redis.on('error', () => {}); // connection errors reach callers as rejected commands (503); ioredis reconnects
   return redis;
 }
 
-const unavailable = (cause: unknown) => new ShopError('unavailable', 'the basket store is unavailable; retry shortly', undefined, { cause });
+const unavailable = (cause: unknown) =>
+  new ShopError('unavailable', 'the basket store is unavailable; retry shortly', undefined, { cause });
 
 /** The basket store on Redis: one key per user. */
 export function redisBasketStore(redis: Redis, opts: RedisBasketOptions): BasketStore {
@@ -87,7 +102,11 @@ export function redisBasketStore(redis: Redis, opts: RedisBasketOptions): Basket
   const changeScript = (redis as unknown as Record<string, ChangeCommand>)[CHANGE_COMMAND]!.bind(redis);
   const checkoutScript = (redis as unknown as Record<string, CheckoutCommand>)[CHECKOUT_COMMAND]!.bind(redis);
   const change = async (userId: string, productId: string, quantity: number, sign: 1 | -1) =>
-    parse(await changeScript(key(userId), productId, quantity, opts.ttlMs, sign).catch((e) => Promise.reject(unavailable(e))));
+    parse(
+      await changeScript(key(userId), productId, quantity, opts.ttlMs, sign).catch((e) =>
+        Promise.reject(unavailable(e)),
+      ),
+    );
   return {
     get: async (userId) => parse(await redis.get(key(userId)).catch((e) => Promise.reject(unavailable(e)))),
     add: (userId, productId, quantity) => change(userId, productId, quantity, 1),
@@ -95,7 +114,9 @@ export function redisBasketStore(redis: Redis, opts: RedisBasketOptions): Basket
     clear: async (userId) => void (await redis.del(key(userId)).catch((e) => Promise.reject(unavailable(e)))),
     checkout: async (userId, eventId, paid) => {
       const lines = JSON.stringify(paid.map(({ product_id, quantity }) => ({ product_id, quantity })));
-      const applied = await checkoutScript(key(userId), appliedKey(eventId), lines, opts.ttlMs, APPLIED_TTL_MS).catch((e) => Promise.reject(unavailable(e)));
+      const applied = await checkoutScript(key(userId), appliedKey(eventId), lines, opts.ttlMs, APPLIED_TTL_MS).catch(
+        (e) => Promise.reject(unavailable(e)),
+      );
       return applied === 1;
     },
   };
@@ -109,7 +130,10 @@ export async function connectRedis(url: string): Promise<Redis> {
     await redis.ping();
   } catch (e) {
     redis.disconnect();
-    throw new Error(`Redis is unreachable at ${url} (${(e as Error).message}); start it with "npm run infra:up" or fix REDIS_URL`, { cause: e });
+    throw new Error(
+      `Redis is unreachable at ${url} (${(e as Error).message}); start it with "npm run infra:up" or fix REDIS_URL`,
+      { cause: e },
+    );
   }
   return redis;
 }

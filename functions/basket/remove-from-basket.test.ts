@@ -12,19 +12,35 @@ async function app() {
 
 describe('remove-from-basket', () => {
   it('removes some units of a line', async () => {
-    const res = await (await app()).request('POST', '/api/v1/baskets/remove', { user_id: 'alice', product_id: 'mug', quantity: 2 });
+    const res = await (await app()).request('POST', '/api/v1/baskets/remove', {
+      user_id: 'alice',
+      product_id: 'mug',
+      quantity: 2,
+    });
     expect(res.status).toBe(200);
-    expect(res.body.items).toMatchObject([{ product_id: 'mug', quantity: 1 }, { product_id: 'pot', quantity: 1 }]);
+    expect(res.body.items).toMatchObject([
+      { product_id: 'mug', quantity: 1 },
+      { product_id: 'pot', quantity: 1 },
+    ]);
   });
 
   it('removes the whole line without a quantity, or when removing at least what is there', async () => {
     const a = await app();
-    expect((await a.request('POST', '/api/v1/baskets/remove', { user_id: 'alice', product_id: 'mug' })).body.items).toMatchObject([{ product_id: 'pot' }]);
-    expect((await a.request('POST', '/api/v1/baskets/remove', { user_id: 'alice', product_id: 'pot', quantity: 5 })).body.items).toEqual([]);
+    expect(
+      (await a.request('POST', '/api/v1/baskets/remove', { user_id: 'alice', product_id: 'mug' })).body.items,
+    ).toMatchObject([{ product_id: 'pot' }]);
+    expect(
+      (await a.request('POST', '/api/v1/baskets/remove', { user_id: 'alice', product_id: 'pot', quantity: 5 })).body
+        .items,
+    ).toEqual([]);
   });
 
   it('refuses a quantity of zero', async () => {
-    const res = await (await app()).request('POST', '/api/v1/baskets/remove', { user_id: 'alice', product_id: 'mug', quantity: 0 });
+    const res = await (await app()).request('POST', '/api/v1/baskets/remove', {
+      user_id: 'alice',
+      product_id: 'mug',
+      quantity: 0,
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe('quantity');
   });

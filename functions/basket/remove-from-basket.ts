@@ -11,6 +11,8 @@ export default defineFunction({
   access: 'user',
   catalogCache: true,
   input: v.object({ user_id: idSchema, product_id: idSchema, quantity: v.optional(intSchema(1, MAX_LINE_QUANTITY)) }),
-  handler: (d) => async ({ user_id, product_id, quantity }) =>
-    loadBasket(d, user_id, await d.baskets.remove(user_id, product_id, quantity)),
+  handler:
+    (d) =>
+    async ({ user_id, product_id, quantity }) =>
+      loadBasket(d, user_id, await d.baskets.remove(user_id, product_id, quantity)),
 });

@@ -10,7 +10,8 @@ export interface DeadLetterTopic {
   prefix: string;
 }
 
-const kafkaOf = (t: DeadLetterTopic, clientId: string) => new Kafka({ clientId, brokers: t.brokers, logLevel: logLevel.NOTHING });
+const kafkaOf = (t: DeadLetterTopic, clientId: string) =>
+  new Kafka({ clientId, brokers: t.brokers, logLevel: logLevel.NOTHING });
 
 /** A dead letter as the `DeadLetter` message's JSON (every field present). */
 const deadLetter = v.object({
@@ -31,7 +32,10 @@ export interface NotALetter {
   reason: string;
 }
 
-/** A message of the dead-letter topic as a dead letter: a CloudEvent (cloud-event.ts) of the `dead-letters` type whose data is one; or why it is not. */
+/**
+ * A message of the dead-letter topic as a dead letter: a CloudEvent (cloud-event.ts) of the
+ * `dead-letters` type whose data is one; or why it is not.
+ */
 export function readDeadLetter(text: string): { letter: DeadLetter } | { reason: string } {
   const read = readCloudEvent(text);
   if ('reason' in read) return read;
@@ -47,7 +51,10 @@ export function readDeadLetter(text: string): { letter: DeadLetter } | { reason:
  * Every dead letter on the topic so far, oldest first, by reading it to its end with a throwaway
  * group; what is on it but no dead letter is returned apart.
  */
-export async function readDeadLetters(t: DeadLetterTopic, timeoutMs = 30_000): Promise<{ letters: DeadLetter[]; unreadable: NotALetter[] }> {
+export async function readDeadLetters(
+  t: DeadLetterTopic,
+  timeoutMs = 30_000,
+): Promise<{ letters: DeadLetter[]; unreadable: NotALetter[] }> {
   const topic = `${t.prefix}dead-letters`;
   const kafka = kafkaOf(t, 'daprps-dlq');
   const admin = kafka.admin();
@@ -65,19 +72,24 @@ export async function readDeadLetters(t: DeadLetterTopic, timeoutMs = 30_000): P
     try {
       await consumer.subscribe({ topic, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`read ${topic} for ${timeoutMs} ms without reaching its end`)), timeoutMs);
-        void consumer.run({
-          eachMessage: async ({ partition, message }) => {
-            const read = readDeadLetter(message.value?.toString('utf8') ?? '');
-            if ('letter' in read) letters.push(read.letter);
-            else unreadable.push({ partition, offset: message.offset, reason: read.reason });
-            if (Number(message.offset) + 1 >= ends.get(partition)!) waiting.delete(partition);
-            if (waiting.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        }).catch(reject);
+        const timer = setTimeout(
+          () => reject(new Error(`read ${topic} for ${timeoutMs} ms without reaching its end`)),
+          timeoutMs,
+        );
+        void consumer
+          .run({
+            eachMessage: async ({ partition, message }) => {
+              const read = readDeadLetter(message.value?.toString('utf8') ?? '');
+              if ('letter' in read) letters.push(read.letter);
+              else unreadable.push({ partition, offset: message.offset, reason: read.reason });
+              if (Number(message.offset) + 1 >= ends.get(partition)!) waiting.delete(partition);
+              if (waiting.size === 0) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          })
+          .catch(reject);
       });
     } finally {
       await consumer.disconnect();
@@ -94,14 +106,23 @@ export async function readDeadLetters(t: DeadLetterTopic, timeoutMs = 30_000): P
  * handlers apply each event id once, so a replay only changes what had not been applied.
  * Letters whose payload is no CloudEvent cannot be replayed and are returned apart.
  */
-export async function replayDeadLetters(t: DeadLetterTopic, letters: DeadLetter[]): Promise<{ replayed: DeadLetter[]; unreadable: DeadLetter[] }> {
+export async function replayDeadLetters(
+  t: DeadLetterTopic,
+  letters: DeadLetter[],
+): Promise<{ replayed: DeadLetter[]; unreadable: DeadLetter[] }> {
   const readable = (d: DeadLetter) => 'event' in readCloudEvent(d.payload);
   const replayed = letters.filter(readable);
   const producer = kafkaOf(t, 'daprps-dlq-replay').producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (const d of replayed) {
-      await producer.send({ topic: `${t.prefix}${d.topic}`, acks: -1, messages: [{ key: d.key || null, value: d.payload, headers: { 'content-type': 'application/cloudevents+json' } }] });
+      await producer.send({
+        topic: `${t.prefix}${d.topic}`,
+        acks: -1,
+        messages: [
+          { key: d.key || null, value: d.payload, headers: { 'content-type': 'application/cloudevents+json' } },
+        ],
+      });
     }
   } finally {
     await producer.disconnect();

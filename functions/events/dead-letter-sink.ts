@@ -10,7 +10,13 @@ export function deadLetterSink(bus: Pick<EventBus, 'publish'>, newId: NewId, now
   return async (d) => {
     const { cloudEvent } = await import('./topics.ts'); // protobuf: loaded when a letter is first sent
     const time = now();
-    const event = cloudEvent('dead-letters', { id: newId(), source: `/shop/${d.handler}`, subject: d.event_id || d.key, time, data: { ...d, dead_at: time } });
+    const event = cloudEvent('dead-letters', {
+      id: newId(),
+      source: `/shop/${d.handler}`,
+      subject: d.event_id || d.key,
+      time,
+      data: { ...d, dead_at: time },
+    });
     await bus.publish('dead-letters', d.key || d.event_id || 'unreadable', event);
   };
 }

@@ -10,19 +10,36 @@ export interface Hostile {
 
 /** A hostile delivery that a failing property prints short (10,000 lines would flood the report). */
 const described = (h: Hostile): Hostile =>
-  Object.assign(h, { [fc.toStringMethod]: () => `${h.kind}: ${h.body.length > 300 ? `${h.body.slice(0, 300)}… (${h.body.length} bytes)` : h.body}` });
+  Object.assign(h, {
+    [fc.toStringMethod]: () =>
+      `${h.kind}: ${h.body.length > 300 ? `${h.body.slice(0, 300)}… (${h.body.length} bytes)` : h.body}`,
+  });
 
-type Line = { product_id: string; name: string; unit_price: { amount_minor: number; currency: string }; quantity: number; line_total: { amount_minor: number; currency: string } };
+type Line = {
+  product_id: string;
+  name: string;
+  unit_price: { amount_minor: number; currency: string };
+  quantity: number;
+  line_total: { amount_minor: number; currency: string };
+};
 
 const line = (product_id: string, quantity: number, currency = 'USD', unit = 100): Line => ({
-  product_id, name: product_id, unit_price: { amount_minor: unit, currency }, quantity, line_total: { amount_minor: unit * quantity, currency },
+  product_id,
+  name: product_id,
+  unit_price: { amount_minor: unit, currency },
+  quantity,
+  line_total: { amount_minor: unit * quantity, currency },
 });
 
 /** `base` with its data's items replaced (the total follows them). */
 const withItems = (base: CloudEvent, items: Line[], id: string): CloudEvent => {
   const amount = items.reduce((n, l) => n + l.line_total.amount_minor, 0);
   const data = base.data as Record<string, unknown>;
-  return { ...base, id, data: { ...data, amount: { amount_minor: amount, currency: items[0]?.line_total.currency ?? 'USD' }, items } };
+  return {
+    ...base,
+    id,
+    data: { ...data, amount: { amount_minor: amount, currency: items[0]?.line_total.currency ?? 'USD' }, items },
+  };
 };
 
 /**
@@ -33,21 +50,68 @@ const withItems = (base: CloudEvent, items: Line[], id: string): CloudEvent => {
  * with the shop's key (`signer`: as if a holder of the key went wrong); and a valid order for
  * real products without a signature or signed with another key. None of them may take stock.
  */
-export function hostilePaymentCompleted(base: CloudEvent, products: string[], appliedId: string, signer: EventSigner): fc.Arbitrary<Hostile> {
+export function hostilePaymentCompleted(
+  base: CloudEvent,
+  products: string[],
+  appliedId: string,
+  signer: EventSigner,
+): fc.Arbitrary<Hostile> {
   const id = fc.uuid();
   const product = fc.constantFrom(...products);
-  const json = (kind: string) => (e: CloudEvent): Hostile => described({ kind, body: JSON.stringify(signer.sign(e)) });
+  const json =
+    (kind: string) =>
+    (e: CloudEvent): Hostile =>
+      described({ kind, body: JSON.stringify(signer.sign(e)) });
   const stranger = eventSigner('a-key-that-is-not-the-shops-0123456789');
-  const order = fc.tuple(id, product, fc.integer({ min: 1, max: 3 })).map(([i, p, q]) => withItems(base, [line(p, q)], i));
+  const order = fc
+    .tuple(id, product, fc.integer({ min: 1, max: 3 }))
+    .map(([i, p, q]) => withItems(base, [line(p, q)], i));
   return fc.oneof(
-    fc.tuple(id, fc.string().filter((t) => t !== base.type)).map(([i, type]) => json('wrong type')({ ...base, id: i, type })),
-    fc.tuple(id, fc.oneof(fc.constantFrom('0.3', '1', '1.1', '2.0', ''), fc.string())).map(([i, sv]) => json('wrong specversion')({ ...base, id: i, specversion: sv as '1.0' })),
-    fc.tuple(id, product, fc.integer({ min: -2_147_483_648, max: 0 })).map(([i, p, q]) => json('negative or zero quantity')(withItems(base, [line(p, q)], i))),
-    fc.tuple(id, product, fc.oneof(fc.integer({ min: 1_000, max: 2_147_483_647 }), fc.constant(Number.MAX_SAFE_INTEGER), fc.constant(1e300))).map(([i, p, q]) => json('huge quantity')(withItems(base, [line(p, q)], i))),
-    fc.tuple(id, product).map(([i, p]) => json('10,000 lines')(withItems(base, Array.from({ length: 10_000 }, () => line(p, 1)), i))),
-    fc.tuple(id, fc.stringMatching(/^[a-z][a-z0-9-]{3,30}$/).filter((p) => !products.includes(p)), product).map(([i, unknown, p]) => json('unknown product')(withItems(base, [line(p, 1), line(unknown, 1)], i))),
-    fc.tuple(id, product, fc.constantFrom('EUR', 'GBP', 'JPY', 'usd', 'XXX')).map(([i, p, c]) => json('foreign currency')(withItems(base, [line(p, 1, c)], i))),
-    fc.tuple(product, fc.integer({ min: 1, max: 5 })).map(([p, q]) => json('an applied event id again')(withItems(base, [line(p, q)], appliedId))),
+    fc
+      .tuple(
+        id,
+        fc.string().filter((t) => t !== base.type),
+      )
+      .map(([i, type]) => json('wrong type')({ ...base, id: i, type })),
+    fc
+      .tuple(id, fc.oneof(fc.constantFrom('0.3', '1', '1.1', '2.0', ''), fc.string()))
+      .map(([i, sv]) => json('wrong specversion')({ ...base, id: i, specversion: sv as '1.0' })),
+    fc
+      .tuple(id, product, fc.integer({ min: -2_147_483_648, max: 0 }))
+      .map(([i, p, q]) => json('negative or zero quantity')(withItems(base, [line(p, q)], i))),
+    fc
+      .tuple(
+        id,
+        product,
+        fc.oneof(
+          fc.integer({ min: 1_000, max: 2_147_483_647 }),
+          fc.constant(Number.MAX_SAFE_INTEGER),
+          fc.constant(1e300),
+        ),
+      )
+      .map(([i, p, q]) => json('huge quantity')(withItems(base, [line(p, q)], i))),
+    fc.tuple(id, product).map(([i, p]) =>
+      json('10,000 lines')(
+        withItems(
+          base,
+          Array.from({ length: 10_000 }, () => line(p, 1)),
+          i,
+        ),
+      ),
+    ),
+    fc
+      .tuple(
+        id,
+        fc.stringMatching(/^[a-z][a-z0-9-]{3,30}$/).filter((p) => !products.includes(p)),
+        product,
+      )
+      .map(([i, unknown, p]) => json('unknown product')(withItems(base, [line(p, 1), line(unknown, 1)], i))),
+    fc
+      .tuple(id, product, fc.constantFrom('EUR', 'GBP', 'JPY', 'usd', 'XXX'))
+      .map(([i, p, c]) => json('foreign currency')(withItems(base, [line(p, 1, c)], i))),
+    fc
+      .tuple(product, fc.integer({ min: 1, max: 5 }))
+      .map(([p, q]) => json('an applied event id again')(withItems(base, [line(p, q)], appliedId))),
     order.map((e) => described({ kind: 'unsigned', body: JSON.stringify(e) })),
     order.map((e) => described({ kind: 'signed with another key', body: JSON.stringify(stranger.sign(e)) })),
     fc.tuple(id, fc.nat()).map(([i, cut]) => {

@@ -3,7 +3,10 @@ import { idSchema, intSchema, MAX_AMOUNT_MINOR } from '../../platform/validation
 import { MAX_BASKET_LINES, MAX_LINE_QUANTITY } from '../basket/store.ts';
 
 /** Money as it arrives in an event. */
-const eventMoney = v.object({ amount_minor: intSchema(0, MAX_AMOUNT_MINOR), currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)) });
+const eventMoney = v.object({
+  amount_minor: intSchema(0, MAX_AMOUNT_MINOR),
+  currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)),
+});
 
 /** A line item as it arrives in an event. */
 const eventLineItem = v.object({
@@ -21,7 +24,11 @@ export const paymentCompletedData = v.object({
   user_id: idSchema,
   amount: eventMoney,
   // A paid order is a basket: never more lines than a basket holds.
-  items: v.pipe(v.array(eventLineItem), v.minLength(1, 'must not be empty'), v.maxLength(MAX_BASKET_LINES, `must hold at most ${MAX_BASKET_LINES} lines`)),
+  items: v.pipe(
+    v.array(eventLineItem),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(MAX_BASKET_LINES, `must hold at most ${MAX_BASKET_LINES} lines`),
+  ),
   completed_at: v.string(),
 });
 
@@ -38,4 +45,3 @@ export const stockRejectedData = v.object({
   available: intSchema(0, 2_147_483_647),
   rejected_at: v.string(),
 });
-

@@ -1,5 +1,10 @@
 import { fromJson, toJson, type DescMessage } from '@bufbuild/protobuf';
-import { DeadLetterSchema, PaymentCompletedSchema, PaymentRefundedSchema, StockRejectedSchema } from '../../gen/shop/events/v1/events_pb.ts';
+import {
+  DeadLetterSchema,
+  PaymentCompletedSchema,
+  PaymentRefundedSchema,
+  StockRejectedSchema,
+} from '../../gen/shop/events/v1/events_pb.ts';
 import type { CloudEvent } from '../../platform/define.ts';
 import { activeTraceparent } from '../../platform/tracing.ts';
 
@@ -15,7 +20,10 @@ export const topics = {
 export type Topic = keyof typeof topics;
 
 /** Builds a CloudEvent whose data is the canonical protobuf JSON of the topic's message. */
-export function cloudEvent(topic: Topic, init: { id: string; source: string; subject: string; time: string; data: object }): CloudEvent {
+export function cloudEvent(
+  topic: Topic,
+  init: { id: string; source: string; subject: string; time: string; data: object },
+): CloudEvent {
   const schema = topics[topic];
   const traceparent = activeTraceparent();
   return {
@@ -35,7 +43,8 @@ export function cloudEvent(topic: Topic, init: { id: string; source: string; sub
 /** Reads a CloudEvent's data as plain JSON with snake_case names; throws when it is not the topic's type or message. */
 export function eventData(topic: Topic, event: CloudEvent): unknown {
   const schema = topics[topic];
-  if (event.type !== schema.typeName) throw new Error(`type ${JSON.stringify(event.type)} is not the ${topic} type ${schema.typeName}`);
+  if (event.type !== schema.typeName)
+    throw new Error(`type ${JSON.stringify(event.type)} is not the ${topic} type ${schema.typeName}`);
   return toJson(schema, fromJson(schema, event.data as never), { useProtoFieldName: true, alwaysEmitImplicit: true });
 }
 

@@ -10,7 +10,12 @@ describe('card checks', () => {
   });
 
   it('tells the brand from the prefix', () => {
-    expect([brand('4242424242424242'), brand('5555555555554444'), brand('378282246310005'), brand('9999')]).toEqual(['visa', 'mastercard', 'amex', 'unknown']);
+    expect([brand('4242424242424242'), brand('5555555555554444'), brand('378282246310005'), brand('9999')]).toEqual([
+      'visa',
+      'mastercard',
+      'amex',
+      'unknown',
+    ]);
   });
 
   it('treats a card as valid through the end of its expiry month', () => {

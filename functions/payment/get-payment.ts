@@ -10,10 +10,12 @@ export default defineFunction({
   uses: ['payments'],
   access: 'user',
   input: v.object({ id: idSchema }),
-  handler: (d) => async ({ id }, ctx) => {
-    const payment = await d.payments.get(id);
-    if (!payment) throw notFound('payment', id);
-    requireUser(ctx.caller, payment.user_id);
-    return payment;
-  },
+  handler:
+    (d) =>
+    async ({ id }, ctx) => {
+      const payment = await d.payments.get(id);
+      if (!payment) throw notFound('payment', id);
+      requireUser(ctx.caller, payment.user_id);
+      return payment;
+    },
 });

@@ -19,7 +19,11 @@ export function memoryPaymentStore(outbox: MemoryOutbox = memoryOutbox()): Payme
     const amount = clamp ? refundable(p, r.amountMinor) : r.amountMinor;
     if (amount === 0) return structuredClone(p);
     const status = statusAfterRefund(p, amount);
-    Object.assign(p, { status, refunded: { ...p.refunded, amount_minor: p.refunded.amount_minor + amount }, refund_reason: r.reason });
+    Object.assign(p, {
+      status,
+      refunded: { ...p.refunded, amount_minor: p.refunded.amount_minor + amount },
+      refund_reason: r.reason,
+    });
     outbox.add([event(structuredClone(p), amount)]);
     return structuredClone(p);
   };

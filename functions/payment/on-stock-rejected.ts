@@ -21,12 +21,23 @@ export default defineEventHandler({
     const amount = refundable(payment, payment.amount.amount_minor);
     const reason = `out_of_stock: product ${data.product_id} had ${data.available}, the order needed ${data.requested}`;
     // The provider refunds at most once per reference, so a redelivered event refunds once.
-    if (amount > 0) await d.provider.refund({ reference: `${payment.id}/${event.id}`, amount: { amount_minor: amount, currency: payment.amount.currency } });
+    if (amount > 0)
+      await d.provider.refund({
+        reference: `${payment.id}/${event.id}`,
+        amount: { amount_minor: amount, currency: payment.amount.currency },
+      });
     const now = d.now();
-    const refunded = await d.payments.refundOnce(ctx.handler, event.id, { id: payment.id, amountMinor: amount, reason, now }, (p, a) =>
-      paymentRefundedEvent(p, a, reason, d.newId(), now));
+    const refunded = await d.payments.refundOnce(
+      ctx.handler,
+      event.id,
+      { id: payment.id, amountMinor: amount, reason, now },
+      (p, a) => paymentRefundedEvent(p, a, reason, d.newId(), now),
+    );
     if (refunded) paymentsByStatus.inc({ status: refunded.status });
     const fields = { payment_id: payment.id, order_id: payment.order_id, status: refunded?.status };
-    ctx.log.info(fields, refunded ? 'payment refunded: the order could not be served' : 'event already applied to the payment');
+    ctx.log.info(
+      fields,
+      refunded ? 'payment refunded: the order could not be served' : 'event already applied to the payment',
+    );
   },
 });

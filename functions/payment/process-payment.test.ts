@@ -10,11 +10,19 @@ describe('process-payment', () => {
     const res = await a.request('POST', '/api/v1/payments', { user_id: 'alice', card: card() });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
-      user_id: 'alice', status: 'completed', amount: { amount_minor: 2500, currency: 'USD' }, card: { brand: 'visa', last4: '4242' },
-      refunded: { amount_minor: 0, currency: 'USD' }, items: [{ product_id: 'mug', quantity: 2 }],
+      user_id: 'alice',
+      status: 'completed',
+      amount: { amount_minor: 2500, currency: 'USD' },
+      card: { brand: 'visa', last4: '4242' },
+      refunded: { amount_minor: 0, currency: 'USD' },
+      items: [{ product_id: 'mug', quantity: 2 }],
     });
     const [event] = await a.deps.payments.pending(10);
-    expect(event).toMatchObject({ topic: 'payment-completed', key: res.body.id, event: { type: 'shop.events.v1.PaymentCompleted', data: { paymentId: res.body.id, userId: 'alice' } } });
+    expect(event).toMatchObject({
+      topic: 'payment-completed',
+      key: res.body.id,
+      event: { type: 'shop.events.v1.PaymentCompleted', data: { paymentId: res.body.id, userId: 'alice' } },
+    });
   });
 
   it('answers 402 with a failed payment for a declined card, and publishes nothing', async () => {
@@ -36,8 +44,18 @@ describe('process-payment', () => {
 
   it('returns the same payment for a retry with the same Idempotency-Key, charging once', async () => {
     const a = await checkoutApp();
-    const first = await a.request('POST', '/api/v1/payments', { user_id: 'alice', card: card() }, { 'idempotency-key': 'k-1' });
-    const again = await a.request('POST', '/api/v1/payments', { user_id: 'alice', card: card() }, { 'idempotency-key': 'k-1' });
+    const first = await a.request(
+      'POST',
+      '/api/v1/payments',
+      { user_id: 'alice', card: card() },
+      { 'idempotency-key': 'k-1' },
+    );
+    const again = await a.request(
+      'POST',
+      '/api/v1/payments',
+      { user_id: 'alice', card: card() },
+      { 'idempotency-key': 'k-1' },
+    );
     expect(again).toMatchObject({ status: 201, body: first.body });
     expect(await a.deps.payments.pending(10)).toHaveLength(1);
   });
@@ -45,7 +63,12 @@ describe('process-payment', () => {
   it('refuses a different request reusing an Idempotency-Key with 422', async () => {
     const a = await checkoutApp();
     await a.request('POST', '/api/v1/payments', { user_id: 'alice', card: card() }, { 'idempotency-key': 'k-2' });
-    const other = await a.request('POST', '/api/v1/payments', { user_id: 'alice', card: { ...card(), holder: 'Mallory' } }, { 'idempotency-key': 'k-2' });
+    const other = await a.request(
+      'POST',
+      '/api/v1/payments',
+      { user_id: 'alice', card: { ...card(), holder: 'Mallory' } },
+      { 'idempotency-key': 'k-2' },
+    );
     expect([other.status, other.body.error.code]).toEqual([422, 'idempotency_key_reused']);
   });
 

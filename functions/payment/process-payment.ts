@@ -16,14 +16,17 @@ type Input = { user_id: string; card: v.InferOutput<typeof cardSchema> };
 
 /** Fingerprint of a request, to tell a retry from a different request reusing its key (no card secrets in it). */
 const fingerprint = ({ user_id, card }: Input) =>
-  createHash('sha256').update(JSON.stringify([user_id, card.holder, card.expiry, card.number.slice(-4)])).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify([user_id, card.holder, card.expiry, card.number.slice(-4)]))
+    .digest('hex');
 
 /** The answer to a request whose idempotency key was already used. */
 function replay(existing: KeyedPayment, input: Input): Payment {
   if (existing.requestHash !== fingerprint(input)) {
     throw new ShopError('idempotency_key_reused', 'this Idempotency-Key was used with a different request');
   }
-  if (existing.payment.status === 'pending') throw new ShopError('payment_in_progress', 'a payment with this Idempotency-Key is in progress; retry shortly');
+  if (existing.payment.status === 'pending')
+    throw new ShopError('payment_in_progress', 'a payment with this Idempotency-Key is in progress; retry shortly');
   return existing.payment;
 }
 
@@ -36,9 +39,14 @@ export default defineFunction({
   input: v.object({
     user_id: idSchema,
     card: cardSchema,
-    idempotency_key: v.optional(v.union([v.literal(''), idempotencyKeySchema], 'must be 1 to 255 visible ASCII characters')),
+    idempotency_key: v.optional(
+      v.union([v.literal(''), idempotencyKeySchema], 'must be 1 to 255 visible ASCII characters'),
+    ),
   }),
-  restInput: ({ body, headers }) => ({ ...(body as object), idempotency_key: headers.get('idempotency-key') ?? undefined }),
+  restInput: ({ body, headers }) => ({
+    ...(body as object),
+    idempotency_key: headers.get('idempotency-key') ?? undefined,
+  }),
   restStatus: (p: Payment) => (p.status === 'failed' ? 402 : 201),
   handler: (d) => async (input) => {
     const key = input.idempotency_key || undefined;
@@ -54,22 +62,40 @@ export default defineFunction({
     const stockOf = new Map(products.map((p) => [p.id, p.stock]));
     for (const item of basket.items) {
       const stock = stockOf.get(item.product_id) ?? 0;
-      if (stock < item.quantity) throw new ShopError('insufficient_stock', `only ${stock} of product ${item.product_id} in stock, the basket holds ${item.quantity}`);
+      if (stock < item.quantity)
+        throw new ShopError(
+          'insufficient_stock',
+          `only ${stock} of product ${item.product_id} in stock, the basket holds ${item.quantity}`,
+        );
     }
 
     const pending: Payment = {
-      id: d.newId(), order_id: d.newId(), user_id: input.user_id, status: 'pending', amount: basket.total, items: basket.items,
-      card: { brand: brand(input.card.number), last4: input.card.number.slice(-4) }, refunded: money(0, basket.total.currency),
-      created_at: now, failure_reason: '', refund_reason: '',
+      id: d.newId(),
+      order_id: d.newId(),
+      user_id: input.user_id,
+      status: 'pending',
+      amount: basket.total,
+      items: basket.items,
+      card: { brand: brand(input.card.number), last4: input.card.number.slice(-4) },
+      refunded: money(0, basket.total.currency),
+      created_at: now,
+      failure_reason: '',
+      refund_reason: '',
     };
     const raced = await d.payments.begin(pending, key ? { key, requestHash: fingerprint(input) } : undefined);
     if (raced) return replay(raced, input);
 
-    const charge = await d.provider.charge({ reference: pending.id, amount: pending.amount, card: input.card }).catch(async (cause) => {
-      await d.payments.finish({ ...pending, status: 'failed', failure_reason: 'provider_unavailable' }, []);
-      throw new ShopError('unavailable', 'the payment provider is unavailable; nothing was charged', undefined, { cause });
-    });
-    const done: Payment = charge.approved ? { ...pending, status: 'completed' } : { ...pending, status: 'failed', failure_reason: charge.reason };
+    const charge = await d.provider
+      .charge({ reference: pending.id, amount: pending.amount, card: input.card })
+      .catch(async (cause) => {
+        await d.payments.finish({ ...pending, status: 'failed', failure_reason: 'provider_unavailable' }, []);
+        throw new ShopError('unavailable', 'the payment provider is unavailable; nothing was charged', undefined, {
+          cause,
+        });
+      });
+    const done: Payment = charge.approved
+      ? { ...pending, status: 'completed' }
+      : { ...pending, status: 'failed', failure_reason: charge.reason };
     await d.payments.finish(done, done.status === 'completed' ? [paymentCompletedEvent(done, d.newId(), d.now())] : []);
     paymentsByStatus.inc({ status: done.status });
     return done;

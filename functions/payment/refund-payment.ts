@@ -7,7 +7,10 @@ import { paymentsByStatus } from '../business-metrics.ts';
 import { paymentRefundedEvent } from './events.ts';
 import { statusAfterRefund } from './refund-rules.ts';
 
-/** Refunds a completed payment, fully (no amount) or partly, for its payer or an admin, and publishes `payment-refunded`. */
+/**
+ * Refunds a completed payment, fully (no amount) or partly, for its payer or an admin, and
+ * publishes `payment-refunded`.
+ */
 export default defineFunction({
   name: 'refund-payment',
   uses: ['payments', 'provider', 'now', 'newId'],
@@ -18,16 +21,23 @@ export default defineFunction({
     amount_minor: v.optional(intSchema(1, MAX_AMOUNT_MINOR)),
     reason: v.optional(textSchema(500, 0), ''),
   }),
-  handler: (d) => async ({ id, amount_minor, reason }, ctx) => {
-    const payment = await d.payments.get(id);
-    if (!payment) throw notFound('payment', id);
-    requireUser(ctx.caller, payment.user_id);
-    const amount = amount_minor ?? payment.amount.amount_minor - payment.refunded.amount_minor;
-    statusAfterRefund(payment, amount);
-    await d.provider.refund({ reference: payment.id, amount: { amount_minor: amount, currency: payment.amount.currency } });
-    const now = d.now();
-    const refunded = await d.payments.refund({ id, amountMinor: amount, reason, now }, (p) => paymentRefundedEvent(p, amount, reason, d.newId(), now));
-    paymentsByStatus.inc({ status: refunded.status });
-    return refunded;
-  },
+  handler:
+    (d) =>
+    async ({ id, amount_minor, reason }, ctx) => {
+      const payment = await d.payments.get(id);
+      if (!payment) throw notFound('payment', id);
+      requireUser(ctx.caller, payment.user_id);
+      const amount = amount_minor ?? payment.amount.amount_minor - payment.refunded.amount_minor;
+      statusAfterRefund(payment, amount);
+      await d.provider.refund({
+        reference: payment.id,
+        amount: { amount_minor: amount, currency: payment.amount.currency },
+      });
+      const now = d.now();
+      const refunded = await d.payments.refund({ id, amountMinor: amount, reason, now }, (p) =>
+        paymentRefundedEvent(p, amount, reason, d.newId(), now),
+      );
+      paymentsByStatus.inc({ status: refunded.status });
+      return refunded;
+    },
 });

@@ -61,7 +61,10 @@ async function refundIn(tx: SqlTx, r: Refund, event: RefundEvent, clamp: boolean
 /** The payment store and its outbox on SQL (PGlite or PostgreSQL). */
 export function sqlPaymentStore(sql: Sql): PaymentStore {
   const byKey = async (q: SqlQuery, userId: string, key: string) => {
-    const [row] = await q.query<Row>('select * from payments where user_id = $1 and idempotency_key = $2', [userId, key]);
+    const [row] = await q.query<Row>('select * from payments where user_id = $1 and idempotency_key = $2', [
+      userId,
+      key,
+    ]);
     return row && { payment: toPayment(row), requestHash: row.request_hash ?? '' };
   };
   return {
@@ -76,14 +79,30 @@ export function sqlPaymentStore(sql: Sql): PaymentStore {
            idempotency_key, request_hash, created_at, updated_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
          on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing returning id`,
-        [p.id, p.order_id, p.user_id, p.status, p.amount.amount_minor, p.amount.currency, JSON.stringify(p.items),
-          p.card.brand, p.card.last4, key?.key ?? null, key?.requestHash ?? null, p.created_at],
+        [
+          p.id,
+          p.order_id,
+          p.user_id,
+          p.status,
+          p.amount.amount_minor,
+          p.amount.currency,
+          JSON.stringify(p.items),
+          p.card.brand,
+          p.card.last4,
+          key?.key ?? null,
+          key?.requestHash ?? null,
+          p.created_at,
+        ],
       );
       return inserted.length ? undefined : byKey(sql, p.user_id, key!.key);
     },
     async finish(p, events) {
       await sql.transaction(async (tx) => {
-        await tx.query('update payments set status = $2, failure_reason = $3, updated_at = now() where id = $1', [p.id, p.status, p.failure_reason]);
+        await tx.query('update payments set status = $2, failure_reason = $3, updated_at = now() where id = $1', [
+          p.id,
+          p.status,
+          p.failure_reason,
+        ]);
         await enqueue(tx, events);
       });
     },

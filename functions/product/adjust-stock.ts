@@ -9,8 +9,10 @@ export default defineFunction({
   uses: ['products', 'now'],
   access: 'admin',
   input: v.object({ id: idSchema, delta: intSchema(-1_000_000, 1_000_000) }),
-  handler: (d) => async ({ id, delta }) => {
-    if (delta === 0) throw invalid('delta', 'must not be zero');
-    return d.products.adjustStock(id, delta, d.now());
-  },
+  handler:
+    (d) =>
+    async ({ id, delta }) => {
+      if (delta === 0) throw invalid('delta', 'must not be zero');
+      return d.products.adjustStock(id, delta, d.now());
+    },
 });

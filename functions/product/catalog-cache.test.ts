@@ -15,21 +15,36 @@ function fakeChannel() {
   const state = { live: true };
   const listen: Sql['listen'] = async (_channel, fn) => {
     onChange = fn;
-    return { get live() { return state.live; }, close: async () => {} } satisfies Listening;
+    return {
+      get live() {
+        return state.live;
+      },
+      close: async () => {},
+    } satisfies Listening;
   };
-  return { listen, notify: () => onChange(), setLive: (live: boolean) => {
-    state.live = live;
-    onChange();
-  } };
+  return {
+    listen,
+    notify: () => onChange(),
+    setLive: (live: boolean) => {
+      state.live = live;
+      onChange();
+    },
+  };
 }
 
 /** A store counting the catalog reads that reach it. */
 function counting(store: ProductStore) {
   const reads = { n: 0 };
-  return { reads, store: { ...store, list: (q: Parameters<ProductStore['list']>[0]) => {
-    reads.n++;
-    return store.list(q);
-  } } };
+  return {
+    reads,
+    store: {
+      ...store,
+      list: (q: Parameters<ProductStore['list']>[0]) => {
+        reads.n++;
+        return store.list(q);
+      },
+    },
+  };
 }
 
 const page = { limit: 20, offset: 0 };
@@ -84,13 +99,17 @@ describe('the catalog cache, for products by id', () => {
     const inner = memoryProductStore();
     await inner.insert([aProduct({ id: 'mug', stock: 3 }), aProduct({ id: 'cup' })]);
     const reads: string[][] = [];
-    const store: ProductStore = { ...inner, get: (id) => {
-      reads.push([id]);
-      return inner.get(id);
-    }, getMany: (ids) => {
-      reads.push(ids);
-      return inner.getMany(ids);
-    } };
+    const store: ProductStore = {
+      ...inner,
+      get: (id) => {
+        reads.push([id]);
+        return inner.get(id);
+      },
+      getMany: (ids) => {
+        reads.push(ids);
+        return inner.getMany(ids);
+      },
+    };
     const channel = fakeChannel();
     const cached = await withCatalogCache(store, channel);
     expect((await cached.get('mug'))?.stock).toBe(3);
@@ -130,7 +149,10 @@ describe.runIf(hasPostgres)('the catalog cache on PostgreSQL', () => {
       await writer.query(`select pg_terminate_backend(pid) ${listeners}`);
       await writer.query("update products set stock = 3 where id = 'mug'");
       await vi.waitFor(async () => expect(await stock()).toBe(3), { timeout: 5_000 });
-      await vi.waitFor(async () => expect((await writer.query<{ n: number }>(`select count(*)::int as n ${listeners}`))[0]!.n).toBe(1), { timeout: 10_000 });
+      await vi.waitFor(
+        async () => expect((await writer.query<{ n: number }>(`select count(*)::int as n ${listeners}`))[0]!.n).toBe(1),
+        { timeout: 10_000 },
+      );
       await stock(); // cached again
       await writer.query("update products set stock = 2 where id = 'mug'");
       await vi.waitFor(async () => expect(await stock()).toBe(2), { timeout: 5_000 });

@@ -15,7 +15,11 @@ export type CachedProductStore = ProductStore & { close(): Promise<void> };
  * read while a change happened is not kept (it may predate the change). At most `maxEntries` pages
  * (a page per category, limit and offset asked) and as many products are kept.
  */
-export async function withCatalogCache(store: ProductStore, sql: Pick<Sql, 'listen'>, maxEntries = 1_000): Promise<CachedProductStore> {
+export async function withCatalogCache(
+  store: ProductStore,
+  sql: Pick<Sql, 'listen'>,
+  maxEntries = 1_000,
+): Promise<CachedProductStore> {
   const pages = new Map<string, ProductPage>();
   const items = new Map<string, Product | null>(); // null: known not to exist
   let generation = 0;
@@ -43,30 +47,40 @@ export async function withCatalogCache(store: ProductStore, sql: Pick<Sql, 'list
       const key = `${query.category ?? ''}\u0000${query.limit}\u0000${query.offset}`;
       const cached = pages.get(key); // emptied when listening is lost, and not filled until it is back
       if (cached) return cached;
-      return read(() => store.list(query), (page) => {
-        if (pages.size >= maxEntries) pages.clear();
-        pages.set(key, page);
-      });
+      return read(
+        () => store.list(query),
+        (page) => {
+          if (pages.size >= maxEntries) pages.clear();
+          pages.set(key, page);
+        },
+      );
     },
     async get(id) {
       const cached = items.get(id);
       if (cached !== undefined) return cached ?? undefined;
-      return read(() => store.get(id), (product) => keepItem(id, product ?? null));
+      return read(
+        () => store.get(id),
+        (product) => keepItem(id, product ?? null),
+      );
     },
     async getMany(ids) {
       const hits = ids.flatMap((id) => items.get(id) ?? []);
       const missing = ids.filter((id) => !items.has(id));
       if (!missing.length) return hits;
-      const found = await read(() => store.getMany(missing), (products) => {
-        for (const id of missing) keepItem(id, products.find((p) => p.id === id) ?? null);
-      });
+      const found = await read(
+        () => store.getMany(missing),
+        (products) => {
+          for (const id of missing) keepItem(id, products.find((p) => p.id === id) ?? null);
+        },
+      );
       return [...hits, ...found];
     },
     insert: (products) => thenChanged(store.insert(products)),
     update: (id, patch, now) => thenChanged(store.update(id, patch, now)),
     delete: (id) => thenChanged(store.delete(id)),
     adjustStock: (id, delta, now) => thenChanged(store.adjustStock(id, delta, now)),
-    takeOrderStock: (consumer, eventId, lines, now, rejected) => thenChanged(store.takeOrderStock(consumer, eventId, lines, now, rejected)),
+    takeOrderStock: (consumer, eventId, lines, now, rejected) =>
+      thenChanged(store.takeOrderStock(consumer, eventId, lines, now, rejected)),
     close: () => listening.close(),
   };
 }

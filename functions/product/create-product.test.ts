@@ -45,10 +45,12 @@ describe('create-product', () => {
 
   it('creates over Connect with the admin token', async () => {
     const app = testApp(['create-product']);
-    const product = await app.client(ProductService).createProduct(
-      { name: 'Cup', category: 'kitchen', price: { amountMinor: 900n, currency: 'USD' }, stock: 2 },
-      { headers: asAdmin },
-    );
+    const product = await app
+      .client(ProductService)
+      .createProduct(
+        { name: 'Cup', category: 'kitchen', price: { amountMinor: 900n, currency: 'USD' }, stock: 2 },
+        { headers: asAdmin },
+      );
     expect(product.id).toBe('id-1');
   });
 });

@@ -17,7 +17,8 @@ export default defineFunction({
   }),
   restStatus: () => 201,
   handler: (d) => async (input) => {
-    if (input.price.currency !== d.currency) throw invalid('price.currency', `must be ${d.currency}, the shop's currency`);
+    if (input.price.currency !== d.currency)
+      throw invalid('price.currency', `must be ${d.currency}, the shop's currency`);
     const now = d.now();
     const product = { id: d.newId(), ...input, created_at: now, updated_at: now };
     await d.products.insert([product]);

@@ -9,7 +9,9 @@ export default defineFunction({
   uses: ['products'],
   access: 'admin',
   input: v.object({ id: idSchema }),
-  handler: (d) => async ({ id }): Promise<void> => {
-    if (!(await d.products.delete(id))) throw notFound('product', id);
-  },
+  handler:
+    (d) =>
+    async ({ id }): Promise<void> => {
+      if (!(await d.products.delete(id))) throw notFound('product', id);
+    },
 });

@@ -33,6 +33,13 @@ const DEMO: Demo[] = [
 /** The demo products, stamped with `now`. */
 export function demoCatalog(currency: string, now: string): Product[] {
   return DEMO.map(([id, name, category, priceMinor, stock, description]) => ({
-    id, name, description, category, price: { amount_minor: priceMinor, currency }, stock, created_at: now, updated_at: now,
+    id,
+    name,
+    description,
+    category,
+    price: { amount_minor: priceMinor, currency },
+    stock,
+    created_at: now,
+    updated_at: now,
   }));
 }

@@ -18,7 +18,10 @@ describe('get-product', () => {
     const res = await app.request('GET', '/api/v1/products/nope');
     expect(res.status).toBe(404);
     expect(res.body.error).toEqual({ code: 'not_found', message: 'product nope not found' });
-    const err = await app.client(ProductService).getProduct({ id: 'nope' }).catch((e) => e);
+    const err = await app
+      .client(ProductService)
+      .getProduct({ id: 'nope' })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ConnectError);
     expect(err.code).toBe(Code.NotFound);
   });

@@ -9,5 +9,8 @@ export default defineFunction({
   uses: ['products'],
   access: 'public',
   input: v.object({ id: idSchema }),
-  handler: (d) => async ({ id }) => (await d.products.get(id)) ?? Promise.reject(notFound('product', id)),
+  handler:
+    (d) =>
+    async ({ id }) =>
+      (await d.products.get(id)) ?? Promise.reject(notFound('product', id)),
 });

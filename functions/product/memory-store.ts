@@ -36,7 +36,8 @@ export function memoryProductStore(outbox: MemoryOutbox = memoryOutbox()): Produ
     async adjustStock(id, delta, now) {
       const p = products.get(id);
       if (!p) throw notFound('product', id);
-      if (p.stock + delta < 0) throw new ShopError('insufficient_stock', `product ${id} has ${p.stock} in stock, cannot remove ${-delta}`);
+      if (p.stock + delta < 0)
+        throw new ShopError('insufficient_stock', `product ${id} has ${p.stock} in stock, cannot remove ${-delta}`);
       Object.assign(p, { stock: p.stock + delta, updated_at: now });
       return structuredClone(p);
     },
@@ -51,7 +52,11 @@ export function memoryProductStore(outbox: MemoryOutbox = memoryOutbox()): Produ
         outbox.add([rejected(shortage)]);
         return { outcome: 'rejected', ...shortage };
       }
-      for (const line of lines) Object.assign(products.get(line.product_id)!, { stock: products.get(line.product_id)!.stock - line.quantity, updated_at: now });
+      for (const line of lines)
+        Object.assign(products.get(line.product_id)!, {
+          stock: products.get(line.product_id)!.stock - line.quantity,
+          updated_at: now,
+        });
       return { outcome: 'applied' };
     },
   };

@@ -25,7 +25,9 @@ export default defineEventHandler({
   handler: (d) => async (data, event, ctx) => {
     requireShopCurrency(data, d.currency);
     const now = d.now();
-    const result = await d.products.takeOrderStock(ctx.handler, event.id, mergeLines(data.items), now, (s) => stockRejectedEvent(data, s, d.newId(), now));
+    const result = await d.products.takeOrderStock(ctx.handler, event.id, mergeLines(data.items), now, (s) =>
+      stockRejectedEvent(data, s, d.newId(), now),
+    );
     const fields = { payment_id: data.payment_id, order_id: data.order_id, ...result };
     if (result.outcome === 'rejected') {
       stockRejections.inc();

@@ -27,7 +27,10 @@ describe.runIf(await requireInfra('postgres'))('products while PostgreSQL goes d
 
     await pg.stop();
     const down = await app.request('GET', '/api/v1/products/mug');
-    expect(down).toMatchObject({ status: 503, body: { error: { code: 'unavailable', message: 'the database is unavailable; retry shortly' } } });
+    expect(down).toMatchObject({
+      status: 503,
+      body: { error: { code: 'unavailable', message: 'the database is unavailable; retry shortly' } },
+    });
     expect((await app.request('GET', '/api/v1/products')).status).toBe(503);
 
     await pg.start();

@@ -35,4 +35,7 @@ export interface StockShortage {
 }
 
 /** Outcome of applying an order's stock decrement once per event. */
-export type OrderStockResult = { outcome: 'applied' } | { outcome: 'duplicate' } | ({ outcome: 'rejected' } & StockShortage);
+export type OrderStockResult =
+  | { outcome: 'applied' }
+  | { outcome: 'duplicate' }
+  | ({ outcome: 'rejected' } & StockShortage);

@@ -5,7 +5,10 @@ import { intSchema, MAX_AMOUNT_MINOR, textSchema } from '../../platform/validati
 export const productFields = {
   name: textSchema(200),
   description: textSchema(2000, 0),
-  category: v.pipe(textSchema(64), v.regex(/^[\p{L}\p{N} _&-]+$/u, 'may contain only letters, digits, spaces and _ & -')),
+  category: v.pipe(
+    textSchema(64),
+    v.regex(/^[\p{L}\p{N} _&-]+$/u, 'may contain only letters, digits, spaces and _ & -'),
+  ),
   price: v.object(
     {
       amount_minor: intSchema(0, MAX_AMOUNT_MINOR),

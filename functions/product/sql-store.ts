@@ -43,7 +43,10 @@ export function sqlProductStore(sql: Sql): ProductStore {
         params,
       );
       if (rows.length || offset === 0) return { products: rows.map(toProduct), total: rows[0]?.total ?? 0 };
-      const count = await sql.query<{ n: number }>(`select count(*)::int as n from products ${category ? 'where category = $1' : ''}`, category ? [category] : []);
+      const count = await sql.query<{ n: number }>(
+        `select count(*)::int as n from products ${category ? 'where category = $1' : ''}`,
+        category ? [category] : [],
+      );
       return { products: [], total: count[0]?.n ?? 0 };
     },
     async get(id) {
@@ -61,7 +64,11 @@ export function sqlProductStore(sql: Sql): ProductStore {
          select * from jsonb_to_recordset($1::jsonb) as p(id text, name text, description text, category text,
            price_minor bigint, currency text, stock int, created_at timestamptz, updated_at timestamptz)
          on conflict (id) do nothing`,
-        [JSON.stringify(products.map((p) => ({ ...p, price_minor: p.price.amount_minor, currency: p.price.currency })))],
+        [
+          JSON.stringify(
+            products.map((p) => ({ ...p, price_minor: p.price.amount_minor, currency: p.price.currency })),
+          ),
+        ],
       );
     },
     async update(id, patch, now) {
@@ -70,7 +77,15 @@ export function sqlProductStore(sql: Sql): ProductStore {
            category = coalesce($4, category), price_minor = coalesce($5, price_minor), currency = coalesce($6, currency),
            updated_at = $7
          where id = $1 returning ${COLUMNS}`,
-        [id, patch.name ?? null, patch.description ?? null, patch.category ?? null, patch.price?.amount_minor ?? null, patch.price?.currency ?? null, now],
+        [
+          id,
+          patch.name ?? null,
+          patch.description ?? null,
+          patch.category ?? null,
+          patch.price?.amount_minor ?? null,
+          patch.price?.currency ?? null,
+          now,
+        ],
       );
       return row && toProduct(row);
     },

@@ -18,5 +18,11 @@ export interface ProductStore {
    * a repeated event id is a `duplicate` and changes nothing. When stock cannot serve it, nothing
    * is taken and the event built by `rejected` is queued in the outbox in the same write.
    */
-  takeOrderStock(consumer: string, eventId: string, lines: StockLine[], now: string, rejected: (s: StockShortage) => OutboxEvent): Promise<OrderStockResult>;
+  takeOrderStock(
+    consumer: string,
+    eventId: string,
+    lines: StockLine[],
+    now: string,
+    rejected: (s: StockShortage) => OutboxEvent,
+  ): Promise<OrderStockResult>;
 }

@@ -10,9 +10,20 @@ async function app() {
 
 describe('update-product', () => {
   it('changes only the given fields', async () => {
-    const res = await (await app()).request('PUT', '/api/v1/products/mug', { name: 'Big Mug', price: { amount_minor: 1500, currency: 'USD' } }, asAdmin);
+    const res = await (await app()).request(
+      'PUT',
+      '/api/v1/products/mug',
+      { name: 'Big Mug', price: { amount_minor: 1500, currency: 'USD' } },
+      asAdmin,
+    );
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ name: 'Big Mug', price: { amount_minor: 1500 }, description: 'A mug', stock: 10, updated_at: '2026-01-15T10:00:00.000Z' });
+    expect(res.body).toMatchObject({
+      name: 'Big Mug',
+      price: { amount_minor: 1500 },
+      description: 'A mug',
+      stock: 10,
+      updated_at: '2026-01-15T10:00:00.000Z',
+    });
   });
 
   it('refuses an empty change and an unknown product', async () => {

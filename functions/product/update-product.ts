@@ -16,9 +16,13 @@ export default defineFunction({
     category: v.optional(productFields.category),
     price: v.optional(productFields.price),
   }),
-  handler: (d) => async ({ id, ...patch }) => {
-    if (Object.values(patch).every((x) => x === undefined)) throw invalid('body', 'give at least one of name, description, category, price');
-    if (patch.price && patch.price.currency !== d.currency) throw invalid('price.currency', `must be ${d.currency}, the shop's currency`);
-    return (await d.products.update(id, patch, d.now())) ?? Promise.reject(notFound('product', id));
-  },
+  handler:
+    (d) =>
+    async ({ id, ...patch }) => {
+      if (Object.values(patch).every((x) => x === undefined))
+        throw invalid('body', 'give at least one of name, description, category, price');
+      if (patch.price && patch.price.currency !== d.currency)
+        throw invalid('price.currency', `must be ${d.currency}, the shop's currency`);
+      return (await d.products.update(id, patch, d.now())) ?? Promise.reject(notFound('product', id));
+    },
 });

@@ -6,7 +6,16 @@ import { withAttempts, type Attempt } from './attempts.ts';
 import type { Message } from './bus.ts';
 import { readCloudEvent } from './cloud-event.ts';
 
-const event: CloudEvent = { specversion: '1.0', id: 'e1', source: '/t', type: 't', subject: 'pay-1', time: '2026-01-01T00:00:00Z', datacontenttype: 'application/json', data: {} };
+const event: CloudEvent = {
+  specversion: '1.0',
+  id: 'e1',
+  source: '/t',
+  type: 't',
+  subject: 'pay-1',
+  time: '2026-01-01T00:00:00Z',
+  datacontenttype: 'application/json',
+  data: {},
+};
 const where = { topic: 'payment-completed', handler: 'h' };
 
 /** A message carrying `event`, counting how often it was kept alive between attempts. */
@@ -41,28 +50,57 @@ describe('the attempts layer', () => {
     const dead = recordingDeadLetters(5);
     const a = attempts({ applied: true });
     const m = message({ text: '{"half' });
-    expect(await withAttempts({ ...dead, ...where }, m, readCloudEvent(m.text), a.attempt)).toEqual({ deadLettered: 'message is not a CloudEvent: not JSON', unreadable: true });
+    expect(await withAttempts({ ...dead, ...where }, m, readCloudEvent(m.text), a.attempt)).toEqual({
+      deadLettered: 'message is not a CloudEvent: not JSON',
+      unreadable: true,
+    });
     expect(a.calls).toEqual([]);
-    expect(dead.sent).toEqual([{ ...where, reason: 'message is not a CloudEvent: not JSON', attempts: 1, event_id: '', key: 'k1', payload: '{"half' }]);
+    expect(dead.sent).toEqual([
+      {
+        ...where,
+        reason: 'message is not a CloudEvent: not JSON',
+        attempts: 1,
+        event_id: '',
+        key: 'k1',
+        payload: '{"half',
+      },
+    ]);
   });
 
   it('dead-letters an event an attempt refuses at once, never trying it again', async () => {
     const dead = recordingDeadLetters(5);
     const a = attempts({ refused: 'event e1 is not a valid payment-completed event' });
     const m = message();
-    expect(await withAttempts({ ...dead, ...where }, m, readCloudEvent(m.text), a.attempt)).toEqual({ deadLettered: 'event e1 is not a valid payment-completed event', unreadable: false });
+    expect(await withAttempts({ ...dead, ...where }, m, readCloudEvent(m.text), a.attempt)).toEqual({
+      deadLettered: 'event e1 is not a valid payment-completed event',
+      unreadable: false,
+    });
     expect(a.calls).toHaveLength(1);
-    expect(dead.sent).toEqual([{ ...where, reason: 'event e1 is not a valid payment-completed event', attempts: 1, event_id: 'e1', key: 'k1', payload: m.text }]);
+    expect(dead.sent).toEqual([
+      {
+        ...where,
+        reason: 'event e1 is not a valid payment-completed event',
+        attempts: 1,
+        event_id: 'e1',
+        key: 'k1',
+        payload: m.text,
+      },
+    ]);
   });
 
   it('tries a failing event again in this delivery, keeping the delivery alive, and dead-letters it with the last reason on the last attempt', async () => {
     const dead = recordingDeadLetters(4);
     const a = attempts(new Error('first'), new Error('second'), new Error('third'), new Error('fourth'));
     const m = message();
-    expect(await withAttempts({ ...dead, ...where }, m, readCloudEvent(m.text), a.attempt)).toEqual({ deadLettered: 'failed 4 times, last: fourth', unreadable: false });
+    expect(await withAttempts({ ...dead, ...where }, m, readCloudEvent(m.text), a.attempt)).toEqual({
+      deadLettered: 'failed 4 times, last: fourth',
+      unreadable: false,
+    });
     expect(a.calls).toHaveLength(4);
     expect(m.keptAlive).toBe(3);
-    expect(dead.sent).toEqual([{ ...where, reason: 'failed 4 times, last: fourth', attempts: 4, event_id: 'e1', key: 'k1', payload: m.text }]);
+    expect(dead.sent).toEqual([
+      { ...where, reason: 'failed 4 times, last: fourth', attempts: 4, event_id: 'e1', key: 'k1', payload: m.text },
+    ]);
   });
 
   it('applies an event that succeeds before its attempts are spent, with no dead letter', async () => {
@@ -90,7 +128,9 @@ describe('the attempts layer', () => {
     expect(dead.sent).toEqual([]);
     // Back: the attempts start from one.
     const back = attempts(new Error('bug'), new Error('bug'), { applied: true });
-    expect(await withAttempts({ ...dead, ...where }, m, readCloudEvent(m.text), back.attempt)).toEqual({ applied: true });
+    expect(await withAttempts({ ...dead, ...where }, m, readCloudEvent(m.text), back.attempt)).toEqual({
+      applied: true,
+    });
   });
 
   it('throws when the dead letter cannot be sent: the message is not settled until its letter is kept', async () => {
@@ -99,7 +139,9 @@ describe('the attempts layer', () => {
     const send = async () => {
       throw new ShopError('unavailable', 'the event broker is unavailable');
     };
-    await expect(withAttempts({ ...dead, send, ...where }, m, readCloudEvent(m.text), attempts(new Error('bug')).attempt)).rejects.toThrow('the event broker is unavailable');
+    await expect(
+      withAttempts({ ...dead, send, ...where }, m, readCloudEvent(m.text), attempts(new Error('bug')).attempt),
+    ).rejects.toThrow('the event broker is unavailable');
   });
 
   it("keys a dead letter like the message, else by the event's subject", async () => {

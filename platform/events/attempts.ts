@@ -59,11 +59,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * and no restart, can loop on an event that keeps failing. A dead letter that cannot be sent
  * throws too: the message is not acknowledged until its letter is kept.
  */
-export async function withAttempts(o: DeadLetterPolicy & { topic: string; handler: string }, message: Message, read: ReadEvent, attempt: (event: CloudEvent) => Promise<Attempt>): Promise<Delivered> {
+export async function withAttempts(
+  o: DeadLetterPolicy & { topic: string; handler: string },
+  message: Message,
+  read: ReadEvent,
+  attempt: (event: CloudEvent) => Promise<Attempt>,
+): Promise<Delivered> {
   const deadLetter = async (reason: string, attempts: number, event?: CloudEvent): Promise<Delivered> => {
     const key = message.key ?? event?.subject ?? '';
-    await o.send({ topic: o.topic, handler: o.handler, reason, attempts, event_id: event?.id ?? '', key, payload: message.text });
-    o.log.error({ handler: o.handler, event_id: event?.id, key, attempts, reason }, event ? 'event dead-lettered' : 'unreadable message dead-lettered');
+    await o.send({
+      topic: o.topic,
+      handler: o.handler,
+      reason,
+      attempts,
+      event_id: event?.id ?? '',
+      key,
+      payload: message.text,
+    });
+    o.log.error(
+      { handler: o.handler, event_id: event?.id, key, attempts, reason },
+      event ? 'event dead-lettered' : 'unreadable message dead-lettered',
+    );
     eventsHandled.inc({ handler: o.handler, outcome: 'dead_lettered' });
     return { deadLettered: reason, unreadable: !event };
   };
@@ -77,7 +93,10 @@ export async function withAttempts(o: DeadLetterPolicy & { topic: string; handle
       if (isOutage(err)) throw err;
       if (n >= o.maxAttempts) return deadLetter(`failed ${n} times, last: ${(err as Error).message}`, n, event);
       const delayMs = Math.min((o.firstDelayMs ?? 100) * 2 ** (n - 1), MAX_DELAY_MS);
-      o.log.warn({ err, handler: o.handler, event_id: event.id, attempt: n, retry_in_ms: delayMs }, 'event handler failed; trying again');
+      o.log.warn(
+        { err, handler: o.handler, event_id: event.id, attempt: n, retry_in_ms: delayMs },
+        'event handler failed; trying again',
+      );
       await sleep(delayMs);
       await message.keepAlive?.();
       continue;

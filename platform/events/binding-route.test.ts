@@ -20,14 +20,34 @@ const fromSource = { 'ce-apptoken': TOKEN };
 const binary = (event: object) => {
   const { data, datacontenttype, ...attributes } = event as Record<string, unknown>;
   const headers = Object.fromEntries(Object.entries(attributes).map(([k, v]) => [`ce-${k}`, String(v)]));
-  return { headers: { ...headers, 'content-type': String(datacontenttype ?? 'application/json') }, body: JSON.stringify(data) };
+  return {
+    headers: { ...headers, 'content-type': String(datacontenttype ?? 'application/json') },
+    body: JSON.stringify(data),
+  };
 };
-/** How a KafkaSource wraps a Kafka record that is no CloudEvent to it (what Dapr's pub/sub writes): the value is the data. */
+/**
+ * How a KafkaSource wraps a Kafka record that is no CloudEvent to it (what Dapr's pub/sub writes):
+ * the value is the data.
+ */
 const wrapped = (value: string, topic = 'run1.payment-completed') => ({
-  headers: { 'ce-specversion': '1.0', 'ce-id': 'partition:2/offset:41', 'ce-type': 'dev.knative.kafka.event', 'ce-source': `/apis/v1/namespaces/shop/kafkasources/product-on-payment-completed#${topic}`, 'ce-subject': 'partition:2#41', 'ce-key': 'pay-e1' },
+  headers: {
+    'ce-specversion': '1.0',
+    'ce-id': 'partition:2/offset:41',
+    'ce-type': 'dev.knative.kafka.event',
+    'ce-source': `/apis/v1/namespaces/shop/kafkasources/product-on-payment-completed#${topic}`,
+    'ce-subject': 'partition:2#41',
+    'ce-key': 'pay-e1',
+  },
   body: value,
 });
-const fromKafka = { 'dapr-api-token': TOKEN, __topic: 'run1.payment-completed', __partition: '2', __offset: '41', __key: 'pay-e1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+const fromKafka = {
+  'dapr-api-token': TOKEN,
+  __topic: 'run1.payment-completed',
+  __partition: '2',
+  __offset: '41',
+  __key: 'pay-e1',
+  traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+};
 const signed = (id: string) => signer.sign(paymentCompleted(id, 'a', []));
 
 /**
@@ -39,15 +59,26 @@ function binding(behave: (event: CloudEvent) => Promise<void> = async () => unde
   const got: CloudEvent[] = [];
   const dead = recordingDeadLetters(3);
   const def: EventHandlerDef<unknown> = {
-    name: 'product/on-payment-completed', needs: ['events'], topic: 'payment-completed', data: v.looseObject({}),
+    name: 'product/on-payment-completed',
+    needs: ['events'],
+    topic: 'payment-completed',
+    data: v.looseObject({}),
     handler: () => async (_data, event) => {
       got.push(event);
       await behave(event);
     },
   };
-  const pipeline = eventPipeline(def, {}, { decode: (_topic, event) => event.data, signer, deadLetters: dead, log: testLog });
+  const pipeline = eventPipeline(
+    def,
+    {},
+    { decode: (_topic, event) => event.data, signer, deadLetters: dead, log: testLog },
+  );
   mountBinding(app, route, pipeline, eventCaller({ mode: 'token', token: TOKEN }));
-  const post = async (body: unknown, headers: Record<string, string> = {}, token: Record<string, string> = { 'dapr-api-token': TOKEN }) => {
+  const post = async (
+    body: unknown,
+    headers: Record<string, string> = {},
+    token: Record<string, string> = { 'dapr-api-token': TOKEN },
+  ) => {
     const res = await app.request(`/${route.binding}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...token, ...headers },
@@ -75,9 +106,22 @@ describe('the binding route daprd delivers to', () => {
       throw new Error('bug in handler');
     });
     const event = signed('e1');
-    expect(await b.post(event, fromKafka)).toEqual({ status: 200, body: { status: 'DROP', error: { code: 'dead_lettered', message: 'failed 3 times, last: bug in handler' } } });
+    expect(await b.post(event, fromKafka)).toEqual({
+      status: 200,
+      body: { status: 'DROP', error: { code: 'dead_lettered', message: 'failed 3 times, last: bug in handler' } },
+    });
     expect(b.got).toHaveLength(3);
-    expect(b.dead).toEqual([{ topic: 'payment-completed', handler: 'product/on-payment-completed', reason: 'failed 3 times, last: bug in handler', attempts: 3, event_id: 'e1', key: 'pay-e1', payload: JSON.stringify(event) }]);
+    expect(b.dead).toEqual([
+      {
+        topic: 'payment-completed',
+        handler: 'product/on-payment-completed',
+        reason: 'failed 3 times, last: bug in handler',
+        attempts: 3,
+        event_id: 'e1',
+        key: 'pay-e1',
+        payload: JSON.stringify(event),
+      },
+    ]);
   });
 
   it('answers SUCCESS when a later attempt succeeds, with no dead letter', async () => {
@@ -108,16 +152,33 @@ describe('the binding route daprd delivers to', () => {
       [{ id: 'e1', data: {} }, fromKafka, 'message is not a CloudEvent: specversion is missing'],
       [{ ...signed('e1'), specversion: '0.3' }, fromKafka, 'message is not a CloudEvent: specversion must be "1.0"'],
       [{ ...signed('e1'), data: 'text' }, fromKafka, 'message is not a CloudEvent: data must be a JSON object'],
-      [signed('e1'), { ...fromKafka, __topic: 'run1.payment-refunded' }, 'message from topic run1.payment-refunded, expected run1.payment-completed'],
+      [
+        signed('e1'),
+        { ...fromKafka, __topic: 'run1.payment-refunded' },
+        'message from topic run1.payment-refunded, expected run1.payment-completed',
+      ],
       [signed('e1'), { ...fromKafka, __offset: 'minus one' }, '__offset must be a number'],
     ];
     for (const [body, headers, reason] of cases) {
       const b = binding();
       const res = await b.post(body, headers);
-      expect(res).toEqual({ status: 200, body: { status: 'DROP', error: { code: 'invalid_argument', message: reason } } });
+      expect(res).toEqual({
+        status: 200,
+        body: { status: 'DROP', error: { code: 'invalid_argument', message: reason } },
+      });
       expect(b.got).toHaveLength(0);
       const payload = typeof body === 'string' ? body : JSON.stringify(body);
-      expect(b.dead).toEqual([{ topic: 'payment-completed', handler: 'product/on-payment-completed', reason, attempts: 1, event_id: '', key: 'pay-e1', payload }]);
+      expect(b.dead).toEqual([
+        {
+          topic: 'payment-completed',
+          handler: 'product/on-payment-completed',
+          reason,
+          attempts: 1,
+          event_id: '',
+          key: 'pay-e1',
+          payload,
+        },
+      ]);
     }
   });
 
@@ -125,8 +186,17 @@ describe('the binding route daprd delivers to', () => {
     const b = binding(async () => {
       throw new ShopError('invalid_argument', 'items: bad');
     });
-    expect(await b.post(signed('e1'), fromKafka)).toEqual({ status: 200, body: { status: 'DROP', error: { code: 'dead_lettered', message: 'event e1 was refused by product/on-payment-completed: items: bad' } } });
-    expect(await b.post(paymentCompleted('e2', 'a', []), fromKafka)).toMatchObject({ status: 200, body: { status: 'DROP', error: { code: 'dead_lettered' } } });
+    expect(await b.post(signed('e1'), fromKafka)).toEqual({
+      status: 200,
+      body: {
+        status: 'DROP',
+        error: { code: 'dead_lettered', message: 'event e1 was refused by product/on-payment-completed: items: bad' },
+      },
+    });
+    expect(await b.post(paymentCompleted('e2', 'a', []), fromKafka)).toMatchObject({
+      status: 200,
+      body: { status: 'DROP', error: { code: 'dead_lettered' } },
+    });
     expect(b.got.map((e) => e.id)).toEqual(['e1']);
     expect(b.dead).toMatchObject([
       { reason: 'event e1 was refused by product/on-payment-completed: items: bad', attempts: 1, event_id: 'e1' },
@@ -137,8 +207,13 @@ describe('the binding route daprd delivers to', () => {
   it('dead-letters a message from Kafka too large to read, and refuses one from another caller with 413', async () => {
     const b = binding();
     const huge = JSON.stringify({ ...signed('e1'), padding: 'x'.repeat(MAX_EVENT_BYTES) });
-    expect(await b.post(huge, fromKafka)).toMatchObject({ status: 200, body: { status: 'DROP', error: { code: 'payload_too_large' } } });
-    expect(b.dead).toMatchObject([{ reason: `message larger than ${MAX_EVENT_BYTES} bytes`, attempts: 1, key: 'pay-e1', payload: '' }]);
+    expect(await b.post(huge, fromKafka)).toMatchObject({
+      status: 200,
+      body: { status: 'DROP', error: { code: 'payload_too_large' } },
+    });
+    expect(b.dead).toMatchObject([
+      { reason: `message larger than ${MAX_EVENT_BYTES} bytes`, attempts: 1, key: 'pay-e1', payload: '' },
+    ]);
     expect((await b.post(huge)).status).toBe(413);
     expect(b.got).toHaveLength(0);
     // Larger than the app's limit for requests (64 KiB) but within the event limit: read.
@@ -150,9 +225,18 @@ describe('the binding route daprd delivers to', () => {
     const b = binding(async () => {
       throw new ShopError('invalid_argument', 'not valid');
     });
-    expect(await b.post('{not json')).toMatchObject({ status: 400, body: { error: { code: 'invalid_argument', message: 'message is not a CloudEvent: not JSON' } } });
-    expect(await b.post(paymentCompleted('e0', 'a', []))).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/does not carry a valid signature/) } } });
-    expect(await b.post(signed('e1'))).toMatchObject({ status: 400, body: { error: { message: 'event e1 was refused by product/on-payment-completed: not valid' } } });
+    expect(await b.post('{not json')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_argument', message: 'message is not a CloudEvent: not JSON' } },
+    });
+    expect(await b.post(paymentCompleted('e0', 'a', []))).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/does not carry a valid signature/) } },
+    });
+    expect(await b.post(signed('e1'))).toMatchObject({
+      status: 400,
+      body: { error: { message: 'event e1 was refused by product/on-payment-completed: not valid' } },
+    });
     const failing = binding(async () => {
       throw new Error('bug in handler');
     });
@@ -164,9 +248,13 @@ describe('the binding route daprd delivers to', () => {
   it("delivers a KafkaSource's event in binary mode, without the token attribute, reading the time as the shop wrote it", async () => {
     const b = binding();
     const event = signed('e1');
-    // The source's Java SDK writes the timestamp anew: 10:00:00.000Z comes as 10:00:00Z (the signature covers the time).
+    // The source's Java SDK writes the timestamp anew: 10:00:00.000Z comes as 10:00:00Z (the
+    // signature covers the time).
     const message = binary({ ...event, time: '2026-01-15T10:00:00Z' });
-    expect(await b.post(message.body, message.headers, fromSource)).toEqual({ status: 200, body: { status: 'SUCCESS' } });
+    expect(await b.post(message.body, message.headers, fromSource)).toEqual({
+      status: 200,
+      body: { status: 'SUCCESS' },
+    });
     expect(b.got).toEqual([event]);
   });
 
@@ -174,7 +262,10 @@ describe('the binding route daprd delivers to', () => {
     const b = binding();
     const event = signed('e1');
     const message = wrapped(JSON.stringify(event));
-    expect(await b.post(message.body, message.headers, fromSource)).toEqual({ status: 200, body: { status: 'SUCCESS' } });
+    expect(await b.post(message.body, message.headers, fromSource)).toEqual({
+      status: 200,
+      body: { status: 'SUCCESS' },
+    });
     expect(b.got).toEqual([event]);
   });
 
@@ -190,7 +281,10 @@ describe('the binding route daprd delivers to', () => {
     for (const message of cases) {
       const b = binding();
       const res = await b.post(message.body, message.headers, fromSource);
-      expect(res, message.body).toMatchObject({ status: 200, body: { status: 'DROP', error: { code: 'invalid_argument' } } });
+      expect(res, message.body).toMatchObject({
+        status: 200,
+        body: { status: 'DROP', error: { code: 'invalid_argument' } },
+      });
       expect(b.got).toHaveLength(0);
       expect(b.dead).toHaveLength(1);
       expect(b.dead[0]!.payload).not.toContain(TOKEN);
@@ -203,10 +297,19 @@ describe('the binding route daprd delivers to', () => {
       throw new ShopError('invalid_argument', 'not valid');
     });
     const message = binary(signed('e1'));
-    expect(await b.post(message.body, message.headers, fromSource)).toMatchObject({ status: 200, body: { status: 'DROP', error: { code: 'dead_lettered' } } });
+    expect(await b.post(message.body, message.headers, fromSource)).toMatchObject({
+      status: 200,
+      body: { status: 'DROP', error: { code: 'dead_lettered' } },
+    });
     const huge = wrapped(JSON.stringify({ ...signed('e2'), padding: 'x'.repeat(MAX_EVENT_BYTES) }));
-    expect(await b.post(huge.body, huge.headers, fromSource)).toMatchObject({ status: 200, body: { status: 'DROP', error: { code: 'payload_too_large' } } });
-    expect(b.dead.map((d) => [d.reason, d.key])).toEqual([['event e1 was refused by product/on-payment-completed: not valid', 'pay-e1'], [`message larger than ${MAX_EVENT_BYTES} bytes`, 'pay-e1']]);
+    expect(await b.post(huge.body, huge.headers, fromSource)).toMatchObject({
+      status: 200,
+      body: { status: 'DROP', error: { code: 'payload_too_large' } },
+    });
+    expect(b.dead.map((d) => [d.reason, d.key])).toEqual([
+      ['event e1 was refused by product/on-payment-completed: not valid', 'pay-e1'],
+      [`message larger than ${MAX_EVENT_BYTES} bytes`, 'pay-e1'],
+    ]);
   });
 });
 
@@ -214,14 +317,18 @@ describe('an HTTP delivery as a message', () => {
   it("carries a Dapr binding's Kafka metadata: key apart, the rest as context", () => {
     const body = JSON.stringify(signed('e1'));
     expect(httpMessage(new Headers(fromKafka), body, route.kafkaTopic)).toEqual({
-      text: body, key: 'pay-e1', context: { topic: 'run1.payment-completed', partition: 2, offset: '41', traceparent: fromKafka.traceparent },
+      text: body,
+      key: 'pay-e1',
+      context: { topic: 'run1.payment-completed', partition: 2, offset: '41', traceparent: fromKafka.traceparent },
     });
   });
 
   it('carries the Kafka metadata a KafkaSource names for a record it wrapped', () => {
     const message = wrapped(JSON.stringify(signed('e1')));
     expect(httpMessage(new Headers(message.headers), message.body, route.kafkaTopic)).toEqual({
-      text: message.body, key: 'pay-e1', context: { topic: 'run1.payment-completed', partition: 2, offset: '41' },
+      text: message.body,
+      key: 'pay-e1',
+      context: { topic: 'run1.payment-completed', partition: 2, offset: '41' },
     });
   });
 

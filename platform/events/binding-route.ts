@@ -30,18 +30,34 @@ export interface BindingRoute {
  * decides who may deliver at all (see platform/security/event-caller.ts); the probe reads and
  * changes nothing.
  */
-export function mountBinding(app: Hono<{ Variables: RequestVars }>, route: BindingRoute, pipeline: EventPipeline, caller: MiddlewareHandler): void {
+export function mountBinding(
+  app: Hono<{ Variables: RequestVars }>,
+  route: BindingRoute,
+  pipeline: EventPipeline,
+  caller: MiddlewareHandler,
+): void {
   const answerKafka = (c: Context, delivered: Delivered, code?: string) => {
     if ('applied' in delivered) return c.json({ status: 'SUCCESS' });
-    return c.json({ status: 'DROP', error: { code: code ?? (delivered.unreadable ? 'invalid_argument' : 'dead_lettered'), message: delivered.deadLettered } });
+    return c.json({
+      status: 'DROP',
+      error: {
+        code: code ?? (delivered.unreadable ? 'invalid_argument' : 'dead_lettered'),
+        message: delivered.deadLettered,
+      },
+    });
   };
-  // A message from Kafka too large to read is dead-lettered (refusing it would have it redelivered forever, or dropped).
+  // A message from Kafka too large to read is dead-lettered (refusing it would have it redelivered
+  // forever, or dropped).
   const tooLarge = bodyLimit({
     maxSize: MAX_EVENT_BYTES,
     onError: async (c) => {
       const reason = `message larger than ${MAX_EVENT_BYTES} bytes`;
       if (!isKafkaDelivery(c.req.raw.headers)) return c.json(new ShopError('payload_too_large', reason).toJSON(), 413);
-      return answerKafka(c, await pipeline.deliver({ text: '', key: kafkaKey(c.req.raw.headers), context: {}, unreadable: reason }), 'payload_too_large');
+      return answerKafka(
+        c,
+        await pipeline.deliver({ text: '', key: kafkaKey(c.req.raw.headers), context: {}, unreadable: reason }),
+        'payload_too_large',
+      );
     },
   });
   app.options(`/${route.binding}`, (c) => c.body(null, 200));

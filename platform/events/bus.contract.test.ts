@@ -4,7 +4,10 @@ import { busContract } from '../../test/contracts/event-bus.contract.ts';
 import { ensureTopics, kafkaBus } from './kafka-bus.ts';
 import { memoryBus } from './memory-bus.ts';
 
-busContract('memory', async () => ({ bus: memoryBus(testLog, { firstDelayMs: 1, maxDelayMs: 5 }), freshTopic: async () => uniqueName('topic') }));
+busContract('memory', async () => ({
+  bus: memoryBus(testLog, { firstDelayMs: 1, maxDelayMs: 5 }),
+  freshTopic: async () => uniqueName('topic'),
+}));
 
 const brokers = [new URL(infraUrls.kafka).host];
 busContract(

@@ -13,7 +13,10 @@ export interface Message {
   context: Record<string, unknown>;
   /** Set when the transport could not even take the message (too large, metadata of another topic, ...): why. */
   unreadable?: string;
-  /** Tells the transport the message is still being worked on (Kafka: a heartbeat, so the group keeps its partition). */
+  /**
+   * Tells the transport the message is still being worked on (Kafka: a heartbeat, so the group
+   * keeps its partition).
+   */
   keepAlive?: () => Promise<void>;
 }
 

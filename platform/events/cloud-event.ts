@@ -8,7 +8,11 @@ import type { CloudEvent } from '../define.ts';
  */
 const envelope = v.looseObject({
   specversion: v.literal('1.0', 'specversion must be "1.0"'),
-  id: v.pipe(v.string('id must be a string'), v.minLength(1, 'id must not be empty'), v.maxLength(256, 'id is too long')),
+  id: v.pipe(
+    v.string('id must be a string'),
+    v.minLength(1, 'id must not be empty'),
+    v.maxLength(256, 'id is too long'),
+  ),
   source: v.string('source must be a string'),
   type: v.string('type must be a string'),
   data: v.record(v.string(), v.unknown(), 'data must be a JSON object'),
@@ -29,11 +33,14 @@ export function readCloudEvent(text: string): ReadEvent {
   } catch {
     return { reason: 'message is not a CloudEvent: not JSON' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { reason: 'message is not a CloudEvent: not a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { reason: 'message is not a CloudEvent: not a JSON object' };
   const read = v.safeParse(envelope, value);
   if (read.success) return { event: read.output as unknown as CloudEvent };
   const [issue] = read.issues;
   // An attribute that is not there at all is the envelope's issue, not the attribute's.
   const missing = issue.type === 'loose_object' && issue.input === undefined ? issue.path?.[0]?.key : undefined;
-  return { reason: `message is not a CloudEvent: ${missing === undefined ? issue.message : `${String(missing)} is missing`}` };
+  return {
+    reason: `message is not a CloudEvent: ${missing === undefined ? issue.message : `${String(missing)} is missing`}`,
+  };
 }

@@ -40,7 +40,12 @@ export function daprBus(opts: DaprBusOptions): EventBus {
         metadata: { partitionKey: key },
       });
       if (result.error) {
-        throw new ShopError('unavailable', `the Dapr sidecar at ${opts.host}:${opts.httpPort} did not publish to ${topic}: ${result.error.message}`, undefined, { cause: result.error });
+        throw new ShopError(
+          'unavailable',
+          `the Dapr sidecar at ${opts.host}:${opts.httpPort} did not publish to ${topic}: ${result.error.message}`,
+          undefined,
+          { cause: result.error },
+        );
       }
     },
     async subscribe(topic) {
@@ -48,7 +53,9 @@ export function daprBus(opts: DaprBusOptions): EventBus {
     },
     async ready() {
       // The sidecar is up and its components (pub/sub, bindings) are initialised.
-      const res = await fetch(`http://${opts.host}:${opts.httpPort}/v1.0/healthz/outbound`, { headers: opts.apiToken ? { 'dapr-api-token': opts.apiToken } : {} });
+      const res = await fetch(`http://${opts.host}:${opts.httpPort}/v1.0/healthz/outbound`, {
+        headers: opts.apiToken ? { 'dapr-api-token': opts.apiToken } : {},
+      });
       if (!res.ok) throw new Error(`the Dapr sidecar at ${opts.host}:${opts.httpPort} answers ${res.status}`);
     },
     async close() {

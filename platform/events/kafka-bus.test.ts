@@ -17,7 +17,15 @@ describe.runIf(await requireInfra('kafka'))('Kafka bus shutdown', () => {
     const brokers = [new URL(infraUrls.kafka).host];
     const topic = uniqueName('shutdown');
     await ensureTopics(brokers, [topic], 1);
-    const event = { specversion: '1.0', id: 'e1', source: '/t', type: 't', time: 'now', datacontenttype: 'application/json', data: {} } as const;
+    const event = {
+      specversion: '1.0',
+      id: 'e1',
+      source: '/t',
+      type: 't',
+      time: 'now',
+      datacontenttype: 'application/json',
+      data: {},
+    } as const;
 
     const first = kafkaBus({ brokers, clientId: 'shutdown-1' }, testLog);
     let started!: () => void;
@@ -51,7 +59,13 @@ describe.runIf(await requireInfra('kafka'))('Kafka bus handing over messages', (
     const producer = new Kafka({ clientId: 'raw', brokers, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-    await producer.send({ topic, messages: [{ key: 'k1', value: '{"id": 42, "half a' }, { key: 'k2', value: '{"id":"e2"}', headers: { traceparent } }] });
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'k1', value: '{"id": 42, "half a' },
+        { key: 'k2', value: '{"id":"e2"}', headers: { traceparent } },
+      ],
+    });
     await producer.disconnect();
     const bus = kafkaBus({ brokers, clientId: 'raw' }, testLog);
     const got: Message[] = [];
@@ -60,7 +74,12 @@ describe.runIf(await requireInfra('kafka'))('Kafka bus handing over messages', (
     await bus.close();
     expect(got.map(({ keepAlive, ...m }) => ({ ...m, keepAlive: typeof keepAlive }))).toEqual([
       { text: '{"id": 42, "half a', key: 'k1', context: { topic, partition: 0, offset: '0' }, keepAlive: 'function' },
-      { text: '{"id":"e2"}', key: 'k2', context: { topic, partition: 0, offset: '1', traceparent }, keepAlive: 'function' },
+      {
+        text: '{"id":"e2"}',
+        key: 'k2',
+        context: { topic, partition: 0, offset: '1', traceparent },
+        keepAlive: 'function',
+      },
     ]);
   }, 60_000);
 });

@@ -33,31 +33,51 @@ class ListenerFailed extends Error {
  */
 export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(): Promise<void> } {
   const name = (n: string) => `${opts.prefix ?? ''}${n}`;
-  const kafka = new Kafka({ clientId: opts.clientId, brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 5 } });
+  const kafka = new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 5 },
+  });
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const consumers: Consumer[] = [];
   let connected: Promise<void> | undefined;
   // For readiness only: asks for a topic's metadata, without retries.
-  const probe = new Kafka({ clientId: `${opts.clientId}-health`, brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  const probe = new Kafka({
+    clientId: `${opts.clientId}-health`,
+    brokers: opts.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  }).admin();
   let probing: Promise<void> | undefined;
 
   const connect = () =>
     (connected ??= producer.connect().catch((e) => {
       connected = undefined;
-      throw new Error(`Kafka is unreachable at ${opts.brokers.join(',')} (${(e as Error).message}); start it with "npm run infra:up" or fix KAFKA_BROKERS`, { cause: e });
+      throw new Error(
+        `Kafka is unreachable at ${opts.brokers.join(',')} (${(e as Error).message}); start it with "npm run infra:up" or fix KAFKA_BROKERS`,
+        { cause: e },
+      );
     }));
 
   return {
     connect,
     async publish(topic, key, event) {
-      await connect().catch((cause) => Promise.reject(new ShopError('unavailable', 'the event broker is unavailable', undefined, { cause })));
+      await connect().catch((cause) =>
+        Promise.reject(new ShopError('unavailable', 'the event broker is unavailable', undefined, { cause })),
+      );
       const headers: Record<string, string> = { 'content-type': 'application/cloudevents+json' };
       if (event.traceparent) headers.traceparent = event.traceparent;
       await producer.send({ topic: name(topic), acks: -1, messages: [{ key, value: JSON.stringify(event), headers }] });
     },
     async subscribe(topic, group, listener) {
       // Redelivery waits kafkajs's retry backoff, at most maxRetryTime.
-      const consumer = kafka.consumer({ groupId: name(group.replace(/\//g, '-')), sessionTimeout: 10_000, heartbeatInterval: 1_000, retry: { retries: 10, maxRetryTime: 5_000 } });
+      const consumer = kafka.consumer({
+        groupId: name(group.replace(/\//g, '-')),
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
+        retry: { retries: 10, maxRetryTime: 5_000 },
+      });
       consumers.push(consumer);
       await consumer.connect();
       await consumer.subscribe({ topic: name(topic), fromBeginning: true });
@@ -68,7 +88,12 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
         autoCommitThreshold: 1,
         eachMessage: async ({ message, partition, heartbeat }) => {
           const traceparent = message.headers?.traceparent?.toString();
-          const context = { topic: name(topic), partition, offset: message.offset, ...(traceparent ? { traceparent } : {}) };
+          const context = {
+            topic: name(topic),
+            partition,
+            offset: message.offset,
+            ...(traceparent ? { traceparent } : {}),
+          };
           let heartbeatFailed: unknown;
           const keepAlive = async () => {
             try {
@@ -79,12 +104,19 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
             }
           };
           try {
-            await listener({ text: message.value?.toString('utf8') ?? '', key: message.key?.toString('utf8') ?? '', context, keepAlive });
+            await listener({
+              text: message.value?.toString('utf8') ?? '',
+              key: message.key?.toString('utf8') ?? '',
+              context,
+              keepAlive,
+            });
           } catch (err) {
             // A heartbeat refused during a rebalance: kafkajs's own, which it knows how to handle.
             if (err === heartbeatFailed) throw err;
             log.warn({ err, group, ...context }, 'listener failed; the message is delivered again');
-            throw new ListenerFailed(`listener of ${group} failed on ${topic}/${partition}@${message.offset}`, { cause: err });
+            throw new ListenerFailed(`listener of ${group} failed on ${topic}/${partition}@${message.offset}`, {
+              cause: err,
+            });
           }
         },
       });
@@ -115,7 +147,11 @@ export async function ensureTopics(brokers: string[], topics: string[], partitio
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+    if (missing.length)
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+      });
   } finally {
     await admin.disconnect();
   }

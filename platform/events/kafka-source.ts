@@ -18,10 +18,19 @@ export const isKafkaSourceDelivery = (headers: Headers): boolean =>
   headers.has(`ce-${APP_TOKEN_ATTRIBUTE}`) || headers.get('ce-type') === KAFKA_RECORD_TYPE;
 
 /** The Kafka key a KafkaSource delivery names (the wrapped record's `key`, or Kafka's partition key extension). */
-export const kafkaSourceKey = (headers: Headers): string | undefined => headers.get('ce-key') ?? headers.get('ce-partitionkey') ?? undefined;
+export const kafkaSourceKey = (headers: Headers): string | undefined =>
+  headers.get('ce-key') ?? headers.get('ce-partitionkey') ?? undefined;
 
-/** The Kafka metadata of a record a KafkaSource wrapped, from its attributes (what a Dapr binding sends as `__topic`, ...); unknown ones undefined. */
+/**
+ * The Kafka metadata of a record a KafkaSource wrapped, from its attributes (what a Dapr binding
+ * sends as `__topic`, ...); unknown ones undefined.
+ */
 export function recordContext(event: Record<string, unknown>): Record<string, unknown> {
   const at = /^partition:(\d+)\/offset:(\d+)$/.exec(String(event.id));
-  return { topic: /#(.+)$/.exec(String(event.source))?.[1], partition: at ? Number(at[1]) : undefined, offset: at?.[2], key: event.key };
+  return {
+    topic: /#(.+)$/.exec(String(event.source))?.[1],
+    partition: at ? Number(at[1]) : undefined,
+    offset: at?.[2],
+    key: event.key,
+  };
 }

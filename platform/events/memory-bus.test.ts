@@ -5,7 +5,13 @@ import type { Message } from './bus.ts';
 import { memoryBus } from './memory-bus.ts';
 
 const event = (id: string): CloudEvent => ({
-  specversion: '1.0', id, source: '/t', type: 't', time: '2026-01-01T00:00:00Z', datacontenttype: 'application/json', data: {},
+  specversion: '1.0',
+  id,
+  source: '/t',
+  type: 't',
+  time: '2026-01-01T00:00:00Z',
+  datacontenttype: 'application/json',
+  data: {},
 });
 const idOf = (m: Message) => (JSON.parse(m.text) as CloudEvent).id;
 const until = async (check: () => boolean) => {

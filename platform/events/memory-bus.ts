@@ -1,7 +1,10 @@
 import type { Log } from '../log.ts';
 import type { EventBus, EventListener, Message } from './bus.ts';
 
-/** How soon the in-process bus delivers a message again after its listener threw: doubling from `firstDelayMs`, never over `maxDelayMs`. */
+/**
+ * How soon the in-process bus delivers a message again after its listener threw: doubling from
+ * `firstDelayMs`, never over `maxDelayMs`.
+ */
 export interface Redelivery {
   firstDelayMs: number;
   maxDelayMs: number;
@@ -48,7 +51,10 @@ export function memoryBus(log: Log, redelivery: Redelivery = { firstDelayMs: 50,
           break;
         } catch (err) {
           const delayMs = Math.min(redelivery.firstDelayMs * 2 ** (delivery - 1), redelivery.maxDelayMs);
-          log.warn({ err, topic, group, key: message.key, delivery, redeliver_in_ms: delayMs }, 'listener failed; the message is delivered again');
+          log.warn(
+            { err, topic, group, key: message.key, delivery, redeliver_in_ms: delayMs },
+            'listener failed; the message is delivered again',
+          );
           await sleep(delayMs);
         }
       }

@@ -17,7 +17,10 @@ export function memoryOutbox(): MemoryOutbox {
       outboxWritten();
     },
     async pending(limit) {
-      return events.filter((e) => !e.published).slice(0, limit).map(({ published: _, ...e }) => structuredClone(e));
+      return events
+        .filter((e) => !e.published)
+        .slice(0, limit)
+        .map(({ published: _, ...e }) => structuredClone(e));
     },
     async relayBatch(limit, publish) {
       if (relaying) return 0;

@@ -6,8 +6,17 @@ import { memoryOutbox } from './memory-outbox.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
 
 const outboxEvent = (id: string) => ({
-  topic: 'payment-completed', key: `k-${id}`,
-  event: { specversion: '1.0', id, source: '/t', type: 't', time: 'now', datacontenttype: 'application/json', data: {} } as CloudEvent,
+  topic: 'payment-completed',
+  key: `k-${id}`,
+  event: {
+    specversion: '1.0',
+    id,
+    source: '/t',
+    type: 't',
+    time: 'now',
+    datacontenttype: 'application/json',
+    data: {},
+  } as CloudEvent,
 });
 
 function recordingBus(failFirst = 0): EventBus & { sent: string[] } {

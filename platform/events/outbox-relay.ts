@@ -24,7 +24,8 @@ export function startOutboxRelay(outbox: Outbox, bus: EventBus, log: Log, interv
       if (published < batch) return;
     }
   };
-  const flush = () => (running = running.then(once).catch((err) => log.error({ err }, 'outbox relay failed; will retry')));
+  const flush = () =>
+    (running = running.then(once).catch((err) => log.error({ err }, 'outbox relay failed; will retry')));
   // Woken by commits in this process: one pass queued behind the running one covers every
   // write until it starts, so a burst of commits costs one pass, not one each.
   let queued = false;

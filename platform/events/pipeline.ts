@@ -26,7 +26,10 @@ export interface EventPipeline {
    * only to have it delivered again (a dependency is down, or its dead letter could not be sent).
    */
   deliver(message: Message): Promise<Delivered>;
-  /** A message from a direct caller (`task invoke`): one attempt, no dead letter; a refusal is answered, a failure thrown. */
+  /**
+   * A message from a direct caller (`task invoke`): one attempt, no dead letter; a refusal is
+   * answered, a failure thrown.
+   */
   once(message: Message): Promise<Attempt>;
 }
 
@@ -53,7 +56,10 @@ export function eventPipeline<Deps>(def: EventHandlerDef<Deps>, deps: Deps, o: P
   const read = (message: Message): ReadEvent => {
     const result = message.unreadable ? { reason: message.unreadable } : readCloudEvent(message.text);
     if ('reason' in result) {
-      o.log.error({ handler: def.name, key: message.key, ...message.context, reason: result.reason }, 'message refused: not applied, not retried');
+      o.log.error(
+        { handler: def.name, key: message.key, ...message.context, reason: result.reason },
+        'message refused: not applied, not retried',
+      );
       eventsHandled.inc({ handler: def.name, outcome: 'invalid' });
     }
     return result;
@@ -61,35 +67,53 @@ export function eventPipeline<Deps>(def: EventHandlerDef<Deps>, deps: Deps, o: P
 
   const attempt = (event: CloudEvent, message: Message): Promise<Attempt> => {
     // The event carries the trace of what wrote it (the CloudEvent's traceparent, or the transport's).
-    const traceparent = event.traceparent ?? (typeof message.context.traceparent === 'string' ? message.context.traceparent : undefined);
-    const attributes = { 'messaging.destination.name': def.topic, 'messaging.message.id': event.id, 'messaging.consumer.group.name': def.name };
-    return inSpan(def.name, SpanKind.CONSUMER, attributes, async (span) => {
-      const log = o.log.child({ handler: def.name, event_id: event.id, key: message.key, ...message.context, ...traceFields(span) });
-      const refuse = (reason: string, err?: unknown): Attempt => {
-        log.error({ err, reason }, 'event refused: not applied, not retried');
-        eventsHandled.inc({ handler: def.name, outcome: 'invalid' });
-        span.setStatus({ code: SpanStatusCode.ERROR, message: 'event refused' });
-        return { refused: `event ${event.id} ${reason}` };
-      };
-      if (!o.signer.verify(event)) return refuse('does not carry a valid signature of the shop: it was not written by its functions');
-      let data: unknown;
-      try {
-        data = parse(def.data, await o.decode(def.topic, event));
-      } catch (err) {
-        return refuse(`is not a valid ${def.topic} event: ${(err as Error).message}`, err);
-      }
-      try {
-        await handler(data, event, { requestId: event.id, log, caller: PLATFORM });
-      } catch (err) {
-        if (isPermanent(err)) return refuse(`was refused by ${def.name}: ${(err as Error).message}`, err);
-        eventsHandled.inc({ handler: def.name, outcome: 'failed' });
-        throw err;
-      }
-      eventsHandled.inc({ handler: def.name, outcome: 'applied' });
-      const written = Date.parse(event.time);
-      if (Number.isFinite(written)) eventLag.observe({ handler: def.name }, Math.max(0, Date.now() - written) / 1000);
-      return { applied: true };
-    }, contextFrom(traceparent));
+    const traceparent =
+      event.traceparent ?? (typeof message.context.traceparent === 'string' ? message.context.traceparent : undefined);
+    const attributes = {
+      'messaging.destination.name': def.topic,
+      'messaging.message.id': event.id,
+      'messaging.consumer.group.name': def.name,
+    };
+    return inSpan(
+      def.name,
+      SpanKind.CONSUMER,
+      attributes,
+      async (span) => {
+        const log = o.log.child({
+          handler: def.name,
+          event_id: event.id,
+          key: message.key,
+          ...message.context,
+          ...traceFields(span),
+        });
+        const refuse = (reason: string, err?: unknown): Attempt => {
+          log.error({ err, reason }, 'event refused: not applied, not retried');
+          eventsHandled.inc({ handler: def.name, outcome: 'invalid' });
+          span.setStatus({ code: SpanStatusCode.ERROR, message: 'event refused' });
+          return { refused: `event ${event.id} ${reason}` };
+        };
+        if (!o.signer.verify(event))
+          return refuse('does not carry a valid signature of the shop: it was not written by its functions');
+        let data: unknown;
+        try {
+          data = parse(def.data, await o.decode(def.topic, event));
+        } catch (err) {
+          return refuse(`is not a valid ${def.topic} event: ${(err as Error).message}`, err);
+        }
+        try {
+          await handler(data, event, { requestId: event.id, log, caller: PLATFORM });
+        } catch (err) {
+          if (isPermanent(err)) return refuse(`was refused by ${def.name}: ${(err as Error).message}`, err);
+          eventsHandled.inc({ handler: def.name, outcome: 'failed' });
+          throw err;
+        }
+        eventsHandled.inc({ handler: def.name, outcome: 'applied' });
+        const written = Date.parse(event.time);
+        if (Number.isFinite(written)) eventLag.observe({ handler: def.name }, Math.max(0, Date.now() - written) / 1000);
+        return { applied: true };
+      },
+      contextFrom(traceparent),
+    );
   };
 
   const policy = { ...o.deadLetters, topic: def.topic, handler: def.name };

@@ -10,7 +10,15 @@ describe('event signatures', () => {
     expect(signer.verify(signed)).toBe(true);
     const reordered = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(signed).reverse())));
     reordered.data = Object.fromEntries(Object.entries(reordered.data).reverse());
-    expect(signer.verify({ ...reordered, traceid: 'x', topic: 'run.payment-completed', pubsubname: 'shop-pubsub', traceparent: '00-…' })).toBe(true);
+    expect(
+      signer.verify({
+        ...reordered,
+        traceid: 'x',
+        topic: 'run.payment-completed',
+        pubsubname: 'shop-pubsub',
+        traceparent: '00-…',
+      }),
+    ).toBe(true);
   });
 
   it('refuses an unsigned event, one signed with another key, and any change to what it says', () => {
@@ -29,6 +37,7 @@ describe('event signatures', () => {
       { ...signed, signature: '' },
       { ...signed, signature: 42 },
     ];
-    for (const changed of changes) expect(signer.verify(changed as never), JSON.stringify(changed).slice(0, 120)).toBe(false);
+    for (const changed of changes)
+      expect(signer.verify(changed as never), JSON.stringify(changed).slice(0, 120)).toBe(false);
   });
 });

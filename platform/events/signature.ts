@@ -22,7 +22,9 @@ export interface EventSigner {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -36,7 +38,11 @@ function canonical(value: unknown): string {
  */
 export function eventSigner(key: string): EventSigner {
   const mac = (e: CloudEvent) =>
-    createHmac('sha256', key).update(canonical({ id: e.id, source: e.source, type: e.type, subject: e.subject ?? null, time: e.time, data: e.data })).digest('base64url');
+    createHmac('sha256', key)
+      .update(
+        canonical({ id: e.id, source: e.source, type: e.type, subject: e.subject ?? null, time: e.time, data: e.data }),
+      )
+      .digest('base64url');
   return {
     sign: (event) => ({ ...event, [SIGNATURE_ATTRIBUTE]: mac(event) }),
     verify: (event) => {
@@ -46,8 +52,12 @@ export function eventSigner(key: string): EventSigner {
   };
 }
 
-/** The signer of a process: `EVENT_SIGNING_KEY`, else (development) the key of {@link DEV_EVENT_SIGNING_KEY_FILE}, made on first use. */
-export const signerFor = (key: string | undefined): EventSigner => eventSigner(key ?? devSecret(DEV_EVENT_SIGNING_KEY_FILE));
+/**
+ * The signer of a process: `EVENT_SIGNING_KEY`, else (development) the key of {@link
+ * DEV_EVENT_SIGNING_KEY_FILE}, made on first use.
+ */
+export const signerFor = (key: string | undefined): EventSigner =>
+  eventSigner(key ?? devSecret(DEV_EVENT_SIGNING_KEY_FILE));
 
 /** A bus that signs every event it publishes. */
 export const signingBus = (bus: EventBus, signer: EventSigner): EventBus => ({

@@ -4,7 +4,16 @@ import { outboxWritten } from './outbox-writes.ts';
 
 /** Queues events in the `outbox` table, inside the caller's transaction; relays hear of them once it commits. */
 export async function enqueue(tx: SqlTx, events: OutboxEvent[]): Promise<void> {
-  await Promise.all(events.map((e) => tx.query('insert into outbox (event_id, topic, key, event) values ($1, $2, $3, $4)', [e.event.id, e.topic, e.key, JSON.stringify(e.event)])));
+  await Promise.all(
+    events.map((e) =>
+      tx.query('insert into outbox (event_id, topic, key, event) values ($1, $2, $3, $4)', [
+        e.event.id,
+        e.topic,
+        e.key,
+        JSON.stringify(e.event),
+      ]),
+    ),
+  );
   tx.afterCommit(outboxWritten);
 }
 
@@ -17,7 +26,11 @@ async function pending(q: SqlQuery, limit: number): Promise<OutboxEvent[]> {
     'select topic, key, event from outbox where published_at is null order by seq limit $1',
     [limit],
   );
-  return rows.map((r) => ({ topic: r.topic, key: r.key, event: typeof r.event === 'string' ? JSON.parse(r.event) : r.event }));
+  return rows.map((r) => ({
+    topic: r.topic,
+    key: r.key,
+    event: typeof r.event === 'string' ? JSON.parse(r.event) : r.event,
+  }));
 }
 
 /** The outbox table (PGlite or PostgreSQL), which every SQL store writing events shares. */
@@ -33,7 +46,10 @@ export function sqlOutbox(sql: Sql): Outbox {
         if (!lock?.held) return 0;
         const events = await pending(tx, limit);
         for (const e of events) await publish(e);
-        if (events.length) await tx.query('update outbox set published_at = now() where event_id = any($1::text[])', [events.map((e) => e.event.id)]);
+        if (events.length)
+          await tx.query('update outbox set published_at = now() where event_id = any($1::text[])', [
+            events.map((e) => e.event.id),
+          ]);
         return events.length;
       }),
   };

@@ -11,7 +11,9 @@ import { ShopError } from '../errors.ts';
 export function bodyLimit(maxBytes: number, ownLimit: ReadonlySet<string> = new Set()): MiddlewareHandler {
   const limit = honoBodyLimit({
     maxSize: maxBytes,
-    onError: (c) => c.json(new ShopError('payload_too_large', `request body is larger than ${maxBytes} bytes`).toJSON(), 413),
+    onError: (c) =>
+      c.json(new ShopError('payload_too_large', `request body is larger than ${maxBytes} bytes`).toJSON(), 413),
   });
-  return (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || ownLimit.has(c.req.path) ? next() : limit(c, next));
+  return (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' || ownLimit.has(c.req.path) ? next() : limit(c, next);
 }

@@ -43,10 +43,18 @@ export function createHttpApp(opts: HttpAppOptions): Hono<{ Variables: RequestVa
     c.set('route', on.pattern);
     const allow = on.allow.join(', ');
     if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: allow });
-    return c.json(new ShopError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; it allows ${allow}`).toJSON(), 405, { Allow: allow });
+    return c.json(
+      new ShopError(
+        'method_not_allowed',
+        `${c.req.method} is not allowed on ${c.req.path}; it allows ${allow}`,
+      ).toJSON(),
+      405,
+      { Allow: allow },
+    );
   });
   app.onError((e, c) => {
-    const err = e instanceof HTTPException && e.status < 500 ? new ShopError('invalid_argument', e.message) : toShopError(e);
+    const err =
+      e instanceof HTTPException && e.status < 500 ? new ShopError('invalid_argument', e.message) : toShopError(e);
     if (err.status >= 500) c.get('log').error({ err: err.cause ?? err }, 'request failed');
     return c.json(err.toJSON(), err.status as 400);
   });

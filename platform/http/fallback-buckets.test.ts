@@ -22,10 +22,20 @@ function setup() {
   const warnings: { msg: string; fell_back: number }[] = [];
   const log = createLog('test', 'warn', { write: (line: string) => void warnings.push(JSON.parse(line)) });
   const shared = switchable();
-  const store = withFallback(shared.store, memoryBuckets({ perMinute: 60, burst: 1 }, () => t), log, { warnEveryMs: 60_000, pauseMs: 1_000, now: () => t });
-  return { store, shared: shared.state, warnings, advance: (ms: number) => {
+  const store = withFallback(
+    shared.store,
+    memoryBuckets({ perMinute: 60, burst: 1 }, () => t),
+    log,
+    { warnEveryMs: 60_000, pauseMs: 1_000, now: () => t },
+  );
+  return {
+    store,
+    shared: shared.state,
+    warnings,
+    advance: (ms: number) => {
       t += ms;
-    } };
+    },
+  };
 }
 
 describe('rate limits when the shared store fails', () => {

@@ -5,7 +5,10 @@ import type { BucketStore } from './buckets.ts';
 export interface FallbackOptions {
   /** At most one warning this often, however many requests fall back. */
   warnEveryMs?: number;
-  /** After a failure, requests skip the shared store this long (a slow Redis would otherwise cost each request its timeout). */
+  /**
+   * After a failure, requests skip the shared store this long (a slow Redis would otherwise cost
+   * each request its timeout).
+   */
   pauseMs?: number;
   now?: () => number;
 }
@@ -35,7 +38,10 @@ export function withFallback(shared: BucketStore, local: BucketStore, log: Log, 
       }
       fellBack++;
       if (failure && now() - warnedAt >= warnEveryMs) {
-        log.warn({ err: failure.err, fell_back: fellBack }, 'rate limit store unavailable: each replica limits on its own until it is back');
+        log.warn(
+          { err: failure.err, fell_back: fellBack },
+          'rate limit store unavailable: each replica limits on its own until it is back',
+        );
         warnedAt = now();
         fellBack = 0;
       }

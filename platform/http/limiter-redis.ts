@@ -10,7 +10,12 @@ export const LIMITER_TIMEOUT_MS = 150;
  * connected, or after `waitMs` without failing.
  */
 export async function openLimiterRedis(url: string, waitMs = 2_000): Promise<Redis> {
-  const redis = new Redis(url, { commandTimeout: LIMITER_TIMEOUT_MS, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: waitMs });
+  const redis = new Redis(url, {
+    commandTimeout: LIMITER_TIMEOUT_MS,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: waitMs,
+  });
   redis.on('error', () => {}); // failures reach the limiter as rejected commands; it warns (throttled) and falls back
   await new Promise<void>((resolve) => {
     const done = () => {

@@ -13,9 +13,13 @@ function limited(perMinute: number, burst: number) {
     const res = await app.request('/x', { headers: { 'x-forwarded-for': client } });
     return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
   };
-  return { get, advance: (ms: number) => {
+  return {
+    get,
+    advance: (ms: number) => {
       t += ms;
-    }, app };
+    },
+    app,
+  };
 }
 
 describe('rate limiting per client', () => {
@@ -23,7 +27,11 @@ describe('rate limiting per client', () => {
     const l = limited(60, 3);
     for (let i = 0; i < 3; i++) expect((await l.get()).status).toBe(200);
     const over = await l.get();
-    expect(over).toEqual({ status: 429, retryAfter: '1', body: { error: { code: 'rate_limited', message: 'too many requests from this client; retry in 1 s' } } });
+    expect(over).toEqual({
+      status: 429,
+      retryAfter: '1',
+      body: { error: { code: 'rate_limited', message: 'too many requests from this client; retry in 1 s' } },
+    });
     l.advance(1_000);
     expect((await l.get()).status).toBe(200);
     expect((await l.get()).status).toBe(429);
@@ -34,7 +42,8 @@ describe('rate limiting per client', () => {
     expect((await l.get('198.51.100.1')).status).toBe(200);
     expect((await l.get('198.51.100.1')).status).toBe(429);
     expect((await l.get('198.51.100.2')).status).toBe(200);
-    // A client cannot escape by sending addresses of its own: only the entry the trusted proxy appended (the last) counts.
+    // A client cannot escape by sending addresses of its own: only the entry the trusted proxy
+    // appended (the last) counts.
     expect((await l.get('1.2.3.4, 198.51.100.1')).status).toBe(429);
   });
 
@@ -49,6 +58,7 @@ describe('rate limiting per client', () => {
   it('never limits health and metrics probes', async () => {
     const l = limited(60, 1);
     await l.get();
-    for (let i = 0; i < 5; i++) expect((await l.app.request('/health/live', { headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await l.app.request('/health/live', { headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(200);
   });
 });

@@ -37,12 +37,19 @@ const MAX_CLIENT_LENGTH = 64;
  * X-Forwarded-For (the one the outermost trusted proxy saw; `hops` = how many proxies in front
  * append to it), else the socket's peer address.
  */
-export function clientAddress(hops: number, peer: (c: Context) => string | undefined, header?: string): (c: Context) => string {
+export function clientAddress(
+  hops: number,
+  peer: (c: Context) => string | undefined,
+  header?: string,
+): (c: Context) => string {
   return (c) => {
     const fromIngress = header && c.req.header(header)?.trim();
     if (fromIngress) return fromIngress.slice(0, MAX_CLIENT_LENGTH);
     if (hops > 0) {
-      const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const chain = (c.req.header('x-forwarded-for') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const seen = chain[chain.length - hops];
       if (seen) return seen.slice(0, MAX_CLIENT_LENGTH);
     }

@@ -38,7 +38,10 @@ export function requestContext(log: Log): MiddlewareHandler<{ Variables: Request
     const grpcStatus = grpcStatusOf(c);
     child.info(
       {
-        method: c.req.method, path: c.req.path, route: routeLabel(c), status: answerStatus(c),
+        method: c.req.method,
+        path: c.req.path,
+        route: routeLabel(c),
+        status: answerStatus(c),
         ...(grpcStatus === undefined ? {} : { grpc_status: grpcStatus }),
         duration_ms: Math.round((performance.now() - started) * 10) / 10,
       },

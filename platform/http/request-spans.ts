@@ -11,12 +11,18 @@ export function httpTracing(): MiddlewareHandler {
   return async function httpTracing(c, next) {
     if (isProbe(c.req.path)) return next();
     const attributes = { 'http.request.method': c.req.method, 'url.path': c.req.path };
-    await inSpan(c.req.method, SpanKind.SERVER, attributes, async (span) => {
-      await next();
-      const route = routeLabel(c);
-      span.updateName(`${c.req.method} ${route}`);
-      span.setAttributes({ 'http.route': route, 'http.response.status_code': c.res.status });
-      if (c.res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    }, contextFrom(c.req.header('traceparent')));
+    await inSpan(
+      c.req.method,
+      SpanKind.SERVER,
+      attributes,
+      async (span) => {
+        await next();
+        const route = routeLabel(c);
+        span.updateName(`${c.req.method} ${route}`);
+        span.setAttributes({ 'http.route': route, 'http.response.status_code': c.res.status });
+        if (c.res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      },
+      contextFrom(c.req.header('traceparent')),
+    );
   };
 }

@@ -17,7 +17,8 @@ async function answer(req: Request): Promise<Response> {
   return new Response(req.method === 'POST' ? await req.text() : 'ok');
 }
 
-const start = (overrides: Partial<ServeTimeouts> = {}) => serve({ fetch: answer, port: 0, host: '127.0.0.1', timeouts: { ...timeouts, ...overrides } });
+const start = (overrides: Partial<ServeTimeouts> = {}) =>
+  serve({ fetch: answer, port: 0, host: '127.0.0.1', timeouts: { ...timeouts, ...overrides } });
 
 /** A raw TCP client, and whether the server closed it within `ms`. */
 async function rawClient(port: number) {
@@ -37,7 +38,11 @@ function trickle(write: () => void, stream: { once(event: 'close', f: () => void
 }
 
 /** An HTTP/2 request; resolves with its status and body, or with the reset code if it was cut. */
-function h2Request(session: http2.ClientHttp2Session, headers: http2.OutgoingHttpHeaders, body?: (s: http2.ClientHttp2Stream) => void) {
+function h2Request(
+  session: http2.ClientHttp2Session,
+  headers: http2.OutgoingHttpHeaders,
+  body?: (s: http2.ClientHttp2Stream) => void,
+) {
   const stream = session.request(headers, { endStream: !body });
   body?.(stream);
   let status = 0;
@@ -49,7 +54,9 @@ function h2Request(session: http2.ClientHttp2Session, headers: http2.OutgoingHtt
     text += d;
   });
   stream.on('error', () => {});
-  return new Promise<{ status: number; text: string; rstCode: number }>((resolve) => stream.once('close', () => resolve({ status, text, rstCode: stream.rstCode ?? 0 })));
+  return new Promise<{ status: number; text: string; rstCode: number }>((resolve) =>
+    stream.once('close', () => resolve({ status, text, rstCode: stream.rstCode ?? 0 })),
+  );
 }
 
 describe('serve drops idle and slow clients', () => {
@@ -112,7 +119,11 @@ describe('serve drops idle and slow clients', () => {
     const session = http2.connect(`http://127.0.0.1:${server.port}`);
     session.on('error', () => {});
     const post = (s: http2.ClientHttp2Stream) => s.end('hello');
-    expect(await h2Request(session, { ':method': 'POST', ':path': '/slow' }, post)).toEqual({ status: 200, text: 'hello', rstCode: 0 });
+    expect(await h2Request(session, { ':method': 'POST', ':path': '/slow' }, post)).toEqual({
+      status: 200,
+      text: 'hello',
+      rstCode: 0,
+    });
     session.close();
   });
 });
@@ -132,9 +143,11 @@ describe('serve still answers well-behaved clients', () => {
       new Promise<{ text: string; reused: boolean }>((resolve, reject) => {
         const req = http.get(url('/'), { agent }, (res) => {
           let text = '';
-          res.on('data', (d: Buffer) => {
-            text += d;
-          }).on('end', () => resolve({ text, reused: req.reusedSocket }));
+          res
+            .on('data', (d: Buffer) => {
+              text += d;
+            })
+            .on('end', () => resolve({ text, reused: req.reusedSocket }));
         });
         req.on('error', reject);
       });
@@ -154,14 +167,20 @@ describe('serve still answers well-behaved clients', () => {
     session.on('error', () => {});
     expect(await h2Request(session, { ':path': '/' })).toEqual({ status: 200, text: 'ok', rstCode: 0 });
     const post = (s: http2.ClientHttp2Stream) => s.end('hello');
-    expect(await h2Request(session, { ':method': 'POST', ':path': '/echo' }, post)).toEqual({ status: 200, text: 'hello', rstCode: 0 });
+    expect(await h2Request(session, { ':method': 'POST', ':path': '/echo' }, post)).toEqual({
+      status: 200,
+      text: 'hello',
+      rstCode: 0,
+    });
     session.close();
   });
 
   it('closes at once while a kept-alive connection is idle', async () => {
     const own = await start();
     const agent = new http.Agent({ keepAlive: true });
-    await new Promise((resolve) => http.get(`http://127.0.0.1:${own.port}/`, { agent }, (res) => res.resume().on('end', resolve)));
+    await new Promise((resolve) =>
+      http.get(`http://127.0.0.1:${own.port}/`, { agent }, (res) => res.resume().on('end', resolve)),
+    );
     const began = Date.now();
     await own.close();
     expect(Date.now() - began).toBeLessThan(1_500); // the fallback that destroys whatever is left waits 2 s

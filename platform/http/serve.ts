@@ -30,7 +30,10 @@ export interface Server {
 
 const HTTP2_PREFACE = 'PRI * HTTP/2.0';
 
-/** A request with the headers of node's HTTP/2 request and no body: what the middleware sees of an RPC that is served on node's streams. */
+/**
+ * A request with the headers of node's HTTP/2 request and no body: what the middleware sees of an
+ * RPC that is served on node's streams.
+ */
 function headersOnly(req: http2.Http2ServerRequest): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -46,7 +49,10 @@ function headersOnly(req: http2.Http2ServerRequest): Request {
   return new Request(url, { method: req.method, headers });
 }
 
-/** Keeps what is written to `res`, when it answers gRPC-Web (whose status is in the body's trailer frame); unary answers are small. */
+/**
+ * Keeps what is written to `res`, when it answers gRPC-Web (whose status is in the body's trailer
+ * frame); unary answers are small.
+ */
 function keepBody(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): Uint8Array[] {
   const chunks: Uint8Array[] = [];
   if (!isGrpcWeb(req.headers['content-type'])) return chunks;
@@ -65,12 +71,25 @@ function keepBody(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse)
  */
 function sentAnswer(res: http2.Http2ServerResponse, body: Uint8Array[]): Response {
   const stream = res.stream as http2.ServerHttp2Stream & { sentTrailers?: http2.OutgoingHttpHeaders };
-  const grpcStatus = stream?.sentTrailers?.['grpc-status'] ?? stream?.sentHeaders?.['grpc-status'] ?? (body.length ? grpcWebTrailerStatus(Buffer.concat(body)) : undefined);
-  return new Response(null, { status: res.headersSent ? res.statusCode : 499, headers: grpcStatus === undefined ? {} : { 'grpc-status': String(grpcStatus) } });
+  const grpcStatus =
+    stream?.sentTrailers?.['grpc-status'] ??
+    stream?.sentHeaders?.['grpc-status'] ??
+    (body.length ? grpcWebTrailerStatus(Buffer.concat(body)) : undefined);
+  return new Response(null, {
+    status: res.headersSent ? res.statusCode : 499,
+    headers: grpcStatus === undefined ? {} : { 'grpc-status': String(grpcStatus) },
+  });
 }
 
-/** Writes an answer of the app to node's HTTP/2 response (middleware refused the RPC: a 429, a 413, an error), dropping the request body. */
-async function writeAnswer(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse, answer: Response): Promise<void> {
+/**
+ * Writes an answer of the app to node's HTTP/2 response (middleware refused the RPC: a 429, a 413,
+ * an error), dropping the request body.
+ */
+async function writeAnswer(
+  req: http2.Http2ServerRequest,
+  res: http2.Http2ServerResponse,
+  answer: Response,
+): Promise<void> {
   const body = Buffer.from(await answer.arrayBuffer());
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = {};
@@ -96,7 +115,9 @@ function http2Listener(opts: ServeOptions & { rpc: RpcRoutes }, fallback: Return
     if (req.method !== 'POST' || !paths.has(req.url.split('?', 1)[0] ?? '')) return void fallback(req, res);
     const rpc: Http2Rpc = {
       async serveHttp2Rpc(requestId) {
-        const handle = await adapter().catch((e: unknown) => Promise.reject(new ShopError('unavailable', 'RPC is unavailable', undefined, { cause: e })));
+        const handle = await adapter().catch((e: unknown) =>
+          Promise.reject(new ShopError('unavailable', 'RPC is unavailable', undefined, { cause: e })),
+        );
         req.headers['x-request-id'] = requestId; // what the RPC handler reads the id from
         res.setHeader('x-request-id', requestId);
         const body = keepBody(req, res);
@@ -127,7 +148,10 @@ function http2Listener(opts: ServeOptions & { rpc: RpcRoutes }, fallback: Return
 export async function serve(opts: ServeOptions): Promise<Server> {
   const fetchListener = getRequestListener(opts.fetch);
   const h1 = http.createServer(fetchListener as http.RequestListener);
-  const h2 = http2.createServer({}, opts.rpc ? http2Listener({ ...opts, rpc: opts.rpc }, fetchListener) : (fetchListener as never));
+  const h2 = http2.createServer(
+    {},
+    opts.rpc ? http2Listener({ ...opts, rpc: opts.rpc }, fetchListener) : (fetchListener as never),
+  );
   const timeouts = timeoutsOf(opts.timeouts);
   boundHttp1(h1, timeouts);
   boundHttp2(h2, timeouts);

@@ -6,11 +6,20 @@ import type net from 'node:net';
 const FIRST_BYTE_TIMEOUT_MS = 10_000;
 /** Request headers must be complete this long after the request starts: real headers fit in one packet. */
 const HEADERS_TIMEOUT_MS = 10_000;
-/** A whole request, body included, must arrive within this: bodies here are small (capped by the body limit) and every RPC is unary. */
+/**
+ * A whole request, body included, must arrive within this: bodies here are small (capped by the
+ * body limit) and every RPC is unary.
+ */
 export const REQUEST_TIMEOUT_MS = 30_000;
-/** An idle connection (HTTP/1.1 keep-alive, HTTP/2 without stream activity) closes after this: longer than load balancers' 60 s, so they close first. */
+/**
+ * An idle connection (HTTP/1.1 keep-alive, HTTP/2 without stream activity) closes after this:
+ * longer than load balancers' 60 s, so they close first.
+ */
 const IDLE_TIMEOUT_MS = 65_000;
-/** How often Node checks the HTTP/1.1 header and request bounds, which hold only to within this (Node's 30 s default would quadruple the header bound). */
+/**
+ * How often Node checks the HTTP/1.1 header and request bounds, which hold only to within this
+ * (Node's 30 s default would quadruple the header bound).
+ */
 const CHECK_INTERVAL_MS = 1_000;
 
 /** How long a client may take, in ms, at each stage of a connection. */

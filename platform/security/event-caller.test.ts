@@ -14,7 +14,11 @@ function route(auth: EventAuth) {
     return c.json({ status: 'SUCCESS' });
   });
   const post = async (headers: Record<string, string> = {}) => {
-    const res = await app.request('/product-payment-completed', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+    const res = await app.request('/product-payment-completed', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: '{}',
+    });
     return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
   };
   return { post, reached: () => reached };
@@ -23,11 +27,21 @@ function route(auth: EventAuth) {
 describe('who may deliver to an event route', () => {
   it('refuses a delivery without the app API token, or with another, with 401, before anything is read', async () => {
     const r = route({ mode: 'token', token: TOKEN });
-    const attempts: Record<string, string>[] = [{}, { 'dapr-api-token': '' }, { 'dapr-api-token': 'wrong' }, { 'dapr-api-token': `${TOKEN}x` }, { 'dapr-api-token': TOKEN.toUpperCase() }, { authorization: `Bearer ${TOKEN}` }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'dapr-api-token': '' },
+      { 'dapr-api-token': 'wrong' },
+      { 'dapr-api-token': `${TOKEN}x` },
+      { 'dapr-api-token': TOKEN.toUpperCase() },
+      { authorization: `Bearer ${TOKEN}` },
+    ];
     for (const headers of attempts) {
       const res = await r.post(headers);
       expect(res.status, JSON.stringify(headers)).toBe(401);
-      expect(res.body.error).toEqual({ code: 'unauthenticated', message: 'event deliveries need this function\'s app API token in "dapr-api-token"' });
+      expect(res.body.error).toEqual({
+        code: 'unauthenticated',
+        message: 'event deliveries need this function\'s app API token in "dapr-api-token"',
+      });
     }
     expect(r.reached()).toBe(0);
   });
@@ -41,7 +55,12 @@ describe('who may deliver to an event route', () => {
   it('takes the token a KafkaSource presents as the CloudEvent attribute apptoken (ce-apptoken), and refuses another there with 401', async () => {
     const r = route({ mode: 'token', token: TOKEN });
     expect((await r.post({ 'ce-apptoken': TOKEN })).status).toBe(200);
-    for (const headers of <Record<string, string>[]>[{ 'ce-apptoken': 'wrong' }, { 'ce-apptoken': '' }, { 'ce-apptoken': TOKEN, 'dapr-api-token': 'wrong' }, { 'ce-token': TOKEN }]) {
+    for (const headers of <Record<string, string>[]>[
+      { 'ce-apptoken': 'wrong' },
+      { 'ce-apptoken': '' },
+      { 'ce-apptoken': TOKEN, 'dapr-api-token': 'wrong' },
+      { 'ce-token': TOKEN },
+    ]) {
       expect((await r.post(headers)).status, JSON.stringify(headers)).toBe(401);
     }
     expect(r.reached()).toBe(1);

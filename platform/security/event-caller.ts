@@ -34,18 +34,29 @@ export function eventCaller(auth: EventAuth): MiddlewareHandler {
     if (auth.mode === 'token') {
       const presented = c.req.header(APP_TOKEN_HEADER) ?? c.req.header(`ce-${APP_TOKEN_ATTRIBUTE}`);
       if (!presented || !sameSecret(presented, auth.token)) {
-        throw new ShopError('unauthenticated', `event deliveries need this function's app API token in "${APP_TOKEN_HEADER}"`);
+        throw new ShopError(
+          'unauthenticated',
+          `event deliveries need this function's app API token in "${APP_TOKEN_HEADER}"`,
+        );
       }
     }
     const invokedBy = c.req.header('dapr-caller-app-id');
-    if (invokedBy !== undefined) throw new ShopError('forbidden', `events are delivered by this function's own input bindings, not invoked by another app (${invokedBy})`);
+    if (invokedBy !== undefined)
+      throw new ShopError(
+        'forbidden',
+        `events are delivered by this function's own input bindings, not invoked by another app (${invokedBy})`,
+      );
     await next();
   };
 }
 
 /** Says loudly, at start, that event routes take deliveries from anyone (EVENT_AUTH=off). */
 export function warnIfEventAuthOff(auth: { mode: string }, log: { warn: (o: object, msg: string) => void }): void {
-  if (auth.mode === 'off') log.warn({ event_auth: 'off' }, '!!! EVENT_AUTH=off: event routes are not authenticated; anyone who reaches this port can write its events (take stock, empty baskets, refund payments). Never in production.');
+  if (auth.mode === 'off')
+    log.warn(
+      { event_auth: 'off' },
+      '!!! EVENT_AUTH=off: event routes are not authenticated; anyone who reaches this port can write its events (take stock, empty baskets, refund payments). Never in production.',
+    );
 }
 
 /**

@@ -23,14 +23,23 @@ export interface JwksOptions {
 export function jwksVerifier(o: JwksOptions): (token: string) => Promise<Record<string, unknown>> {
   const verify = loadOnce(async () => {
     const { createRemoteJWKSet, errors, jwtVerify } = await import('jose');
-    const keys = createRemoteJWKSet(new URL(o.url), { cacheMaxAge: 600_000, cooldownDuration: o.cooldownMs ?? 30_000, timeoutDuration: o.timeoutMs ?? 5_000 });
+    const keys = createRemoteJWKSet(new URL(o.url), {
+      cacheMaxAge: 600_000,
+      cooldownDuration: o.cooldownMs ?? 30_000,
+      timeoutDuration: o.timeoutMs ?? 5_000,
+    });
     const keyOf: JWTVerifyGetKey = async (header, token) => {
       try {
         return await keys(header, token);
       } catch (e) {
         // No key (or several) for the token: the token is judged. Anything else: the keys could not be had.
         if (e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWKSMultipleMatchingKeys) throw e;
-        throw new ShopError('unavailable', 'the identity provider cannot be reached to check the bearer token', undefined, { cause: e });
+        throw new ShopError(
+          'unavailable',
+          'the identity provider cannot be reached to check the bearer token',
+          undefined,
+          { cause: e },
+        );
       }
     };
     const options = { algorithms: ['RS256', 'ES256', 'PS256'], issuer: o.issuer, audience: o.audience };

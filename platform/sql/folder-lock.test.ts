@@ -10,7 +10,10 @@ import { procStartTime } from './process-identity.ts';
 
 const linux = existsSync('/proc/self/stat');
 
-/** A process that tries to lock DIR (at START_AT, if given), says `held` or `refused: <why>`, then waits to be killed. */
+/**
+ * A process that tries to lock DIR (at START_AT, if given), says `held` or `refused: <why>`, then
+ * waits to be killed.
+ */
 const contender = `
 const { lockFolder } = await import(process.env.LOCK_MODULE);
 while (Date.now() < Number(process.env.START_AT ?? 0));
@@ -26,7 +29,11 @@ describe('lockFolder', () => {
   const locks: FolderLock[] = [];
   const children: NodeProcess[] = [];
   const contend = (env: Record<string, string> = {}) => {
-    const p = startNode(['--input-type=module', '-e', contender], { LOCK_MODULE: new URL('./folder-lock.ts', import.meta.url).href, DIR: dir, ...env });
+    const p = startNode(['--input-type=module', '-e', contender], {
+      LOCK_MODULE: new URL('./folder-lock.ts', import.meta.url).href,
+      DIR: dir,
+      ...env,
+    });
     children.push(p);
     return p;
   };
@@ -39,7 +46,16 @@ describe('lockFolder', () => {
   };
   /** Writes a lock file as another process would have. */
   const fakeLock = (holder: Record<string, unknown>) =>
-    writeFile(lockFile, JSON.stringify({ pid: 1, host: hostname(), command: 'node old.js', since: '2020-01-01T00:00:00.000Z', ...holder }));
+    writeFile(
+      lockFile,
+      JSON.stringify({
+        pid: 1,
+        host: hostname(),
+        command: 'node old.js',
+        since: '2020-01-01T00:00:00.000Z',
+        ...holder,
+      }),
+    );
 
   beforeEach(async () => {
     tmp = await realpath(await mkdtemp(join(tmpdir(), 'daprps-lock-')));
@@ -82,7 +98,11 @@ describe('lockFolder', () => {
     const holder = contend();
     expect(await said(holder)).toBe('held');
     const refusal = lockFolder(dir);
-    await expect(refusal).rejects.toThrow(new RegExp(`^data folder ${dir} is in use by process ${holder.child.pid} \\(node[^)]*\\) since \\d{4}-.*: stop it, or give this one another DATA_DIR$`));
+    await expect(refusal).rejects.toThrow(
+      new RegExp(
+        `^data folder ${dir} is in use by process ${holder.child.pid} \\(node[^)]*\\) since \\d{4}-.*: stop it, or give this one another DATA_DIR$`,
+      ),
+    );
     await expect(refusal).rejects.toMatchObject({ name: 'FolderInUseError' });
   });
 
@@ -113,7 +133,9 @@ describe('lockFolder', () => {
 
   it('refuses a lock written on another host, whose process it cannot check', async () => {
     await fakeLock({ pid: await exitedPid(), host: 'elsewhere' });
-    await expect(lockFolder(dir)).rejects.toThrow(/is in use by process \d+ \(node old\.js\) on host elsewhere since .*, which cannot be checked from/);
+    await expect(lockFolder(dir)).rejects.toThrow(
+      /is in use by process \d+ \(node old\.js\) on host elsewhere since .*, which cannot be checked from/,
+    );
   });
 
   it('refuses an unreadable lock file while it may still be being written, and takes it over once old', async () => {
@@ -132,6 +154,7 @@ describe('lockFolder', () => {
     const winners = racers.filter((_, i) => results[i] === 'held');
     expect(winners).toHaveLength(1);
     const winner = winners[0]!.child.pid;
-    for (const result of results.filter((r) => r !== 'held')) expect(result).toContain(`is in use by process ${winner} (`);
+    for (const result of results.filter((r) => r !== 'held'))
+      expect(result).toContain(`is in use by process ${winner} (`);
   }, 30_000);
 });

@@ -67,7 +67,8 @@ function refusal(shown: string, file: string, found: LockFile, corruptAfterMs: n
     return `${who} on host ${h.host} since ${h.since}, which cannot be checked from ${hostname()}: stop it, or give this one another DATA_DIR (if it is gone, remove ${file})`;
   }
   if (!stillRuns(h)) return undefined;
-  if (h.pid === process.pid) return `${who} since ${h.since} (this very process, which opened it already): close it first, or give this one another DATA_DIR`;
+  if (h.pid === process.pid)
+    return `${who} since ${h.since} (this very process, which opened it already): close it first, or give this one another DATA_DIR`;
   return `${who} since ${h.since}: stop it, or give this one another DATA_DIR`;
 }
 

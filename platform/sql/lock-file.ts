@@ -11,7 +11,9 @@ export interface LockFile {
 
 /** Reads a lock file (content and stat of the same inode); undefined when there is none. */
 export async function readLock(file: string): Promise<LockFile | undefined> {
-  const fh = await open(file, 'r').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+  const fh = await open(file, 'r').catch((e: NodeJS.ErrnoException) =>
+    e.code === 'ENOENT' ? undefined : Promise.reject(e),
+  );
   if (!fh) return undefined;
   try {
     const [raw, st] = await Promise.all([fh.readFile('utf8'), fh.stat()]);

@@ -14,5 +14,7 @@ const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
  */
 export async function readMigrations(): Promise<Migration[]> {
   const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
-  return Promise.all(files.map(async (version) => ({ version, sql: await readFile(new URL(version, MIGRATIONS_DIR), 'utf8') })));
+  return Promise.all(
+    files.map(async (version) => ({ version, sql: await readFile(new URL(version, MIGRATIONS_DIR), 'utf8') })),
+  );
 }

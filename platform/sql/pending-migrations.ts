@@ -16,6 +16,8 @@ export async function pendingMigrations(sql: Sql): Promise<Awaited<ReturnType<ty
 export async function expectMigrated(sql: Sql): Promise<void> {
   const pending = (await pendingMigrations(sql)).map((m) => m.version);
   if (pending.length) {
-    throw new Error(`the database is not migrated (pending: ${pending.join(', ')}); run the migrate Job (node dist/migrate.mjs, npm run migrate) with a user that may change the schema, or start with MIGRATE=true`);
+    throw new Error(
+      `the database is not migrated (pending: ${pending.join(', ')}); run the migrate Job (node dist/migrate.mjs, npm run migrate) with a user that may change the schema, or start with MIGRATE=true`,
+    );
   }
 }

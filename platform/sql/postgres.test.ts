@@ -27,6 +27,8 @@ describe.runIf(await requireInfra('postgres'))('migrations on PostgreSQL', () =>
     const versions = (await readMigrations()).map((m) => m.version);
     expect(versions).toContain('001_init.sql');
     expect(applied.flat()).toEqual(versions);
-    expect(await pools[0]!.query('select version from schema_migrations order by version')).toEqual(versions.map((version) => ({ version })));
+    expect(await pools[0]!.query('select version from schema_migrations order by version')).toEqual(
+      versions.map((version) => ({ version })),
+    );
   });
 });

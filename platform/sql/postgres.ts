@@ -50,11 +50,17 @@ export async function openPostgres(opts: PostgresOptions): Promise<Sql> {
   });
   try {
     // Two processes creating the same schema at once may race to a unique violation: harmless.
-    if (opts.schema) await pool.query(`create schema if not exists ${opts.schema}`).catch((e) => ['23505', '42P06'].includes(e.code) || Promise.reject(e));
+    if (opts.schema)
+      await pool
+        .query(`create schema if not exists ${opts.schema}`)
+        .catch((e) => ['23505', '42P06'].includes(e.code) || Promise.reject(e));
     else await pool.query('select 1');
   } catch (e) {
     await pool.end();
-    throw new Error(`PostgreSQL is unreachable at ${redact(opts.url)} (${(e as Error).message}); start it with "npm run infra:up" or fix DATABASE_URL`, { cause: e });
+    throw new Error(
+      `PostgreSQL is unreachable at ${redact(opts.url)} (${(e as Error).message}); start it with "npm run infra:up" or fix DATABASE_URL`,
+      { cause: e },
+    );
   }
   return {
     ...wrap(pool),

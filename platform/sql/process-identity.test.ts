@@ -13,17 +13,20 @@ describe('process identity', () => {
     if (linux) expect(me.procStart).toMatch(/^\d+$/);
   });
 
-  it.runIf(linux)('reads a start time that stays the same for one process and differs between processes started apart', async () => {
-    expect(procStartTime(process.pid)).toBe(procStartTime(process.pid));
-    const child = startNode(['-e', 'setTimeout(() => {}, 5_000)']);
-    try {
-      await new Promise((r) => setTimeout(r, 50));
-      expect(procStartTime(child.child.pid!)).not.toBe(procStartTime(process.pid));
-    } finally {
-      child.child.kill('SIGKILL');
-      await child.exited;
-    }
-  });
+  it.runIf(linux)(
+    'reads a start time that stays the same for one process and differs between processes started apart',
+    async () => {
+      expect(procStartTime(process.pid)).toBe(procStartTime(process.pid));
+      const child = startNode(['-e', 'setTimeout(() => {}, 5_000)']);
+      try {
+        await new Promise((r) => setTimeout(r, 50));
+        expect(procStartTime(child.child.pid!)).not.toBe(procStartTime(process.pid));
+      } finally {
+        child.child.kill('SIGKILL');
+        await child.exited;
+      }
+    },
+  );
 
   it('tells a running process from one that has exited', async () => {
     const dead = await exitedPid();

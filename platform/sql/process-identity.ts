@@ -13,7 +13,10 @@ export interface ProcessIdentity {
   procStart?: string;
 }
 
-/** The start time of process `pid` (field 22 of /proc/<pid>/stat); undefined where there is no /proc or no such process. */
+/**
+ * The start time of process `pid` (field 22 of /proc/<pid>/stat); undefined where there is no /proc
+ * or no such process.
+ */
 export function procStartTime(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -37,7 +40,13 @@ export function pidExists(pid: number): boolean {
 /** This process, as it writes itself into a lock file. */
 export function thisProcess(): ProcessIdentity {
   const command = [basename(process.execPath), ...process.argv.slice(1)].join(' ');
-  return { pid: process.pid, host: hostname(), command, since: new Date().toISOString(), procStart: procStartTime(process.pid) };
+  return {
+    pid: process.pid,
+    host: hostname(),
+    command,
+    since: new Date().toISOString(),
+    procStart: procStartTime(process.pid),
+  };
 }
 
 /**

@@ -6,6 +6,9 @@ import type { SqlQuery } from './sql.ts';
  * at-least-once delivery.
  */
 export async function markProcessed(tx: SqlQuery, consumer: string, eventId: string): Promise<boolean> {
-  const fresh = await tx.query('insert into processed_events (consumer, event_id) values ($1, $2) on conflict do nothing returning event_id', [consumer, eventId]);
+  const fresh = await tx.query(
+    'insert into processed_events (consumer, event_id) values ($1, $2) on conflict do nothing returning event_id',
+    [consumer, eventId],
+  );
   return fresh.length > 0;
 }

@@ -11,14 +11,25 @@ export function checkoutClient(shop: Shop, admin: string, productId: string) {
   };
   return {
     /** Puts one of the product in the user's basket. */
-    add: (user: string) => post(`${shop.url('add-to-basket')}/api/v1/baskets/add`, { user_id: user, product_id: productId, quantity: 1 }, 200),
+    add: (user: string) =>
+      post(
+        `${shop.url('add-to-basket')}/api/v1/baskets/add`,
+        { user_id: user, product_id: productId, quantity: 1 },
+        200,
+      ),
     /** Pays for the user's basket (201: committed, the event is in the outbox). */
     pay: (user: string) => post(`${shop.url('process-payment')}/api/v1/payments`, { user_id: user, card }, 201),
     /** The product's stock now. */
-    stock: async () => ((await (await fetch(`${shop.url('get-product')}/api/v1/products/${productId}`)).json()) as { stock: number }).stock,
+    stock: async () =>
+      ((await (await fetch(`${shop.url('get-product')}/api/v1/products/${productId}`)).json()) as { stock: number })
+        .stock,
     /** Whether the user's basket is empty now. */
     basketEmpty: async (user: string) =>
-      ((await (await fetch(`${shop.url('get-basket')}/api/v1/baskets/${user}`, { headers })).json()) as { items: unknown[] }).items.length === 0,
+      (
+        (await (await fetch(`${shop.url('get-basket')}/api/v1/baskets/${user}`, { headers })).json()) as {
+          items: unknown[];
+        }
+      ).items.length === 0,
   };
 }
 

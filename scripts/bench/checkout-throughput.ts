@@ -25,7 +25,8 @@ async function checkouts(client: CheckoutClient, tag: string, count: number, con
   );
   let waiting = [...users];
   while (waiting.length || (await client.stock()) !== before - count) {
-    if (performance.now() - t0 > 120_000) throw new Error(`${tag}: effects of ${waiting.length} checkouts not seen within 120 s`);
+    if (performance.now() - t0 > 120_000)
+      throw new Error(`${tag}: effects of ${waiting.length} checkouts not seen within 120 s`);
     const empty = await Promise.all(waiting.map((u) => client.basketEmpty(u)));
     waiting = waiting.filter((_, i) => !empty[i]);
     await new Promise((r) => setTimeout(r, 5));
@@ -34,7 +35,13 @@ async function checkouts(client: CheckoutClient, tag: string, count: number, con
 }
 
 /** Runs of checkouts on a shop of `kind`: the warm-up run is discarded; checkouts/s of each. */
-async function measure(kind: ShopKind, env: Record<string, string>, admin: string, plan: BenchPlan, count: number): Promise<number[]> {
+async function measure(
+  kind: ShopKind,
+  env: Record<string, string>,
+  admin: string,
+  plan: BenchPlan,
+  count: number,
+): Promise<number[]> {
   const shop = await startShop(kind, env, checkoutFunctions);
   try {
     await stockUp(env, 'desk-lamp');
@@ -63,8 +70,11 @@ export async function checkoutThroughput(env: Record<string, string>, admin: str
   const value = median(split);
   const baseline = median(together);
   return {
-    name: 'Checkout throughput: add, pay, both effects applied; every function its own process', unit: 'checkouts/s', value,
-    baseline: { name: 'every function in one process, same infrastructure', value: baseline }, ratio: ratio(value, baseline),
+    name: 'Checkout throughput: add, pay, both effects applied; every function its own process',
+    unit: 'checkouts/s',
+    value,
+    baseline: { name: 'every function in one process, same infrastructure', value: baseline },
+    ratio: ratio(value, baseline),
     notes: `${count} checkouts per run, ${plan.runs} run(s) after a warm-up, ${8 * (plan.connections >= 50 ? 2 : 1)} clients at once; spread ${spread(split).pct}% / ${spread(together).pct}%`,
   };
 }

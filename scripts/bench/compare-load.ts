@@ -6,8 +6,17 @@ import { median, spread } from './stats.ts';
  * Loads a subject and its baseline in alternation (warm-up discarded, `runs` rounds), so that
  * both see the same machine; returns the medians and the spreads.
  */
-export async function compareLoad(label: string, plan: BenchPlan, subject: { url: string } & Partial<LoadOptions>, baseline: { url: string } & Partial<LoadOptions>) {
-  const opts = (o: Partial<LoadOptions>, seconds: number): LoadOptions => ({ connections: plan.connections, seconds, ...o });
+export async function compareLoad(
+  label: string,
+  plan: BenchPlan,
+  subject: { url: string } & Partial<LoadOptions>,
+  baseline: { url: string } & Partial<LoadOptions>,
+) {
+  const opts = (o: Partial<LoadOptions>, seconds: number): LoadOptions => ({
+    connections: plan.connections,
+    seconds,
+    ...o,
+  });
   await load(subject.url, opts(subject, plan.warmupSeconds));
   await load(baseline.url, opts(baseline, plan.warmupSeconds));
   const s: LoadResult[] = [];

@@ -21,7 +21,13 @@ const labels: Record<Exclude<ShopKind, 'embedded'>, { title: string; target: num
  * daprd sidecar each under `dapr`); the lag of one is from the payment's answer (its commit is
  * done by then) until a client sees both effects (stock taken, basket empty), polled every 2 ms.
  */
-export async function eventLag(kind: 'kafka' | 'dapr', env: Record<string, string>, admin: string, plan: BenchPlan, kafkaAlone: { p50: number; p99: number }): Promise<Figure> {
+export async function eventLag(
+  kind: 'kafka' | 'dapr',
+  env: Record<string, string>,
+  admin: string,
+  plan: BenchPlan,
+  kafkaAlone: { p50: number; p99: number },
+): Promise<Figure> {
   const { title, target } = labels[kind];
   const shop = await startShop(kind, env, checkoutFunctions);
   try {
@@ -50,8 +56,11 @@ export async function eventLag(kind: 'kafka' | 'dapr', env: Record<string, strin
     }
     const p99 = quantile(lags, 0.99);
     return {
-      name: `${title}: payment answered → stock taken and basket cleared (p99)`, unit: 'ms', value: Math.round(p99),
-      baseline: { name: 'Kafka alone, send → receive, p99', value: Math.round(kafkaAlone.p99 * 10) / 10 }, ratio: ratio(p99, kafkaAlone.p99),
+      name: `${title}: payment answered → stock taken and basket cleared (p99)`,
+      unit: 'ms',
+      value: Math.round(p99),
+      baseline: { name: 'Kafka alone, send → receive, p99', value: Math.round(kafkaAlone.p99 * 10) / 10 },
+      ratio: ratio(p99, kafkaAlone.p99),
       target: { text: `p99 ≤ ${target} ms`, met: p99 <= target },
       notes: `p50 ${Math.round(median(lags))} ms (Kafka alone ${kafkaAlone.p50.toFixed(1)} ms) over ${lags.length} checkouts, effects polled every 2 ms; relay woken by the commit`,
     };

@@ -8,7 +8,11 @@ import { median, quantile } from './stats.ts';
  * acks from all replicas): from a send until a consumer of its own group receives the message,
  * one message at a time; three warm-up messages are not counted.
  */
-export async function kafkaRoundTrip(brokers: string[], topic: string, count: number): Promise<{ p50: number; p99: number }> {
+export async function kafkaRoundTrip(
+  brokers: string[],
+  topic: string,
+  count: number,
+): Promise<{ p50: number; p99: number }> {
   await ensureTopics(brokers, [topic], 1);
   const kafka = new Kafka({ clientId: 'bench-round-trip', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -29,7 +33,9 @@ export async function kafkaRoundTrip(brokers: string[], topic: string, count: nu
       const lag = (await arrived) - t0;
       if (i >= 3) lags.push(lag);
     }
-    progress(`Kafka alone, send → receive: p50 ${median(lags).toFixed(1)} ms, p99 ${quantile(lags, 0.99).toFixed(1)} ms`);
+    progress(
+      `Kafka alone, send → receive: p50 ${median(lags).toFixed(1)} ms, p99 ${quantile(lags, 0.99).toFixed(1)} ms`,
+    );
     return { p50: median(lags), p99: quantile(lags, 0.99) };
   } finally {
     await consumer.disconnect();

@@ -28,6 +28,8 @@ export interface LoadOptions {
  * event loop of what it measures.
  */
 export async function load(url: string, o: LoadOptions): Promise<LoadResult> {
-  const { stdout } = await run(process.execPath, [worker, JSON.stringify({ url, ...o })], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, [worker, JSON.stringify({ url, ...o })], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as LoadResult;
 }

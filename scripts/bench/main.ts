@@ -23,12 +23,19 @@ const plan = plans[quick ? 'quick' : 'full'];
 const sections = ['catalog', 'gateway', 'basket', 'lag', 'dapr-lag', 'checkout', 'cold'] as const;
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const only = new Set(onlyArg ? onlyArg.split(',') : sections);
-for (const name of only) if (!(sections as readonly string[]).includes(name)) throw new Error(`--only: unknown figure ${name}; one of ${sections.join(', ')}`);
+for (const name of only)
+  if (!(sections as readonly string[]).includes(name))
+    throw new Error(`--only: unknown figure ${name}; one of ${sections.join(', ')}`);
 
 /** The infrastructure `infra:up` runs (started when it is not), as environment assignments. */
 async function infra(): Promise<Record<string, string>> {
   const { stdout } = await run('bash', ['scripts/infra/up.sh'], { maxBuffer: 1024 * 1024 });
-  return Object.fromEntries(stdout.trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+  return Object.fromEntries(
+    stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=', 2) as [string, string]),
+  );
 }
 
 const processes: Started[] = [];
@@ -39,7 +46,9 @@ const started = async (p: Promise<Started>) => {
 };
 
 async function main() {
-  progress(`plan: ${quick ? 'quick' : 'full'} (${plan.runs} run(s) of ${plan.seconds} s, ${plan.connections} connections, ${plan.coldStarts} cold starts)`);
+  progress(
+    `plan: ${quick ? 'quick' : 'full'} (${plan.runs} run(s) of ${plan.seconds} s, ${plan.connections} connections, ${plan.coldStarts} cold starts)`,
+  );
   const urls = await infra();
   if (only.has('dapr-lag')) {
     progress('daprd (built once, cached: scripts/dapr/install.sh)');
@@ -49,11 +58,20 @@ async function main() {
   await run('npm', ['run', '-s', 'build'], { maxBuffer: 16 * 1024 * 1024 });
   const id = `bench_${Date.now()}`;
   const env: Record<string, string> = {
-    DATABASE_URL: urls.DATABASE_URL!, DATABASE_SCHEMA: id, REDIS_URL: urls.REDIS_URL!, REDIS_PREFIX: `${id}:`,
-    KAFKA_BROKERS: urls.KAFKA_BROKERS!, KAFKA_PREFIX: `${id}.`, JWT_SECRET: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'error', RATE_LIMIT_BURST: '1000000',
+    DATABASE_URL: urls.DATABASE_URL!,
+    DATABASE_SCHEMA: id,
+    REDIS_URL: urls.REDIS_URL!,
+    REDIS_PREFIX: `${id}:`,
+    KAFKA_BROKERS: urls.KAFKA_BROKERS!,
+    KAFKA_PREFIX: `${id}.`,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'error',
+    RATE_LIMIT_BURST: '1000000',
   };
-  await ensureTopics([env.KAFKA_BROKERS!], Object.keys(topics).map((t) => `${env.KAFKA_PREFIX}${t}`));
+  await ensureTopics(
+    [env.KAFKA_BROKERS!],
+    Object.keys(topics).map((t) => `${env.KAFKA_PREFIX}${t}`),
+  );
   const admin = `Bearer ${await signToken(env.JWT_SECRET!, 'bench-admin', { admin: true, expiresInSeconds: 3600 })}`;
   const ports = await freePorts(8);
   const figures: Figure[] = [];
@@ -63,37 +81,96 @@ async function main() {
       const list = await started(startNode(bundle('list-products'), env, ports[0]!, '/health/ready'));
       if (only.has('catalog')) {
         const catalog = await (await fetch(`${list.url}/api/v1/products?limit=20`)).text();
-        const memory = await started(startNode(['--import', 'tsx', 'scripts/bench/memory-catalog.ts'], { CATALOG_JSON: catalog }, ports[1]!, '/health/live'));
-        const read = await compareLoad('catalog read', plan, { url: `${list.url}/api/v1/products?limit=20` }, { url: `${memory.url}/api/v1/products` });
-        figures.push(loadFigure('Catalog read: list-products (PostgreSQL, 20 items) ÷ bare Hono from memory', read, { name: 'bare Hono, same JSON from memory', short: 'bare' }, 0.6));
+        const memory = await started(
+          startNode(
+            ['--import', 'tsx', 'scripts/bench/memory-catalog.ts'],
+            { CATALOG_JSON: catalog },
+            ports[1]!,
+            '/health/live',
+          ),
+        );
+        const read = await compareLoad(
+          'catalog read',
+          plan,
+          { url: `${list.url}/api/v1/products?limit=20` },
+          { url: `${memory.url}/api/v1/products` },
+        );
+        figures.push(
+          loadFigure(
+            'Catalog read: list-products (PostgreSQL, 20 items) ÷ bare Hono from memory',
+            read,
+            { name: 'bare Hono, same JSON from memory', short: 'bare' },
+            0.6,
+          ),
+        );
       }
       if (only.has('gateway')) {
         // Gateway overhead: the same read through the gateway (forwarding over HTTP) vs direct.
-        const gateway = await started(startNode(['dist/main.mjs'], { ...env, FUNCTION_URL_TEMPLATE: 'http://127.0.0.1:1/{name}', FUNCTION_URL_LIST_PRODUCTS: list.url }, ports[2]!, '/health/live'));
-        const edge = await compareLoad('gateway overhead', plan, { url: `${gateway.url}/api/v1/products?limit=20` }, { url: `${list.url}/api/v1/products?limit=20` });
-        figures.push(loadFigure('Gateway overhead: GET /api/v1/products through the gateway ÷ the function directly', edge, { name: 'list-products directly', short: 'direct' }, 0.9));
+        const gateway = await started(
+          startNode(
+            ['dist/main.mjs'],
+            { ...env, FUNCTION_URL_TEMPLATE: 'http://127.0.0.1:1/{name}', FUNCTION_URL_LIST_PRODUCTS: list.url },
+            ports[2]!,
+            '/health/live',
+          ),
+        );
+        const edge = await compareLoad(
+          'gateway overhead',
+          plan,
+          { url: `${gateway.url}/api/v1/products?limit=20` },
+          { url: `${list.url}/api/v1/products?limit=20` },
+        );
+        figures.push(
+          loadFigure(
+            'Gateway overhead: GET /api/v1/products through the gateway ÷ the function directly',
+            edge,
+            { name: 'list-products directly', short: 'direct' },
+            0.9,
+          ),
+        );
       }
     }
 
     if (only.has('basket')) {
       // Basket writes: add-to-basket on Redis, a different user each request (an admin token may act for any).
       const add = await started(startNode(bundle('add-to-basket'), env, ports[3]!, '/health/ready'));
-      const bare = await started(startNode(['--import', 'tsx', 'scripts/bench/bare-basket.ts'], { REDIS_URL: env.REDIS_URL!, REDIS_PREFIX: env.REDIS_PREFIX! }, ports[4]!, '/health/live'));
+      const bare = await started(
+        startNode(
+          ['--import', 'tsx', 'scripts/bench/bare-basket.ts'],
+          { REDIS_URL: env.REDIS_URL!, REDIS_PREFIX: env.REDIS_PREFIX! },
+          ports[4]!,
+          '/health/live',
+        ),
+      );
       const write = {
-        method: 'POST', distinct: 1_000_000, headers: { 'content-type': 'application/json', authorization: admin },
+        method: 'POST',
+        distinct: 1_000_000,
+        headers: { 'content-type': 'application/json', authorization: admin },
         body: '{"user_id":"bench-{n}","product_id":"kettle","quantity":1}',
       } as const;
-      const writes = await compareLoad('basket writes', plan, { url: `${add.url}/api/v1/baskets/add`, ...write }, { url: `${bare.url}/api/v1/baskets/add`, ...write });
+      const writes = await compareLoad(
+        'basket writes',
+        plan,
+        { url: `${add.url}/api/v1/baskets/add`, ...write },
+        { url: `${bare.url}/api/v1/baskets/add`, ...write },
+      );
       figures.push({
-        name: 'Basket writes: add-to-basket on Redis ÷ a bare Hono handler with one Redis command', unit: 'req/s', value: writes.rps,
-        baseline: { name: 'bare Hono + HINCRBY, same requests', value: writes.baselineRps }, ratio: writes.ratio,
+        name: 'Basket writes: add-to-basket on Redis ÷ a bare Hono handler with one Redis command',
+        unit: 'req/s',
+        value: writes.rps,
+        baseline: { name: 'bare Hono + HINCRBY, same requests', value: writes.baselineRps },
+        ratio: writes.ratio,
         notes: `p99 ${writes.p99} ms (bare ${writes.baselineP99} ms); ${writes.spread}; ${writes.failed} failed; add-to-basket also checks the token, validates, checks the stock and prices the basket (catalog cache), sets its expiry`,
       });
     }
 
     for (const p of processes.splice(0)) await p.stop();
     if (only.has('lag') || only.has('dapr-lag')) {
-      const kafkaAlone = await kafkaRoundTrip([env.KAFKA_BROKERS!], `${env.KAFKA_PREFIX}bench-round-trip`, plan.runs === 1 ? 20 : 100);
+      const kafkaAlone = await kafkaRoundTrip(
+        [env.KAFKA_BROKERS!],
+        `${env.KAFKA_PREFIX}bench-round-trip`,
+        plan.runs === 1 ? 20 : 100,
+      );
       if (only.has('lag')) figures.push(await eventLag('kafka', env, admin, plan, kafkaAlone));
       if (only.has('dapr-lag')) figures.push(await eventLag('dapr', env, admin, plan, kafkaAlone));
     }
@@ -112,7 +189,11 @@ async function main() {
 /** A requests/s figure against its baseline, with a minimum ratio as its target. */
 function loadFigure(name: string, r: Compared, baseline: { name: string; short: string }, minRatio: number): Figure {
   return {
-    name, unit: 'req/s', value: r.rps, baseline: { name: baseline.name, value: r.baselineRps }, ratio: r.ratio,
+    name,
+    unit: 'req/s',
+    value: r.rps,
+    baseline: { name: baseline.name, value: r.baselineRps },
+    ratio: r.ratio,
     target: { text: `ratio ≥ ${minRatio.toFixed(2)}`, met: r.ratio >= minRatio },
     notes: `p99 ${r.p99} ms (${baseline.short} ${r.baselineP99} ms); ${r.spread}; ${r.failed} failed`,
   };
@@ -132,7 +213,9 @@ async function coldStarts(env: Record<string, string>, ports: number[]): Promise
     await p.stop();
   }
   const baseline = median(bare);
-  progress(`cold start of a bare Node HTTP server: ${Math.round(baseline)} ms (median of ${bare.length}), idle ${Math.round(bareRss)} MB`);
+  progress(
+    `cold start of a bare Node HTTP server: ${Math.round(baseline)} ms (median of ${bare.length}), idle ${Math.round(bareRss)} MB`,
+  );
   const figures: Figure[] = [];
   const names = Object.keys(routes) as FunctionName[];
   for (const [i, name] of names.entries()) {
@@ -151,12 +234,22 @@ async function coldStarts(env: Record<string, string>, ports: number[]): Promise
     progress(`cold start ${i + 1}/${names.length} ${name}: ${Math.round(ms)} ms, idle ${Math.round(rss)} MB`);
     const r = ratio(ms, baseline);
     figures.push({
-      name: `Cold start: ${name}`, unit: 'ms', value: Math.round(ms), baseline: { name: 'bare Node HTTP server', value: Math.round(baseline) }, ratio: r,
-      target: { text: 'ratio ≤ 2.0 and median < 250 ms', met: r <= 2 && ms < 250 }, notes: `spread ${spread(times).pct}%`,
+      name: `Cold start: ${name}`,
+      unit: 'ms',
+      value: Math.round(ms),
+      baseline: { name: 'bare Node HTTP server', value: Math.round(baseline) },
+      ratio: r,
+      target: { text: 'ratio ≤ 2.0 and median < 250 ms', met: r <= 2 && ms < 250 },
+      notes: `spread ${spread(times).pct}%`,
     });
     figures.push({
-      name: `Idle memory: ${name}`, unit: 'MB RSS', value: Math.round(rss), baseline: { name: 'bare Node HTTP server', value: Math.round(bareRss) }, ratio: ratio(rss, bareRss),
-      target: { text: '≤ 60 MB', met: rss <= 60 }, notes: 'after healthy + 2 s idle',
+      name: `Idle memory: ${name}`,
+      unit: 'MB RSS',
+      value: Math.round(rss),
+      baseline: { name: 'bare Node HTTP server', value: Math.round(bareRss) },
+      ratio: ratio(rss, bareRss),
+      target: { text: '≤ 60 MB', met: rss <= 60 },
+      notes: 'after healthy + 2 s idle',
     });
   }
   return figures;

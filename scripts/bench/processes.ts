@@ -19,14 +19,26 @@ export interface Started {
 }
 
 /** Spawns `command <args>` with `env` and waits until GET `url + readyPath` answers 2xx. */
-export async function startProcess(command: string, args: string[], env: Record<string, string>, url: string, readyPath: string): Promise<Started> {
+export async function startProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  url: string,
+  readyPath: string,
+): Promise<Started> {
   const t0 = performance.now();
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const what = `${command === process.execPath ? 'node' : command} ${args.slice(0, 2).join(' ')}`;
   // Asked every 2 ms: the time to the first answer is a figure.
-  await waitHealthy(`${url}${readyPath}`, child, what, 60_000, 2).catch((e: Error) => Promise.reject(new Error(`${e.message}: ${stderr}`)));
+  await waitHealthy(`${url}${readyPath}`, child, what, 60_000, 2).catch((e: Error) =>
+    Promise.reject(new Error(`${e.message}: ${stderr}`)),
+  );
   const startMs = performance.now() - t0;
   return {
     url,

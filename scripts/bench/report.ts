@@ -9,7 +9,10 @@ export function table(figures: Figure[]): string {
   return [
     '| figure | value | baseline | ratio | target | met | notes |',
     '|---|---:|---:|---:|---|:-:|---|',
-    ...figures.map((f) => `| ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.baseline ? `${fmt(f.baseline.value)} (${f.baseline.name})` : '—'} | ${f.ratio ?? '—'} | ${f.target?.text ?? '—'} | ${f.target ? (f.target.met ? 'yes' : '**no**') : '—'} | ${f.notes} |`),
+    ...figures.map(
+      (f) =>
+        `| ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.baseline ? `${fmt(f.baseline.value)} (${f.baseline.name})` : '—'} | ${f.ratio ?? '—'} | ${f.target?.text ?? '—'} | ${f.target ? (f.target.met ? 'yes' : '**no**') : '—'} | ${f.notes} |`,
+    ),
   ].join('\n');
 }
 
@@ -23,12 +26,14 @@ export function summary(figures: Figure[]): string {
     if (!fs.length) return [];
     const [best, worst] = [fs[0]!, fs.at(-1)!];
     const met = fs.filter((f) => f.target?.met).length;
-    return [{
-      ...worst,
-      name: `${name}, worst of ${fs.length} functions (${worst.name.slice(prefix.length)})`,
-      target: worst.target && { text: worst.target.text, met: met === fs.length },
-      notes: `best ${best.name.slice(prefix.length)}: ${fmt(best.value)} ${best.unit}${best.ratio === undefined ? '' : `, ratio ${best.ratio}`}; ${met} of ${fs.length} meet the target`,
-    }];
+    return [
+      {
+        ...worst,
+        name: `${name}, worst of ${fs.length} functions (${worst.name.slice(prefix.length)})`,
+        target: worst.target && { text: worst.target.text, met: met === fs.length },
+        notes: `best ${best.name.slice(prefix.length)}: ${fmt(best.value)} ${best.unit}${best.ratio === undefined ? '' : `, ratio ${best.ratio}`}; ${met} of ${fs.length} meet the target`,
+      },
+    ];
   };
   const others = figures.filter((f) => !f.name.startsWith('Cold start: ') && !f.name.startsWith('Idle memory: '));
   return table([...others, ...range('Cold start: ', 'Cold start'), ...range('Idle memory: ', 'Idle memory')]);
@@ -59,6 +64,9 @@ export async function writeResults(figures: Figure[], run: { quick: boolean; pla
   await writeFile(`${dir}results.md`, md);
   await writeFile(`${dir}results.json`, JSON.stringify({ at, ...run, figures }, null, 2));
   if (!run.quick) await updateReadme(figures, at);
-  await appendFile(`${dir}history.jsonl`, `${JSON.stringify({ at, quick: run.quick, figures: figures.map((f) => ({ name: f.name, value: f.value, ratio: f.ratio, met: f.target?.met })) })}\n`);
+  await appendFile(
+    `${dir}history.jsonl`,
+    `${JSON.stringify({ at, quick: run.quick, figures: figures.map((f) => ({ name: f.name, value: f.value, ratio: f.ratio, met: f.target?.met })) })}\n`,
+  );
   console.log(`\n${table(figures)}\n\nwritten: bench/results.md, bench/results.json, bench/history.jsonl`);
 }

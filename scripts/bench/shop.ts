@@ -19,7 +19,14 @@ export interface Shop {
 }
 
 /** What a checkout touches: cart, payment, both payment-completed handlers, and the reads that show their effects. */
-export const checkoutFunctions: FunctionName[] = ['add-to-basket', 'process-payment', 'get-product', 'get-basket', 'product/on-payment-completed', 'basket/on-payment-completed'];
+export const checkoutFunctions: FunctionName[] = [
+  'add-to-basket',
+  'process-payment',
+  'get-product',
+  'get-basket',
+  'product/on-payment-completed',
+  'basket/on-payment-completed',
+];
 
 /**
  * Starts `names` on the infrastructure of `env`, from their bundles as the image runs them:
@@ -43,7 +50,9 @@ export async function startShop(kind: ShopKind, env: Record<string, string>, nam
     }
     const urls = new Map<FunctionName, string>();
     if (kind === 'dapr') dir = await mkdtemp(join(tmpdir(), 'daprps-bench-dapr-'));
-    const resources = dir ? await localResources(dir, { brokers: env.KAFKA_BROKERS!, prefix: env.KAFKA_PREFIX! }) : undefined;
+    const resources = dir
+      ? await localResources(dir, { brokers: env.KAFKA_BROKERS!, prefix: env.KAFKA_PREFIX! })
+      : undefined;
     const free = await freePorts(names.length * 5);
     const sidecars: Started[] = [];
     for (const name of names) {
@@ -52,8 +61,20 @@ export async function startShop(kind: ShopKind, env: Record<string, string>, nam
       const tokens = tokenEnv(randomSidecarTokens());
       let fnEnv = { ...env, ...tokens };
       if (resources) {
-        const args = sidecarArgs({ appId: serviceName(name), appPort: app, ports: { http, grpc, internalGrpc, metrics }, ...resources, logLevel: 'error' });
-        const sidecar = await startProcess(daprdPath(), args, tokens, `http://127.0.0.1:${http}`, '/v1.0/healthz/outbound');
+        const args = sidecarArgs({
+          appId: serviceName(name),
+          appPort: app,
+          ports: { http, grpc, internalGrpc, metrics },
+          ...resources,
+          logLevel: 'error',
+        });
+        const sidecar = await startProcess(
+          daprdPath(),
+          args,
+          tokens,
+          `http://127.0.0.1:${http}`,
+          '/v1.0/healthz/outbound',
+        );
         started.push(sidecar);
         sidecars.push(sidecar);
         fnEnv = { ...fnEnv, EVENT_TRANSPORT: 'dapr', DAPR_HOST: '127.0.0.1', DAPR_HTTP_PORT: String(http) };
@@ -63,7 +84,8 @@ export async function startShop(kind: ShopKind, env: Record<string, string>, nam
       urls.set(name, fn.url);
     }
     // A sidecar starts its input bindings once its app answers; its full health says so.
-    for (const sidecar of sidecars) await waitHealthy(`${sidecar.url}/v1.0/healthz`, sidecar.child, `daprd of ${sidecar.url}`, 60_000);
+    for (const sidecar of sidecars)
+      await waitHealthy(`${sidecar.url}/v1.0/healthz`, sidecar.child, `daprd of ${sidecar.url}`, 60_000);
     return {
       url: (name) => {
         const url = urls.get(name);

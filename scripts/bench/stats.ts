@@ -14,4 +14,5 @@ export function spread(xs: number[]): { min: number; max: number; pct: number } 
 }
 
 /** The q-th quantile (0..1) of some numbers, nearest rank. */
-export const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!;
+export const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!;

@@ -39,7 +39,11 @@ async function compileOnly(files: string[]): Promise<void> {
 /** Every .mjs file under `dir` but this one, as absolute paths. */
 async function modulesIn(dir: string, self: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true });
-  return entries.filter((f) => f.endsWith('.mjs')).map((f) => join(dir, f)).filter((f) => f !== self).sort();
+  return entries
+    .filter((f) => f.endsWith('.mjs'))
+    .map((f) => join(dir, f))
+    .filter((f) => f !== self)
+    .sort();
 }
 
 const cacheDir = getCompileCacheDir();
@@ -56,8 +60,12 @@ flushCompileCache();
 // fewer than the files means the cache was not written.
 const entries = await readdir(cacheDir);
 if (entries.length < files.length) {
-  console.error(`the module compile cache in ${cacheDir} has ${entries.length} entries for ${files.length} modules: it could not be written`);
+  console.error(
+    `the module compile cache in ${cacheDir} has ${entries.length} entries for ${files.length} modules: it could not be written`,
+  );
   process.exit(1);
 }
 const bytes = (await Promise.all(entries.map((f) => stat(join(cacheDir, f))))).reduce((sum, s) => sum + s.size, 0);
-console.log(`module compile cache: ${files.length} modules of ${dir} compiled into ${cacheDir} (${entries.length} entries, ${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
+console.log(
+  `module compile cache: ${files.length} modules of ${dir} compiled into ${cacheDir} (${entries.length} entries, ${(bytes / 1024 / 1024).toFixed(1)} MiB)`,
+);

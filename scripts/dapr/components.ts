@@ -15,10 +15,17 @@ const prefixed = new Set(['topics', 'publishTopic', 'consumerGroup']);
 
 /** `app=topic,topic;app=...` with every topic prefixed. */
 const prefixScopes = (scopes: string, prefix: string) =>
-  scopes.split(';').map((scope) => {
-    const [app, topics = ''] = scope.split('=');
-    return `${app}=${topics.split(',').filter(Boolean).map((t) => `${prefix}${t.trim()}`).join(',')}`;
-  }).join(';');
+  scopes
+    .split(';')
+    .map((scope) => {
+      const [app, topics = ''] = scope.split('=');
+      return `${app}=${topics
+        .split(',')
+        .filter(Boolean)
+        .map((t) => `${prefix}${t.trim()}`)
+        .join(',')}`;
+    })
+    .join(';');
 
 /** One resource with Kafka addresses and names adjusted; comments and everything else kept. */
 function adjust(doc: Document, o: ComponentsOptions): void {
@@ -30,7 +37,14 @@ function adjust(doc: Document, o: ComponentsOptions): void {
     const name = String(item.get('name'));
     const value = String(item.get('value'));
     if (name === 'brokers') item.set('value', o.brokers);
-    else if (prefixed.has(name)) item.set('value', value.split(',').map((t) => `${o.prefix}${t.trim()}`).join(','));
+    else if (prefixed.has(name))
+      item.set(
+        'value',
+        value
+          .split(',')
+          .map((t) => `${o.prefix}${t.trim()}`)
+          .join(','),
+      );
     else if (name === 'publishingScopes') item.set('value', prefixScopes(value, o.prefix));
   }
 }
@@ -47,7 +61,8 @@ export async function renderComponents(from: string, to: string, o: ComponentsOp
     const docs = parseAllDocuments(await readFile(join(from, file), 'utf8'));
     const out: string[] = [];
     for (const doc of docs) {
-      if (!('errors' in doc) || doc.errors.length) throw new Error(`${file}: ${'errors' in doc ? doc.errors[0]?.message : 'not YAML'}`);
+      if (!('errors' in doc) || doc.errors.length)
+        throw new Error(`${file}: ${'errors' in doc ? doc.errors[0]?.message : 'not YAML'}`);
       adjust(doc, o);
       out.push(doc.toString());
     }
@@ -60,7 +75,10 @@ export async function renderComponents(from: string, to: string, o: ComponentsOp
  * The sidecars' resources for a run: `components/local` rendered into `dir` for the brokers and
  * topic prefix of the configuration, and the Dapr Configuration among them.
  */
-export async function localResources(dir: string, o: ComponentsOptions): Promise<{ resourcesPath: string; configPath: string }> {
+export async function localResources(
+  dir: string,
+  o: ComponentsOptions,
+): Promise<{ resourcesPath: string; configPath: string }> {
   await renderComponents(new URL('../../components/local', import.meta.url).pathname, dir, o);
   return { resourcesPath: dir, configPath: join(dir, 'config.yaml') };
 }

@@ -14,7 +14,9 @@ export function daprdPath(env: Record<string, string | undefined> = process.env)
 
 /** Whether daprd is built; says how to build it when not. */
 export function daprdInstalled(path = daprdPath()): { ok: true } | { ok: false; message: string } {
-  return existsSync(path) ? { ok: true } : { ok: false, message: `daprd is not built at ${path}: build it with "npm run dapr:install"` };
+  return existsSync(path)
+    ? { ok: true }
+    : { ok: false, message: `daprd is not built at ${path}: build it with "npm run dapr:install"` };
 }
 
 /** The ports one sidecar listens on (all on loopback). */
@@ -52,20 +54,33 @@ export interface SidecarOptions {
  */
 export function sidecarArgs(o: SidecarOptions): string[] {
   return [
-    '--app-id', o.appId,
+    '--app-id',
+    o.appId,
     ...(o.appPort === undefined ? [] : ['--app-port', String(o.appPort)]),
-    '--app-protocol', 'http',
-    '--app-channel-address', '127.0.0.1',
-    '--dapr-listen-addresses', '127.0.0.1',
-    '--dapr-http-port', String(o.ports.http),
-    '--dapr-grpc-port', String(o.ports.grpc),
-    '--dapr-internal-grpc-port', String(o.ports.internalGrpc),
-    '--dapr-internal-grpc-listen-address', '127.0.0.1',
-    '--metrics-listen-address', '127.0.0.1',
-    '--metrics-port', String(o.ports.metrics),
-    '--resources-path', o.resourcesPath,
-    '--config', o.configPath,
+    '--app-protocol',
+    'http',
+    '--app-channel-address',
+    '127.0.0.1',
+    '--dapr-listen-addresses',
+    '127.0.0.1',
+    '--dapr-http-port',
+    String(o.ports.http),
+    '--dapr-grpc-port',
+    String(o.ports.grpc),
+    '--dapr-internal-grpc-port',
+    String(o.ports.internalGrpc),
+    '--dapr-internal-grpc-listen-address',
+    '127.0.0.1',
+    '--metrics-listen-address',
+    '127.0.0.1',
+    '--metrics-port',
+    String(o.ports.metrics),
+    '--resources-path',
+    o.resourcesPath,
+    '--config',
+    o.configPath,
     '--log-as-json',
-    '--log-level', o.logLevel ?? 'info',
+    '--log-level',
+    o.logLevel ?? 'info',
   ];
 }

@@ -15,10 +15,16 @@ export interface SidecarTokens {
 export const DEV_DAPR_API_TOKEN_FILE = '.data/dev-dapr-api-token';
 
 /** Fresh random tokens (tests and benchmarks: one pair per function). */
-export const randomSidecarTokens = (): SidecarTokens => ({ app: randomBytes(24).toString('base64url'), api: randomBytes(24).toString('base64url') });
+export const randomSidecarTokens = (): SidecarTokens => ({
+  app: randomBytes(24).toString('base64url'),
+  api: randomBytes(24).toString('base64url'),
+});
 
 /** The development tokens, kept in `.data/` (what `task invoke` presents to an event route). */
-export const devSidecarTokens = (): SidecarTokens => ({ app: devSecret(DEV_APP_TOKEN_FILE), api: devSecret(DEV_DAPR_API_TOKEN_FILE) });
+export const devSidecarTokens = (): SidecarTokens => ({
+  app: devSecret(DEV_APP_TOKEN_FILE),
+  api: devSecret(DEV_DAPR_API_TOKEN_FILE),
+});
 
 /**
  * The environment that hands the tokens over. daprd and the function read the same names:

@@ -23,11 +23,22 @@ if (!installed.ok) {
   console.error(installed.message);
   process.exit(1);
 }
-const dapr = await localResources(join(process.cwd(), '.data/dapr/components'), { brokers: config.kafkaBrokers.join(','), prefix: config.kafkaPrefix });
-const topology = await startTopology({ env, gatewayPort: config.port, dapr, tokens: devSidecarTokens, onLine: (line) => console.log(line) });
+const dapr = await localResources(join(process.cwd(), '.data/dapr/components'), {
+  brokers: config.kafkaBrokers.join(','),
+  prefix: config.kafkaPrefix,
+});
+const topology = await startTopology({
+  env,
+  gatewayPort: config.port,
+  dapr,
+  tokens: devSidecarTokens,
+  onLine: (line) => console.log(line),
+});
 // The first function with a sidecar: its ports are the lowest of the sidecars'.
 const first = sidecarPortsFor(routes[functionProcesses.find((p) => p.sidecar)!.name].port);
-console.log(`\nready: gateway on ${topology.gatewayUrl}; every function, those using events with their daprd (HTTP API ${first.http}+, metrics ${first.metrics}+) (Ctrl-C stops all)\n`);
+console.log(
+  `\nready: gateway on ${topology.gatewayUrl}; every function, those using events with their daprd (HTTP API ${first.http}+, metrics ${first.metrics}+) (Ctrl-C stops all)\n`,
+);
 const shutdown = () => void topology.stop().then(() => process.exit(0));
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);

@@ -9,7 +9,9 @@ import { toolsDir } from '../k8s/tools-dir.ts';
  */
 export function composeCheckBuilt(): { ok: true; path: string } | { ok: false; message: string } {
   const path = join(toolsDir(), 'compose-check');
-  return existsSync(path) ? { ok: true, path } : { ok: false, message: `compose-check is not built at ${path}: build it with "npm run tools:install"` };
+  return existsSync(path)
+    ? { ok: true, path }
+    : { ok: false, message: `compose-check is not built at ${path}: build it with "npm run tools:install"` };
 }
 
 /** A Compose file as the Compose specification's loader sees it: the loaded project, or the loader's errors. */

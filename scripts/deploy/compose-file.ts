@@ -3,18 +3,30 @@ import { daprVersion, sidecarArgs } from '../dapr/daprd.ts';
 import { composeAddresses, composeComponents, composeComponentsDir } from './compose-components.ts';
 import { infrastructureServices, infrastructureVolumes } from './compose-infra.ts';
 import { GENERATED } from './knative-service.ts';
-import { envNamesOf, functionProcesses, sidecarEnvNames, type FunctionProcess, type ProcessEnvName } from './processes.ts';
+import {
+  envNamesOf,
+  functionProcesses,
+  sidecarEnvNames,
+  type FunctionProcess,
+  type ProcessEnvName,
+} from './processes.ts';
 
 /** The pinned daprd image, the release `scripts/dapr/version` names (what `task dapr:up` builds). */
 export const daprdImage = `daprio/daprd:${daprVersion.replace(/^v/, '')}`;
 
-/** The ports of a sidecar inside its function's network namespace: daprd's defaults, but metrics off 9090 (as on Knative). */
+/**
+ * The ports of a sidecar inside its function's network namespace: daprd's defaults, but metrics off
+ * 9090 (as on Knative).
+ */
 export const composeSidecarPorts = { http: 3500, grpc: 50001, internalGrpc: 50002, metrics: 9095 };
 
 /** The compose service of a function's sidecar. */
 export const sidecarService = (p: FunctionProcess) => `${p.service}-dapr`;
 
-/** The variable of the operator's environment that holds a handler's app API token: one per handler, as Kubernetes has a Secret per handler. */
+/**
+ * The variable of the operator's environment that holds a handler's app API token: one per handler,
+ * as Kubernetes has a Secret per handler.
+ */
 export const appTokenVariable = (p: FunctionProcess) => `APP_API_TOKEN_${envSuffix(p.name)}`;
 
 const required = (variable: string, what: string) => `\${${variable}:?set ${variable} (32+ characters): ${what}}`;
@@ -31,7 +43,8 @@ const values: Record<ProcessEnvName, (p: FunctionProcess) => string> = {
 
 const q = (s: string) => JSON.stringify(s);
 const flow = (items: string[]) => `[${items.map(q).join(', ')}]`;
-const env = (p: FunctionProcess, names: readonly ProcessEnvName[]) => names.map((n) => `      ${n}: ${q(values[n](p))}`);
+const env = (p: FunctionProcess, names: readonly ProcessEnvName[]) =>
+  names.map((n) => `      ${n}: ${q(values[n](p))}`);
 
 /** A function's container and, when it uses events, its daprd sidecar, as YAML lines under `services:`. */
 function functionServices(p: FunctionProcess): string[] {
@@ -47,17 +60,24 @@ function functionServices(p: FunctionProcess): string[] {
     '    depends_on:',
     ...(p.needs.includes('database') ? ['      postgres: { condition: service_healthy }'] : []),
     ...(p.needs.includes('redis') ? ['      redis: { condition: service_healthy }'] : []),
-    // Its sidecar starts right after it, so the function's readiness (which asks the sidecar) holds within its start period.
+    // Its sidecar starts right after it, so the function's readiness (which asks the sidecar) holds
+    // within its start period.
     ...(p.sidecar ? ['      kafka-setup: { condition: service_completed_successfully }'] : []),
   ];
   if (!p.sidecar) return fn;
-  const args = sidecarArgs({ appId: p.service, appPort: 8080, ports: composeSidecarPorts, resourcesPath: '/components', configPath: '/components/config.yaml' });
+  const args = sidecarArgs({
+    appId: p.service,
+    appPort: 8080,
+    ports: composeSidecarPorts,
+    resourcesPath: '/components',
+    configPath: '/components/config.yaml',
+  });
   return [
     ...fn,
     `  ${sidecarService(p)}:`,
     '    <<: *daprd',
-    '    # In its function\'s network namespace, as in a pod: daprd and the app reach each other on loopback,',
-    '    # where daprd\'s API, internal gRPC and metrics listen only.',
+    "    # In its function's network namespace, as in a pod: daprd and the app reach each other on loopback,",
+    "    # where daprd's API, internal gRPC and metrics listen only.",
     `    network_mode: "service:${p.service}"`,
     `    command: ${flow(['./daprd', ...args])}`,
     '    environment:',
@@ -69,7 +89,10 @@ function functionServices(p: FunctionProcess): string[] {
   ];
 }
 
-/** compose.yaml: the infrastructure, every function in its own container (with its daprd sidecar when it uses events) and the gateway. */
+/**
+ * compose.yaml: the infrastructure, every function in its own container (with its daprd sidecar
+ * when it uses events) and the gateway.
+ */
 export function composeFile(): string {
   const processes = functionProcesses;
   const handlers = processes.filter((p) => p.handler).map(appTokenVariable);
@@ -136,7 +159,7 @@ export function composeFile(): string {
     '    depends_on:',
     ...processes.map((p) => `      ${p.service}: { condition: service_healthy }`),
     '',
-    '  # One container per function: the image\'s launcher (dist/main.mjs) with the function\'s name.',
+    "  # One container per function: the image's launcher (dist/main.mjs) with the function's name.",
     ...processes.flatMap(functionServices),
     '',
     'volumes:',
@@ -146,4 +169,5 @@ export function composeFile(): string {
 }
 
 /** The generator of compose's files: compose.yaml and the sidecars' resources it mounts. */
-export const composeFiles = (): Map<string, string> => new Map([['compose.yaml', composeFile()], ...composeComponents()]);
+export const composeFiles = (): Map<string, string> =>
+  new Map([['compose.yaml', composeFile()], ...composeComponents()]);

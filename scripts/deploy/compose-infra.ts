@@ -1,7 +1,10 @@
 import { topics } from '../../functions/events/topics.ts';
 import { KAFKA_IMAGE, TOPIC_PARTITIONS as partitions } from './topics-job.ts';
 
-/** The infrastructure services of compose.yaml, as YAML lines under `services:`: PostgreSQL, Redis, Kafka, its topics, Zipkin. */
+/**
+ * The infrastructure services of compose.yaml, as YAML lines under `services:`: PostgreSQL, Redis,
+ * Kafka, its topics, Zipkin.
+ */
 export const infrastructureServices = (): string[] => [
   '  postgres:',
   '    image: postgres:15-alpine',
@@ -41,7 +44,7 @@ export const infrastructureServices = (): string[] => [
   '      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: 0',
   '      # Topics exist only when kafka-setup creates them, as on a real cluster.',
   '      KAFKA_AUTO_CREATE_TOPICS_ENABLE: "false"',
-  '      # The image\'s data volume (its default keeps the log in /tmp, lost with the container).',
+  "      # The image's data volume (its default keeps the log in /tmp, lost with the container).",
   '      KAFKA_LOG_DIRS: /var/lib/kafka/data',
   '    volumes: [kafka-data:/var/lib/kafka/data]',
   '    healthcheck:',

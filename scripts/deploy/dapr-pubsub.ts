@@ -13,7 +13,10 @@ export function publishingScopes(): [app: string, topics: string[]][] {
   const publishes = (name: FunctionName) => registry[name].publishes ?? [];
   const outbox = [...new Set(names.flatMap(publishes))].sort();
   return names
-    .map((name): [string, string[]] => [serviceName(name), [...(publishes(name).length ? outbox : []), ...(routes[name].kind === 'event' ? ['dead-letters'] : [])]])
+    .map((name): [string, string[]] => [
+      serviceName(name),
+      [...(publishes(name).length ? outbox : []), ...(routes[name].kind === 'event' ? ['dead-letters'] : [])],
+    ])
     .filter(([, topics]) => topics.length);
 }
 
@@ -36,7 +39,7 @@ export function pubsub(t: DaprTarget): string {
     '  metadata:',
     '    - name: brokers',
     `      value: "${t.kafka}"`,
-    '    # {appID} is replaced by each sidecar\'s app id: one consumer group per app, should an app',
+    "    # {appID} is replaced by each sidecar's app id: one consumer group per app, should an app",
     '    # ever subscribe here (event handlers consume through the input bindings instead).',
     '    - name: consumerGroup',
     '      value: "{appID}"',
@@ -44,7 +47,7 @@ export function pubsub(t: DaprTarget): string {
     '      value: none',
     '    - name: version',
     '      value: "3.9.0"',
-    '    # Which topics each app may publish, even with its sidecar\'s API token. The outbox is one',
+    "    # Which topics each app may publish, even with its sidecar's API token. The outbox is one",
     '    # table and any app that writes to it may be the one relaying it, so those apps may publish',
     '    # every outbox topic; an event handler also publishes its dead letters; nothing else.',
     '    - name: publishingScopes',

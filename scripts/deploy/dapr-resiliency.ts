@@ -8,7 +8,10 @@ const policy = (direction: 'inbound' | 'outbound') => (component: string) => [
   '          circuitBreaker: events',
 ];
 
-/** The Resiliency `daprps`: one policy for deliveries of every input binding and for publishes on `pubsub`, as YAML text. */
+/**
+ * The Resiliency `daprps`: one policy for deliveries of every input binding and for publishes on
+ * `pubsub`, as YAML text.
+ */
 export function resiliency(bindings: string[], pubsub: string): string {
   return [
     GENERATED,
@@ -39,7 +42,7 @@ export function resiliency(bindings: string[], pubsub: string): string {
     '        trip: consecutiveFailures >= 5',
     '  targets:',
     '    components:',
-    '      # inbound: the sidecar delivering an input binding\'s message to the app.',
+    "      # inbound: the sidecar delivering an input binding's message to the app.",
     ...bindings.flatMap(policy('inbound')),
     '      # outbound: the sidecar writing to Kafka.',
     ...policy('outbound')(pubsub),

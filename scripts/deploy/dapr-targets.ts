@@ -33,11 +33,11 @@ export const cluster: DaprTarget = {
   kafka: 'kafka.daprps.svc.cluster.local:9092',
   zipkin: 'http://zipkin.daprps.svc.cluster.local:9411/api/v2/spans',
   bindingScopes: [
-    'Only that function\'s sidecar loads it: any other would join the consumer group and POST to',
+    "Only that function's sidecar loads it: any other would join the consumer group and POST to",
     'a route its app does not serve.',
   ],
   configUse: [
     'Kubernetes: applied with the components (kubectl apply -n <namespace> -f components/cluster/)',
-    'and chosen by each revision\'s `dapr.io/config: daprps` annotation.',
+    "and chosen by each revision's `dapr.io/config: daprps` annotation.",
   ],
 };

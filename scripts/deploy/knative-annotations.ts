@@ -4,7 +4,10 @@ import { daprShutdown } from './shutdown-timing.ts';
 /** What kind of Service a set of scale annotations is for. */
 export type ScaleKind = 'function' | 'event-handler' | 'gateway';
 
-/** The autoscaling annotations of a revision, as YAML lines: its floor by kind, its ceiling and target from the profile. */
+/**
+ * The autoscaling annotations of a revision, as YAML lines: its floor by kind, its ceiling and
+ * target from the profile.
+ */
 export const scaleAnnotations = (kind: ScaleKind, p: Profile) => [
   ...(kind === 'event-handler'
     ? [
@@ -16,10 +19,16 @@ export const scaleAnnotations = (kind: ScaleKind, p: Profile) => [
         '        autoscaling.knative.dev/min-scale: "1"',
       ]
     : kind === 'gateway'
-      ? ['        # dev: scale to zero; prod keeps pods warm (overlays/prod).', '        autoscaling.knative.dev/min-scale: "0"']
-      : ['        # Scale to zero when idle; the activator holds requests while a pod starts.', '        autoscaling.knative.dev/min-scale: "0"']),
+      ? [
+          '        # dev: scale to zero; prod keeps pods warm (overlays/prod).',
+          '        autoscaling.knative.dev/min-scale: "0"',
+        ]
+      : [
+          '        # Scale to zero when idle; the activator holds requests while a pod starts.',
+          '        autoscaling.knative.dev/min-scale: "0"',
+        ]),
   '        # The ceiling of one revision (scripts/deploy/profiles.ts; with a database, sized with its',
-  '        # pool so that every pod at once fits in PostgreSQL\'s connections).',
+  "        # pool so that every pod at once fits in PostgreSQL's connections).",
   `        autoscaling.knative.dev/max-scale: "${p.maxScale}"`,
   ...(kind === 'event-handler'
     ? []
@@ -37,7 +46,7 @@ export const daprAnnotations = (service: string, handler: boolean, p: Profile) =
   `        dapr.io/app-id: ${service}`,
   '        dapr.io/app-port: "8080"',
   '        dapr.io/config: daprps',
-  '        # The sidecar\'s API answers only callers presenting this token (DAPR_API_TOKEN below): no',
+  "        # The sidecar's API answers only callers presenting this token (DAPR_API_TOKEN below): no",
   '        # other container or pod can publish events through it.',
   '        dapr.io/api-token-secret: daprps-dapr-api-token',
   ...(handler
@@ -48,7 +57,7 @@ export const daprAnnotations = (service: string, handler: boolean, p: Profile) =
       ]
     : []),
   '        dapr.io/enable-metrics: "true"',
-  '        # Not daprd\'s default 9090: Knative\'s queue-proxy listens there.',
+  "        # Not daprd's default 9090: Knative's queue-proxy listens there.",
   '        dapr.io/metrics-port: "9095"',
   `        dapr.io/sidecar-cpu-request: ${p.sidecar.requests.cpu}`,
   `        dapr.io/sidecar-memory-request: ${p.sidecar.requests.memory}`,
@@ -56,10 +65,10 @@ export const daprAnnotations = (service: string, handler: boolean, p: Profile) =
   `        dapr.io/sidecar-memory-limit: ${p.sidecar.limits.memory}`,
   `        dapr.io/env: "GOMEMLIMIT=${p.sidecar.goMemLimit}"`,
   '        dapr.io/sidecar-seccomp-profile-type: RuntimeDefault',
-  '        # On the pod\'s deletion daprd stops its input bindings at once but keeps its API up until',
-  '        # the app has surely exited (the queue-proxy\'s drain, then the app\'s own shutdown), so the',
+  "        # On the pod's deletion daprd stops its input bindings at once but keeps its API up until",
+  "        # the app has surely exited (the queue-proxy's drain, then the app's own shutdown), so the",
   '        # outbox can still be published; then it has its own graceful shutdown. Both fit in',
-  '        # timeoutSeconds, the pod\'s grace period (scripts/deploy/shutdown-timing.ts).',
+  "        # timeoutSeconds, the pod's grace period (scripts/deploy/shutdown-timing.ts).",
   `        dapr.io/block-shutdown-duration: ${daprShutdown.blockSeconds}s`,
   `        dapr.io/graceful-shutdown-seconds: "${daprShutdown.gracefulSeconds}"`,
 ];

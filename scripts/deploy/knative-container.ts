@@ -11,7 +11,10 @@ export const secretEnv = (name: string, secret: string, key: string, optional = 
 ];
 
 /** An environment variable with a value, as YAML lines of a container's `env`. */
-export const valueEnv = (name: string, value: string) => [`            - name: ${name}`, `              value: ${JSON.stringify(value)}`];
+export const valueEnv = (name: string, value: string) => [
+  `            - name: ${name}`,
+  `              value: ${JSON.stringify(value)}`,
+];
 
 /** A container's resources, as YAML lines (its `resources:` and what is under it). */
 export const resourceLines = (r: Resources) => [
@@ -24,7 +27,10 @@ export const resourceLines = (r: Resources) => [
   `              memory: ${r.limits.memory}`,
 ];
 
-/** What a container may do (the restricted Pod Security profile, user 1000), as YAML lines under its `securityContext:`. */
+/**
+ * What a container may do (the restricted Pod Security profile, user 1000), as YAML lines under its
+ * `securityContext:`.
+ */
 export const restrictedSecurity = [
   '            runAsNonRoot: true',
   '            runAsUser: 1000',
@@ -62,6 +68,6 @@ export const container = (env: string[], r: Resources) => [
   '            failureThreshold: 3',
   ...resourceLines(r),
   '          securityContext:',
-  '            # The image\'s `node` user, numerically, so the kubelet can check runAsNonRoot.',
+  "            # The image's `node` user, numerically, so the kubelet can check runAsNonRoot.",
   ...restrictedSecurity,
 ];

@@ -14,11 +14,11 @@ const kustomizeConfig = [
   '  - kind: ConfigMap',
   '    version: v1',
   '    fieldSpecs:',
-  ...['spec/template/spec/containers/envFrom/configMapRef/name', 'spec/template/spec/containers/env/valueFrom/configMapKeyRef/name', 'spec/template/spec/volumes/configMap/name'].flatMap((path) => [
-    '      - group: serving.knative.dev',
-    '        kind: Service',
-    `        path: ${path}`,
-  ]),
+  ...[
+    'spec/template/spec/containers/envFrom/configMapRef/name',
+    'spec/template/spec/containers/env/valueFrom/configMapKeyRef/name',
+    'spec/template/spec/volumes/configMap/name',
+  ].flatMap((path) => ['      - group: serving.knative.dev', '        kind: Service', `        path: ${path}`]),
   '',
 ].join('\n');
 
@@ -30,25 +30,28 @@ export function knativeFiles(): Map<string, string> {
   files.set('knative/base/kafka-topics-job.yaml', topicsJob());
   const resources = [...files.keys()].map((p) => p.replace('knative/base/', '')).sort();
   files.set('knative/base/kustomizeconfig.yaml', kustomizeConfig);
-  files.set('knative/base/kustomization.yaml', [
-    GENERATED,
-    '# One Knative Service per function, plus the gateway, the Job creating the topics, and the shared settings.',
-    'apiVersion: kustomize.config.k8s.io/v1beta1',
-    'kind: Kustomization',
-    'labels:',
-    '  - pairs:',
-    '      app.kubernetes.io/part-of: daprps',
-    'resources:',
-    ...resources.map((s) => `  - ${s}`),
-    '# The settings every Service reads (config.env, written by hand), as a ConfigMap whose name',
-    '# carries a hash of its content: overlays merge their own settings in, and any change rolls out.',
-    'configMapGenerator:',
-    '  - name: daprps-config',
-    '    envs:',
-    '      - config.env',
-    'configurations:',
-    '  - kustomizeconfig.yaml',
-    '',
-  ].join('\n'));
+  files.set(
+    'knative/base/kustomization.yaml',
+    [
+      GENERATED,
+      '# One Knative Service per function, plus the gateway, the Job creating the topics, and the shared settings.',
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      'labels:',
+      '  - pairs:',
+      '      app.kubernetes.io/part-of: daprps',
+      'resources:',
+      ...resources.map((s) => `  - ${s}`),
+      '# The settings every Service reads (config.env, written by hand), as a ConfigMap whose name',
+      '# carries a hash of its content: overlays merge their own settings in, and any change rolls out.',
+      'configMapGenerator:',
+      '  - name: daprps-config',
+      '    envs:',
+      '      - config.env',
+      'configurations:',
+      '  - kustomizeconfig.yaml',
+      '',
+    ].join('\n'),
+  );
   return files;
 }

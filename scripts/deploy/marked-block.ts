@@ -11,7 +11,8 @@ export function replaceBlock(text: string, name: string, body: string): string {
   const lines = text.split('\n');
   const at = (marker: string) => {
     const found = lines.flatMap((l, i) => (l.trim() === marker ? [i] : []));
-    if (found.length !== 1) throw new Error(`expected "${marker}" once on a line of its own, found it ${found.length} times`);
+    if (found.length !== 1)
+      throw new Error(`expected "${marker}" once on a line of its own, found it ${found.length} times`);
     return found[0]!;
   };
   const [from, to] = [at(start), at(end)];

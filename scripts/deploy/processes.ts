@@ -28,7 +28,14 @@ export const functionProcesses: readonly FunctionProcess[] = (Object.keys(routes
 }));
 
 /** The environment variables a function gets or not depending on its needs and its sidecar. */
-export const processEnvNames = ['DATABASE_URL', 'REDIS_URL', 'EVENT_SIGNING_KEY', 'EVENT_TRANSPORT', 'DAPR_API_TOKEN', 'APP_API_TOKEN'] as const;
+export const processEnvNames = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'EVENT_SIGNING_KEY',
+  'EVENT_TRANSPORT',
+  'DAPR_API_TOKEN',
+  'APP_API_TOKEN',
+] as const;
 
 /** One of {@link processEnvNames}. */
 export type ProcessEnvName = (typeof processEnvNames)[number];
@@ -50,5 +57,9 @@ export function envNamesOf(p: FunctionProcess, { sidecars }: { sidecars: boolean
   ];
 }
 
-/** What a function's sidecar gets of the function's environment: the API token they share, and a handler's app token. */
-export const sidecarEnvNames = (p: FunctionProcess): ProcessEnvName[] => (p.handler ? ['APP_API_TOKEN', 'DAPR_API_TOKEN'] : ['DAPR_API_TOKEN']);
+/**
+ * What a function's sidecar gets of the function's environment: the API token they share, and a
+ * handler's app token.
+ */
+export const sidecarEnvNames = (p: FunctionProcess): ProcessEnvName[] =>
+  p.handler ? ['APP_API_TOKEN', 'DAPR_API_TOKEN'] : ['DAPR_API_TOKEN'];

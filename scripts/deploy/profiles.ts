@@ -39,10 +39,17 @@ export const defaultProfile: Profile = {
   resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
   // Dapr's production guidelines' starting point for a sidecar ("Sidecar resource settings"), with
   // a soft memory limit under the hard one so Go's collector frees memory before the OOM killer.
-  sidecar: { requests: { cpu: '100m', memory: '250Mi' }, limits: { cpu: '300m', memory: '1000Mi' }, goMemLimit: '900MiB' },
+  sidecar: {
+    requests: { cpu: '100m', memory: '250Mi' },
+    limits: { cpu: '300m', memory: '1000Mi' },
+    goMemLimit: '900MiB',
+  },
 };
 
-/** The termination grace a function with a Dapr sidecar (one that uses events) needs: daprd outlives its app by design. */
+/**
+ * The termination grace a function with a Dapr sidecar (one that uses events) needs: daprd outlives
+ * its app by design.
+ */
 const withDapr = { timeoutSeconds: 75 };
 
 /**

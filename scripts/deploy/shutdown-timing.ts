@@ -29,4 +29,5 @@ export const daprShutdown = { blockSeconds: APP_DONE_SECONDS + 5, gracefulSecond
 
 /** Seconds a pod with this sidecar (or none) needs before its grace period may end, margin included. */
 export const graceNeeded = (dapr: boolean, marginSeconds = 5): number =>
-  Math.max(APP_REQUEST_SECONDS, dapr ? daprShutdown.blockSeconds + daprShutdown.gracefulSeconds : APP_DONE_SECONDS) + marginSeconds;
+  Math.max(APP_REQUEST_SECONDS, dapr ? daprShutdown.blockSeconds + daprShutdown.gracefulSeconds : APP_DONE_SECONDS) +
+  marginSeconds;

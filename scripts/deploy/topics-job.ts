@@ -52,7 +52,7 @@ export function topicsJob(): string {
     `                  --topic "\${KAFKA_PREFIX}\${topic}" --partitions ${TOPIC_PARTITIONS}`,
     '              done',
     '          envFrom:',
-    '            # KAFKA_PREFIX: the environment\'s, as its components use it.',
+    "            # KAFKA_PREFIX: the environment's, as its components use it.",
     '            - configMapRef:',
     '                name: daprps-config',
     ...resourceLines({ requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } }),

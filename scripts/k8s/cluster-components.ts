@@ -9,7 +9,8 @@ const root = new URL('../..', import.meta.url).pathname;
 const cluster = join(root, 'components/cluster');
 
 /** The KAFKA_PREFIX of a rendered overlay (its daprps-config ConfigMap); empty when unset. */
-export const kafkaPrefixOf = (yaml: string): string => settingsOf(parseAllDocuments(yaml).map((d) => d.toJS())).KAFKA_PREFIX ?? '';
+export const kafkaPrefixOf = (yaml: string): string =>
+  settingsOf(parseAllDocuments(yaml).map((d) => d.toJS())).KAFKA_PREFIX ?? '';
 
 /**
  * Writes components/cluster into `outDir` for the environment a rendered overlay describes: every
@@ -17,9 +18,14 @@ export const kafkaPrefixOf = (yaml: string): string => settingsOf(parseAllDocume
  * overlay's KAFKA_PREFIX, which is what its functions publish to and check deliveries against;
  * the brokers as given (default: those components/cluster is generated with). Returns the prefix used.
  */
-export async function clusterComponentsFor(overlayYaml: string, outDir: string, brokers = clusterTarget.kafka): Promise<string> {
+export async function clusterComponentsFor(
+  overlayYaml: string,
+  outDir: string,
+  brokers = clusterTarget.kafka,
+): Promise<string> {
   const prefix = kafkaPrefixOf(overlayYaml);
-  if (!prefix) throw new Error('the overlay sets no KAFKA_PREFIX: its topics and consumer groups would be every environment\'s');
+  if (!prefix)
+    throw new Error("the overlay sets no KAFKA_PREFIX: its topics and consumer groups would be every environment's");
   await renderComponents(cluster, outDir, { brokers, prefix });
   return prefix;
 }
@@ -29,7 +35,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const [dir, out] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--brokers');
   const at = process.argv.indexOf('--brokers');
   if (!dir || !out) {
-    console.error('usage: npx tsx scripts/k8s/cluster-components.ts <kustomization dir> <out dir> [--brokers host:port]');
+    console.error(
+      'usage: npx tsx scripts/k8s/cluster-components.ts <kustomization dir> <out dir> [--brokers host:port]',
+    );
     process.exit(2);
   }
   const prefix = await clusterComponentsFor(renderDir(dir), out, at > 0 ? process.argv[at + 1] : undefined);

@@ -8,16 +8,23 @@ import { toolsDir } from './tools-dir.ts';
 import { toolsInstalled, validate } from './validate.ts';
 
 /** A kustomization rendered by the pinned kustomize, as YAML. */
-export const renderDir = (dir: string): string => execFileSync(join(toolsDir(), 'kustomize'), ['build', resolve(dir)], { encoding: 'utf8' });
+export const renderDir = (dir: string): string =>
+  execFileSync(join(toolsDir(), 'kustomize'), ['build', resolve(dir)], { encoding: 'utf8' });
 
 /**
  * Everything wrong with a rendering before it is applied: objects the pinned schemas refuse,
  * Services Knative's own validation refuses, and settings left as shipped (deploy-rules.ts).
  */
 export async function deployCheck(yaml: string): Promise<string[]> {
-  const objects = parseAllDocuments(yaml).map((d) => d.toJS()).filter(Boolean);
-  const invalid = (await validate({ yaml })).filter((c) => c.status !== 'statusValid').map((c) => `${c.kind} ${c.name}: ${c.msg}`);
-  const refused = knativeCheck(objects).filter((v) => v.errors).map((v) => `Service ${v.name}, by Knative's validation: ${v.errors}`);
+  const objects = parseAllDocuments(yaml)
+    .map((d) => d.toJS())
+    .filter(Boolean);
+  const invalid = (await validate({ yaml }))
+    .filter((c) => c.status !== 'statusValid')
+    .map((c) => `${c.kind} ${c.name}: ${c.msg}`);
+  const refused = knativeCheck(objects)
+    .filter((v) => v.errors)
+    .map((v) => `Service ${v.name}, by Knative's validation: ${v.errors}`);
   return [...invalid, ...refused, ...deployProblems(objects)];
 }
 
@@ -35,6 +42,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   const problems = await deployCheck(target === '-' ? readFileSync(0, 'utf8') : renderDir(target));
   for (const p of problems) console.error(`refused: ${p}`);
-  console.log(problems.length ? `${target}: ${problems.length} problem(s); not fit to apply` : `${target}: fit to apply`);
+  console.log(
+    problems.length ? `${target}: ${problems.length} problem(s); not fit to apply` : `${target}: fit to apply`,
+  );
   process.exit(problems.length ? 1 : 0);
 }

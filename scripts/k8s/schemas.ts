@@ -27,7 +27,10 @@ type Schema = Record<string, any>;
 
 /** A module's folder in the Go module cache, downloaded when missing. */
 function moduleDir(module: string): string {
-  const out = execFileSync('go', ['mod', 'download', '-json', module], { encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' } });
+  const out = execFileSync('go', ['mod', 'download', '-json', module], {
+    encoding: 'utf8',
+    env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' },
+  });
   const dir = (JSON.parse(out) as { Dir?: string; Error?: string }).Dir;
   if (!dir) throw new Error(`could not download ${module}: ${out}`);
   return dir;
@@ -41,8 +44,11 @@ function moduleDir(module: string): string {
 function strict(s: Schema): Schema {
   if (Array.isArray(s)) return s.map(strict);
   if (!s || typeof s !== 'object') return s;
-  const out: Schema = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, k === 'enum' || k === 'default' || k === 'example' ? v : strict(v)]));
-  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
+  const out: Schema = Object.fromEntries(
+    Object.entries(s).map(([k, v]) => [k, k === 'enum' || k === 'default' || k === 'example' ? v : strict(v)]),
+  );
+  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields'])
+    out.additionalProperties = false;
   if (out.format === 'int-or-string' || out['x-kubernetes-int-or-string']) {
     delete out.type;
     delete out.format;
@@ -67,23 +73,43 @@ function inline(s: Schema, definitions: Record<string, Schema>, seen: string[] =
 
 /** Pins `apiVersion` and `kind` of a top-level schema. */
 function pinned(s: Schema, apiVersion: string, kind: string): Schema {
-  return { ...s, properties: { ...s.properties, apiVersion: { type: 'string', enum: [apiVersion] }, kind: { type: 'string', enum: [kind] } }, required: [...new Set([...(s.required ?? []), 'apiVersion', 'kind'])] };
+  return {
+    ...s,
+    properties: {
+      ...s.properties,
+      apiVersion: { type: 'string', enum: [apiVersion] },
+      kind: { type: 'string', enum: [kind] },
+    },
+    required: [...new Set([...(s.required ?? []), 'apiVersion', 'kind'])],
+  };
 }
 
 /** kubeconform's file layout for `{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`. */
-const fileFor = (group: string, version: string, kind: string) => join(group || version, `${kind.toLowerCase()}_${version}.json`);
+const fileFor = (group: string, version: string, kind: string) =>
+  join(group || version, `${kind.toLowerCase()}_${version}.json`);
 
 /** Every kind of Kubernetes' OpenAPI (v2), and its ObjectMeta for the CRDs. */
 async function kubernetesSchemas(dir: string): Promise<{ files: Map<string, Schema>; objectMeta: Schema }> {
-  const swagger = JSON.parse(await readFile(join(dir, 'api/openapi-spec/swagger.json'), 'utf8')) as { definitions: Record<string, Schema> };
+  const swagger = JSON.parse(await readFile(join(dir, 'api/openapi-spec/swagger.json'), 'utf8')) as {
+    definitions: Record<string, Schema>;
+  };
   const files = new Map<string, Schema>();
   for (const def of Object.values(swagger.definitions)) {
-    for (const gvk of (def['x-kubernetes-group-version-kind'] ?? []) as { group: string; version: string; kind: string }[]) {
+    for (const gvk of (def['x-kubernetes-group-version-kind'] ?? []) as {
+      group: string;
+      version: string;
+      kind: string;
+    }[]) {
       const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
-      files.set(fileFor(gvk.group, gvk.version, gvk.kind), pinned(strict(inline(def, swagger.definitions)), apiVersion, gvk.kind));
+      files.set(
+        fileFor(gvk.group, gvk.version, gvk.kind),
+        pinned(strict(inline(def, swagger.definitions)), apiVersion, gvk.kind),
+      );
     }
   }
-  const objectMeta = strict(inline(swagger.definitions['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']!, swagger.definitions));
+  const objectMeta = strict(
+    inline(swagger.definitions['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']!, swagger.definitions),
+  );
   return { files, objectMeta };
 }
 
@@ -112,7 +138,9 @@ async function crdSchemas(files: string[], objectMeta: Schema): Promise<Map<stri
  */
 export async function buildSchemas(env: Record<string, string | undefined> = process.env): Promise<string> {
   const cache = env.DAPRPS_CACHE_DIR ?? join(env.HOME ?? homedir(), '.cache/daprps');
-  const tag = Object.values(schemaSources).map((m) => m.replace(/[^A-Za-z0-9.]+/g, '_')).join('+');
+  const tag = Object.values(schemaSources)
+    .map((m) => m.replace(/[^A-Za-z0-9.]+/g, '_'))
+    .join('+');
   const dir = join(cache, 'schemas', tag);
   const location = `${dir}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`;
   if (existsSync(join(dir, '.complete'))) return location;

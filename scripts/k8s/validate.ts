@@ -12,11 +12,15 @@ export { toolsDir };
 
 const root = new URL('../..', import.meta.url).pathname;
 
-
 /** Whether the manifest tools are built; says how to build them when not. */
 export function toolsInstalled(): { ok: true } | { ok: false; message: string } {
   const missing = ['kustomize', 'kubeconform', 'knative-check'].filter((t) => !existsSync(join(toolsDir(), t)));
-  return missing.length ? { ok: false, message: `${missing.join(', ')} not built in ${toolsDir()}: build them with "npm run tools:install"` } : { ok: true };
+  return missing.length
+    ? {
+        ok: false,
+        message: `${missing.join(', ')} not built in ${toolsDir()}: build them with "npm run tools:install"`,
+      }
+    : { ok: true };
 }
 
 /** The overlays under knative/overlays. */
@@ -41,7 +45,11 @@ export async function validate(input: { yaml: string } | { paths: string[] }): P
   try {
     const paths = 'yaml' in input ? [join(dir!, 'objects.yaml')] : input.paths;
     if ('yaml' in input) await writeFile(paths[0]!, input.yaml);
-    const run = spawnSync(join(toolsDir(), 'kubeconform'), ['-strict', '-verbose', '-output', 'json', '-schema-location', location, ...paths], { encoding: 'utf8' });
+    const run = spawnSync(
+      join(toolsDir(), 'kubeconform'),
+      ['-strict', '-verbose', '-output', 'json', '-schema-location', location, ...paths],
+      { encoding: 'utf8' },
+    );
     const out = JSON.parse(run.stdout || '{}') as { resources?: Checked[] };
     if (!out.resources) throw new Error(`kubeconform failed: ${run.stderr || run.stdout}`);
     return out.resources.filter((r) => r.status !== 'statusEmpty');
@@ -57,7 +65,8 @@ export async function validateAll(): Promise<{ source: string; checked: Checked[
     const yaml = render(overlay);
     results.push({ source: `knative/overlays/${overlay}`, checked: await validate({ yaml }), yaml });
   }
-  for (const dir of ['components/local', 'components/cluster']) results.push({ source: dir, checked: await validate({ paths: [join(root, dir)] }) });
+  for (const dir of ['components/local', 'components/cluster'])
+    results.push({ source: dir, checked: await validate({ paths: [join(root, dir)] }) });
   return results;
 }
 
@@ -80,7 +89,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const verdicts = knativeCheck(parseAllDocuments(yaml!).map((d) => d.toJS()));
     const refused = verdicts.filter((v) => v.errors);
     bad += refused.length;
-    console.log(`${refused.length ? 'REFUSED' : 'admitted'} ${source} by Knative's own validation: ${verdicts.length} Services`);
+    console.log(
+      `${refused.length ? 'REFUSED' : 'admitted'} ${source} by Knative's own validation: ${verdicts.length} Services`,
+    );
     for (const v of refused) console.log(`  ${v.name}: ${v.errors}`);
   }
   process.exit(bad ? 1 : 0);

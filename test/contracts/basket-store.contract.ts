@@ -16,13 +16,19 @@ export function basketStoreContract(adapter: string, make: () => Promise<BasketS
     it('adds to lines in first-added order, and returns the new lines', async () => {
       await store.add('u1', 'b', 1);
       await store.add('u1', 'a', 2);
-      expect(await store.add('u1', 'b', 3)).toEqual([{ product_id: 'b', quantity: 4 }, { product_id: 'a', quantity: 2 }]);
+      expect(await store.add('u1', 'b', 3)).toEqual([
+        { product_id: 'b', quantity: 4 },
+        { product_id: 'a', quantity: 2 },
+      ]);
     });
 
     it('removes units, or the whole line, and forgets an emptied basket', async () => {
       await store.add('u1', 'a', 3);
       await store.add('u1', 'b', 1);
-      expect(await store.remove('u1', 'a', 1)).toEqual([{ product_id: 'a', quantity: 2 }, { product_id: 'b', quantity: 1 }]);
+      expect(await store.remove('u1', 'a', 1)).toEqual([
+        { product_id: 'a', quantity: 2 },
+        { product_id: 'b', quantity: 1 },
+      ]);
       expect(await store.remove('u1', 'a')).toEqual([{ product_id: 'b', quantity: 1 }]);
       expect(await store.remove('u1', 'b', 9)).toEqual([]);
       expect(await store.remove('u1', 'zzz')).toEqual([]);
@@ -40,12 +46,27 @@ export function basketStoreContract(adapter: string, make: () => Promise<BasketS
       await store.add('u4', 'a', 3);
       await store.add('u4', 'b', 1);
       await store.add('u4', 'c', 2);
-      const paid = [{ product_id: 'a', quantity: 2 }, { product_id: 'b', quantity: 1 }, { product_id: 'gone', quantity: 1 }];
+      const paid = [
+        { product_id: 'a', quantity: 2 },
+        { product_id: 'b', quantity: 1 },
+        { product_id: 'gone', quantity: 1 },
+      ];
       expect(await store.checkout('u4', 'ev1', paid)).toBe(true);
-      expect(await store.get('u4')).toEqual([{ product_id: 'a', quantity: 1 }, { product_id: 'c', quantity: 2 }]);
+      expect(await store.get('u4')).toEqual([
+        { product_id: 'a', quantity: 1 },
+        { product_id: 'c', quantity: 2 },
+      ]);
       expect(await store.checkout('u4', 'ev1', paid)).toBe(false);
-      expect(await store.get('u4')).toEqual([{ product_id: 'a', quantity: 1 }, { product_id: 'c', quantity: 2 }]);
-      expect(await store.checkout('u4', 'ev2', [{ product_id: 'a', quantity: 1 }, { product_id: 'c', quantity: 2 }])).toBe(true);
+      expect(await store.get('u4')).toEqual([
+        { product_id: 'a', quantity: 1 },
+        { product_id: 'c', quantity: 2 },
+      ]);
+      expect(
+        await store.checkout('u4', 'ev2', [
+          { product_id: 'a', quantity: 1 },
+          { product_id: 'c', quantity: 2 },
+        ]),
+      ).toBe(true);
       expect(await store.get('u4')).toEqual([]);
     });
 
@@ -58,7 +79,9 @@ export function basketStoreContract(adapter: string, make: () => Promise<BasketS
 
     it('applies an event once under concurrent deliveries', async () => {
       await store.add('u6', 'a', 5);
-      const results = await Promise.all(Array.from({ length: 5 }, () => store.checkout('u6', 'ev4', [{ product_id: 'a', quantity: 2 }])));
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => store.checkout('u6', 'ev4', [{ product_id: 'a', quantity: 2 }])),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
       expect(await store.get('u6')).toEqual([{ product_id: 'a', quantity: 3 }]);
     });

@@ -10,7 +10,13 @@ export interface BusUnderTest {
 }
 
 const event = (id: string): CloudEvent => ({
-  specversion: '1.0', id, source: '/contract', type: 'test', time: '2026-01-01T00:00:00Z', datacontenttype: 'application/json', data: { id },
+  specversion: '1.0',
+  id,
+  source: '/contract',
+  type: 'test',
+  time: '2026-01-01T00:00:00Z',
+  datacontenttype: 'application/json',
+  data: { id },
 });
 
 /** The event a message carries (the test fails when it carries none). */
@@ -55,11 +61,19 @@ export function busContract(adapter: string, make: () => Promise<BusUnderTest>, 
       const topic = await freshTopic();
       const got: Message[] = [];
       await bus.subscribe(topic, `${topic}-g`, async (m) => void got.push(m));
-      await bus.publish(topic, 'k', { ...event('x'), traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+      await bus.publish(topic, 'k', {
+        ...event('x'),
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      });
       await until(() => got.length === 1);
       expect(got[0]!.key).toBe('k');
       expect(typeof got[0]!.text).toBe('string');
-      expect(eventOf(got[0]!)).toMatchObject({ id: 'x', type: 'test', data: { id: 'x' }, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+      expect(eventOf(got[0]!)).toMatchObject({
+        id: 'x',
+        type: 'test',
+        data: { id: 'x' },
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      });
     });
 
     it('never gives up on a message: one whose listener keeps throwing (any error) comes again until taken, before the next one', async () => {

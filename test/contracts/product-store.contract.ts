@@ -8,10 +8,19 @@ import type { ProductStore } from '../../functions/product/store.ts';
 const now = '2026-02-01T00:00:00.000Z';
 
 /** A `stock-rejected` event for a shortage, with a recognisable id. */
-const rejected = (id: string) => (s: StockShortage): OutboxEvent => ({
-  topic: 'stock-rejected', key: 'p1',
-  event: cloudEvent('stock-rejected', { id, source: '/test', subject: 'p1', time: now, data: { payment_id: 'p1', ...s } }),
-});
+const rejected =
+  (id: string) =>
+  (s: StockShortage): OutboxEvent => ({
+    topic: 'stock-rejected',
+    key: 'p1',
+    event: cloudEvent('stock-rejected', {
+      id,
+      source: '/test',
+      subject: 'p1',
+      time: now,
+      data: { payment_id: 'p1', ...s },
+    }),
+  });
 
 /** A product store and the outbox it writes to. */
 export type ProductStoreWithOutbox = ProductStore & { outbox: Outbox };
@@ -31,7 +40,10 @@ export function productStoreContract(adapter: string, make: () => Promise<Produc
 
     it('lists by name, filters by category, pages and counts', async () => {
       expect((await store.list({ limit: 10, offset: 0 })).products.map((p) => p.id)).toEqual(['a', 'b', 'c']);
-      expect(await store.list({ category: 'kitchen', limit: 1, offset: 1 })).toMatchObject({ products: [{ id: 'c' }], total: 2 });
+      expect(await store.list({ category: 'kitchen', limit: 1, offset: 1 })).toMatchObject({
+        products: [{ id: 'c' }],
+        total: 2,
+      });
       expect(await store.list({ category: 'none', limit: 10, offset: 0 })).toEqual({ products: [], total: 0 });
       expect(await store.list({ limit: 10, offset: 50 })).toEqual({ products: [], total: 3 });
       expect(await store.list({ category: 'kitchen', limit: 10, offset: 5 })).toEqual({ products: [], total: 2 });
@@ -64,15 +76,25 @@ export function productStoreContract(adapter: string, make: () => Promise<Produc
     });
 
     it('takes order stock all or nothing, once per consumer and event id', async () => {
-      const lines = [{ product_id: 'a', quantity: 2 }, { product_id: 'b', quantity: 1 }];
+      const lines = [
+        { product_id: 'a', quantity: 2 },
+        { product_id: 'b', quantity: 1 },
+      ];
       expect(await store.takeOrderStock('c1', 'e1', lines, now, rejected('x1'))).toEqual({ outcome: 'applied' });
       expect(await store.takeOrderStock('c1', 'e1', lines, now, rejected('x2'))).toEqual({ outcome: 'duplicate' });
       expect((await store.getMany(['a', 'b'])).map((p) => p.stock).sort()).toEqual([0, 4]);
       expect(await store.outbox.pending(10)).toEqual([]);
-      expect(await store.takeOrderStock('c1', 'e2', lines, now, rejected('x3'))).toEqual({ outcome: 'rejected', product_id: 'a', available: 0, requested: 2 });
+      expect(await store.takeOrderStock('c1', 'e2', lines, now, rejected('x3'))).toEqual({
+        outcome: 'rejected',
+        product_id: 'a',
+        available: 0,
+        requested: 2,
+      });
       expect((await store.get('b'))?.stock).toBe(4);
       expect(await store.takeOrderStock('c1', 'e2', lines, now, rejected('x4'))).toEqual({ outcome: 'duplicate' });
-      expect(await store.takeOrderStock('c1', 'e3', [{ product_id: 'gone', quantity: 1 }], now, rejected('x5'))).toMatchObject({ outcome: 'rejected', available: 0 });
+      expect(
+        await store.takeOrderStock('c1', 'e3', [{ product_id: 'gone', quantity: 1 }], now, rejected('x5')),
+      ).toMatchObject({ outcome: 'rejected', available: 0 });
       const queued = await store.outbox.pending(10);
       expect(queued.map((e) => e.event.id)).toEqual(['x3', 'x5']);
       expect(queued[0]!.event.data).toMatchObject({ paymentId: 'p1', productId: 'a', requested: 2 });
@@ -80,7 +102,9 @@ export function productStoreContract(adapter: string, make: () => Promise<Produc
 
     it('keeps stock at zero or above under concurrent orders', async () => {
       const results = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => store.takeOrderStock('c1', `race-${i}`, [{ product_id: 'b', quantity: 1 }], now, rejected(`r-${i}`))),
+        Array.from({ length: 8 }, (_, i) =>
+          store.takeOrderStock('c1', `race-${i}`, [{ product_id: 'b', quantity: 1 }], now, rejected(`r-${i}`)),
+        ),
       );
       expect(results.filter((r) => r.outcome === 'applied')).toHaveLength(5);
       expect((await store.get('b'))?.stock).toBe(0);

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { BucketLimits, BucketStore } from '../../platform/http/buckets.ts';
 
-const takeAll = (store: BucketStore, client: string, n: number) => Promise.all(Array.from({ length: n }, () => store.take(client)));
+const takeAll = (store: BucketStore, client: string, n: number) =>
+  Promise.all(Array.from({ length: n }, () => store.take(client)));
 const allowed = (takes: { allowed: boolean }[]) => takes.filter((t) => t.allowed).length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The behaviour every BucketStore adapter must have (on the real clock: the Redis one keeps Redis's time). */
-export function bucketStoreContract(adapter: string, make: (limits: BucketLimits) => Promise<BucketStore>, enabled = true) {
+export function bucketStoreContract(
+  adapter: string,
+  make: (limits: BucketLimits) => Promise<BucketStore>,
+  enabled = true,
+) {
   describe.runIf(enabled)(`BucketStore contract: ${adapter}`, () => {
     it('lets a burst through, then refuses with the time until the next token', async () => {
       const store = await make({ perMinute: 60, burst: 3 });

@@ -5,15 +5,30 @@ import { freePorts } from '../support/infra.ts';
 import { stopProcess as kill } from '../support/processes.ts';
 import { realInfraEnv } from '../support/real-infra-env.ts';
 import { recordFigures } from './figures.ts';
-import { countMessages, createProduct, fillBaskets, handlersDone, pay, stockOf, unitsInBasket, useRealShop } from './harness.ts';
+import {
+  countMessages,
+  createProduct,
+  fillBaskets,
+  handlersDone,
+  pay,
+  stockOf,
+  unitsInBasket,
+  useRealShop,
+} from './harness.ts';
 
 const { ready, env } = await realInfraEnv();
 const root = new URL('../..', import.meta.url).pathname;
 
 /** process-payment alone in its own process, as on Knative; resolves once `probe` answers 2xx. */
-async function startPaymentFunction(port: number, extra: Record<string, string>, probe = '/health/ready'): Promise<ChildProcess> {
+async function startPaymentFunction(
+  port: number,
+  extra: Record<string, string>,
+  probe = '/health/ready',
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'functions/serve-one.ts', 'process-payment'], {
-    cwd: root, env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'error', ...extra }, stdio: 'ignore',
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'error', ...extra },
+    stdio: 'ignore',
   });
   await waitHealthy(`http://127.0.0.1:${port}${probe}`, child, 'process-payment', 60_000);
   return child;
@@ -31,16 +46,21 @@ describe.runIf(ready)('a payment function killed between commit and publish (Pos
     const paid: string[] = [];
     let product = '';
     let killedWith = -1;
-    const pending = async () => (await shop.db.query<{ n: number }>('select count(*)::int as n from outbox where published_at is null'))[0]!.n;
+    const pending = async () =>
+      (await shop.db.query<{ n: number }>('select count(*)::int as n from outbox where published_at is null'))[0]!.n;
     recordFigures('crash-before-publish', async () => {
       const stock = await stockOf(shop.url, product);
       const orders = (20 - stock) / 2;
       return {
         ...counter.figures(),
-        doubled: Math.max(0, orders - paid.length), lost: Math.max(0, paid.length - orders),
-        note: `${paid.length} payments committed, `
-          + (killedWith < 0 ? 'process-payment not killed' : `process-payment SIGKILLed with ${killedWith} events unpublished; ${await pending()} left unpublished after a new replica ran`)
-          + `; stock 20 → ${stock}`,
+        doubled: Math.max(0, orders - paid.length),
+        lost: Math.max(0, paid.length - orders),
+        note:
+          `${paid.length} payments committed, ` +
+          (killedWith < 0
+            ? 'process-payment not killed'
+            : `process-payment SIGKILLed with ${killedWith} events unpublished; ${await pending()} left unpublished after a new replica ran`) +
+          `; stock 20 → ${stock}`,
       };
     });
     product = await createProduct(shop.url, 20);
@@ -64,9 +84,13 @@ describe.runIf(ready)('a payment function killed between commit and publish (Pos
     children.push(await startPaymentFunction(second!, {}));
     await vi.waitFor(async () => expect(await pending()).toBe(0), { timeout: 30_000 });
     await vi.waitFor(async () => expect(await stockOf(shop.url, product)).toBe(10), { timeout: 30_000 });
-    for (const user of users) await vi.waitFor(async () => expect(await unitsInBasket(shop.url, user, product)).toBe(0), { timeout: 30_000 });
+    for (const user of users)
+      await vi.waitFor(async () => expect(await unitsInBasket(shop.url, user, product)).toBe(0), { timeout: 30_000 });
     // The handlers' groups have committed past every event: nothing more is coming.
-    await handlersDone(env.KAFKA_BROKERS!, env.KAFKA_PREFIX!, 'payment-completed', ['product/on-payment-completed', 'basket/on-payment-completed']);
+    await handlersDone(env.KAFKA_BROKERS!, env.KAFKA_PREFIX!, 'payment-completed', [
+      'product/on-payment-completed',
+      'basket/on-payment-completed',
+    ]);
     await vi.waitFor(() => expect(counter.distinct()).toBe(5), { timeout: 30_000 });
     expect(await stockOf(shop.url, product)).toBe(10);
   }, 120_000);

@@ -6,7 +6,10 @@ import type { SuiteName } from './suites.ts';
 export function outcomeOf(task: Readonly<RunnerTestCase>): Outcome {
   if (task.result?.state === 'pass') return { passed: true };
   const first = task.result?.errors?.[0];
-  return { passed: false, failure: (first?.message ?? `test ${task.result?.state ?? 'did not finish'}`).split('\n')[0]!.slice(0, 300) };
+  return {
+    passed: false,
+    failure: (first?.message ?? `test ${task.result?.state ?? 'did not finish'}`).split('\n')[0]!.slice(0, 300),
+  };
 }
 
 /**

@@ -45,7 +45,12 @@ export const approvedCard = { number: '4242424242424242', holder: 'Rel Iable', e
 
 /** Creates a product with the given stock through the gateway; returns its id. */
 export async function createProduct(url: string, stock: number, name = 'Reliability test item'): Promise<string> {
-  const res = await call(`${url}/api/v1/products`, 'POST', { name, category: 'test', price: { amount_minor: 1000, currency: 'USD' }, stock }, { authorization: `Bearer ${GATEWAY_ADMIN}` });
+  const res = await call(
+    `${url}/api/v1/products`,
+    'POST',
+    { name, category: 'test', price: { amount_minor: 1000, currency: 'USD' }, stock },
+    { authorization: `Bearer ${GATEWAY_ADMIN}` },
+  );
   if (res.status !== 201) throw new Error(`creating a product: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id;
 }
@@ -53,21 +58,35 @@ export async function createProduct(url: string, stock: number, name = 'Reliabil
 /** Puts `quantity` of a product in each user's basket, a few at a time. */
 export async function fillBaskets(url: string, users: string[], productId: string, quantity: number): Promise<void> {
   for (let i = 0; i < users.length; i += 20) {
-    await Promise.all(users.slice(i, i + 20).map(async (user_id) => {
-      const res = await call(`${url}/api/v1/baskets/add`, 'POST', { user_id, product_id: productId, quantity }, await asUser(user_id));
-      if (res.status !== 200) throw new Error(`add-to-basket for ${user_id}: ${res.status} ${JSON.stringify(res.body)}`);
-    }));
+    await Promise.all(
+      users.slice(i, i + 20).map(async (user_id) => {
+        const res = await call(
+          `${url}/api/v1/baskets/add`,
+          'POST',
+          { user_id, product_id: productId, quantity },
+          await asUser(user_id),
+        );
+        if (res.status !== 200)
+          throw new Error(`add-to-basket for ${user_id}: ${res.status} ${JSON.stringify(res.body)}`);
+      }),
+    );
   }
 }
 
 /** Pays a user's basket through the gateway. */
 export const pay = async (url: string, user: string) =>
-  call(`${url}/api/v1/payments`, 'POST', { user_id: user, card: approvedCard }, { 'idempotency-key': `pay-${user}`, ...(await asUser(user)) });
+  call(
+    `${url}/api/v1/payments`,
+    'POST',
+    { user_id: user, card: approvedCard },
+    { 'idempotency-key': `pay-${user}`, ...(await asUser(user)) },
+  );
 
 /** Units of a product left in stock; a failed read throws. */
 export async function stockOf(url: string, id: string): Promise<number> {
   const res = await call(`${url}/api/v1/products/${id}`);
-  if (res.status !== 200 || typeof res.body?.stock !== 'number') throw new Error(`reading the stock of ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200 || typeof res.body?.stock !== 'number')
+    throw new Error(`reading the stock of ${id}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.stock;
 }
 
@@ -94,7 +113,11 @@ export interface MessageCounter {
  */
 export async function countMessages(brokers: string[], topic: string): Promise<MessageCounter> {
   const kafka = new Kafka({ clientId: 'reliability-counter', brokers, logLevel: logLevel.NOTHING });
-  const consumer: Consumer = kafka.consumer({ groupId: `counter-${topic}-${Date.now()}`, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  const consumer: Consumer = kafka.consumer({
+    groupId: `counter-${topic}-${Date.now()}`,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+  });
   const ids: string[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -105,7 +128,10 @@ export async function countMessages(brokers: string[], topic: string): Promise<M
       return at;
     }
   };
-  await consumer.run({ eachMessage: async ({ message, partition }) => void ids.push(idOf(message.value?.toString() ?? '', `unreadable@${partition}:${message.offset}`)) });
+  await consumer.run({
+    eachMessage: async ({ message, partition }) =>
+      void ids.push(idOf(message.value?.toString() ?? '', `unreadable@${partition}:${message.offset}`)),
+  });
   const total = () => ids.length;
   const distinct = () => new Set(ids).size;
   /** What the counting group saw, as a record's figures: every message, the distinct events, the redeliveries. */
@@ -117,6 +143,18 @@ export async function countMessages(brokers: string[], topic: string): Promise<M
  * Waits until the consumer groups of `handlers` (e.g. 'product/on-payment-completed') have
  * committed every message of `topic` so far: whatever they do with those messages is done.
  */
-export async function handlersDone(brokers: string, prefix: string, topic: string, handlers: string[], timeout = 30_000): Promise<void> {
-  await waitDrained([brokers], `${prefix}${topic}`, handlers.map((h) => `${prefix}${serviceName(h)}`), timeout, 250);
+export async function handlersDone(
+  brokers: string,
+  prefix: string,
+  topic: string,
+  handlers: string[],
+  timeout = 30_000,
+): Promise<void> {
+  await waitDrained(
+    [brokers],
+    `${prefix}${topic}`,
+    handlers.map((h) => `${prefix}${serviceName(h)}`),
+    timeout,
+    250,
+  );
 }

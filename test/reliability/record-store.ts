@@ -42,7 +42,11 @@ export type Recorded = { name: SuiteName; ran_at: string; outcome: Outcome } & (
 const DIR = new URL('../../.cache/reliability/', import.meta.url).pathname;
 
 /** Keeps a suite's result in .cache/reliability/<name>.json (git-ignored) for the report. */
-export async function saveRecord(name: SuiteName, counted: Partial<Figures> | Partial<Check>, outcome: Outcome): Promise<void> {
+export async function saveRecord(
+  name: SuiteName,
+  counted: Partial<Figures> | Partial<Check>,
+  outcome: Outcome,
+): Promise<void> {
   await mkdir(DIR, { recursive: true });
   const record = { ...counted, name, kind: suites[name].kind, outcome, ran_at: new Date().toISOString() };
   await writeFile(join(DIR, `${name}.json`), JSON.stringify(record, null, 2));

@@ -46,7 +46,12 @@ export async function startDaprShop(env: Record<string, string>, opts: { binding
   if (opts.bindings === false) await denyBindings(resources.configPath);
   const output: string[] = [];
   const topology = await startTopology({
-    env: { ...env, ADMIN_TOKEN: GATEWAY_ADMIN, LOG_LEVEL: 'warn', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${infraUrls.zipkin}/api/v2/spans` },
+    env: {
+      ...env,
+      ADMIN_TOKEN: GATEWAY_ADMIN,
+      LOG_LEVEL: 'warn',
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${infraUrls.zipkin}/api/v2/spans`,
+    },
     gatewayPort: free[0]!,
     ports,
     onLine: (l) => {

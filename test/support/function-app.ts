@@ -26,10 +26,25 @@ export const testSigner = eventSigner('test-event-signing-key-0123456789abcdef')
 const fromSidecar = { 'dapr-api-token': SIDECAR_TOKEN };
 
 /** Serves functions in memory: `request` for REST (Hono `app.request`), `client` for Connect. */
-export function testApp(names: FunctionName[], deps: Deps = testDeps(), adminToken: string | null = ADMIN, log: Log = testLog, auth: Config['auth'] = { mode: 'off' }) {
+export function testApp(
+  names: FunctionName[],
+  deps: Deps = testDeps(),
+  adminToken: string | null = ADMIN,
+  log: Log = testLog,
+  auth: Config['auth'] = { mode: 'off' },
+) {
   const app = createHttpApp({ log, bodyLimitBytes: 64 * 1024, ownBodyLimit: eventPaths(names) });
   const deadLetters = recordingDeadLetters();
-  const rpc = mountFunctions({ app, defs: definitionsOf(names), deps, deadLetters, eventAuth: { mode: 'token', token: SIDECAR_TOKEN }, signer: testSigner, config: { adminToken: adminToken ?? undefined, auth, bodyLimitBytes: 64 * 1024, kafkaPrefix: '' }, log });
+  const rpc = mountFunctions({
+    app,
+    defs: definitionsOf(names),
+    deps,
+    deadLetters,
+    eventAuth: { mode: 'token', token: SIDECAR_TOKEN },
+    signer: testSigner,
+    config: { adminToken: adminToken ?? undefined, auth, bodyLimitBytes: 64 * 1024, kafkaPrefix: '' },
+    log,
+  });
   // The RPC routes are built on first use, as in a server: so is this in-memory transport.
   const routed = loadOnce(async () => createRouterTransport(await rpc.load()));
   const transport: Transport = {
@@ -43,13 +58,19 @@ export function testApp(names: FunctionName[], deps: Deps = testDeps(), adminTok
     deadLetters: deadLetters.sent,
     /** Sends a REST request; a body object is sent as JSON. */
     async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-      const init: RequestInit = { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers } };
+      const init: RequestInit = {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      };
       if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
       const res = await app.request(`http://localhost${path}`, init);
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
     },
-    /** Delivers an event to an event route as the function's own sidecar does (with its token), signed as the shop signs it. */
+    /**
+     * Delivers an event to an event route as the function's own sidecar does (with its token),
+     * signed as the shop signs it.
+     */
     deliver(path: string, event: unknown, headers: Record<string, string> = {}) {
       const signed = event && typeof event === 'object' ? testSigner.sign(event as CloudEvent) : event;
       return this.request('POST', path, signed, { ...fromSidecar, ...headers });

@@ -7,7 +7,11 @@ export const infraUrls = {
   redis: process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:56379',
   kafka: `kafka://${process.env.TEST_KAFKA_BROKERS ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'}`,
   /** Zipkin's API root (spans are posted to /api/v2/spans). */
-  zipkin: new URL(process.env.TEST_ZIPKIN_ENDPOINT ?? process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT ?? 'http://127.0.0.1:9411/api/v2/spans').origin,
+  zipkin: new URL(
+    process.env.TEST_ZIPKIN_ENDPOINT ??
+      process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT ??
+      'http://127.0.0.1:9411/api/v2/spans',
+  ).origin,
 };
 
 /** Whether a TCP port answers. */
@@ -43,7 +47,10 @@ export async function requireInfra(what: keyof typeof infraUrls): Promise<boolea
   return missing(what, `${what} is not reachable at ${infraUrls[what]}: start it with "npm run infra:up"`);
 }
 
-/** Whether a tool is installed (`installed` says how to install it when not); skips loudly, or fails with REQUIRE_INFRA=1. */
+/**
+ * Whether a tool is installed (`installed` says how to install it when not); skips loudly, or fails
+ * with REQUIRE_INFRA=1.
+ */
 export function requireTool(what: string, installed: { ok: true } | { ok: false; message: string }): boolean {
   return installed.ok || missing(what, installed.message);
 }

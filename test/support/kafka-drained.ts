@@ -16,11 +16,21 @@ async function drained(admin: Admin, topic: string, groups: string[]): Promise<b
  * Waits until every consumer group has committed every message of `topic` so far: whatever they
  * do with those messages is done. One admin connection for the whole wait, not one per poll.
  */
-export async function waitDrained(brokers: string[], topic: string, groups: string[], timeout = 30_000, interval = 100): Promise<void> {
+export async function waitDrained(
+  brokers: string[],
+  topic: string,
+  groups: string[],
+  timeout = 30_000,
+  interval = 100,
+): Promise<void> {
   const admin = new Kafka({ clientId: 'daprps-test', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await vi.waitFor(async () => expect(await drained(admin, topic, groups), `${groups.join(', ')} past every message of ${topic}`).toBe(true), { timeout, interval });
+    await vi.waitFor(
+      async () =>
+        expect(await drained(admin, topic, groups), `${groups.join(', ')} past every message of ${topic}`).toBe(true),
+      { timeout, interval },
+    );
   } finally {
     await admin.disconnect();
   }

@@ -2,7 +2,10 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { KAFKA_RECORD_TYPE } from '../../platform/events/kafka-source.ts';
 
-/** Where one KafkaSource delivers: its topic and consumer group (prefixed), its sink, and the token its ceOverrides add. */
+/**
+ * Where one KafkaSource delivers: its topic and consumer group (prefixed), its sink, and the token
+ * its ceOverrides add.
+ */
 export interface SourceTarget {
   topic: string;
   group: string;
@@ -21,22 +24,40 @@ const retried = (status: number) => status >= 500 || [404, 408, 409, 429].includ
  * the `apptoken` attribute; a retried answer is delivered again (kafkajs redelivers when the
  * handler throws), any other one commits the record.
  */
-export async function emulateKafkaSources(brokers: string[], targets: SourceTarget[]): Promise<{ stop(): Promise<void> }> {
+export async function emulateKafkaSources(
+  brokers: string[],
+  targets: SourceTarget[],
+): Promise<{ stop(): Promise<void> }> {
   const kafka = new Kafka({ clientId: 'kafka-source-emulator', brokers, logLevel: logLevel.NOTHING });
   const consumers: Consumer[] = [];
   for (const t of targets) {
-    const consumer = kafka.consumer({ groupId: t.group, retry: { retries: 100, initialRetryTime: 100, maxRetryTime: 1_000 } });
+    const consumer = kafka.consumer({
+      groupId: t.group,
+      retry: { retries: 100, initialRetryTime: 100, maxRetryTime: 1_000 },
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: t.topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
-        const event = new CloudEvent({
-          specversion: '1.0', type: KAFKA_RECORD_TYPE, id: `partition:${partition}/offset:${message.offset}`,
-          source: `/apis/v1/namespaces/test/kafkasources/${t.group}#${topic}`, subject: `partition:${partition}#${message.offset}`,
-          key: message.key?.toString('utf8'), apptoken: t.apptoken, data: message.value?.toString('utf8') ?? '',
-        } as never, false);
+        const event = new CloudEvent(
+          {
+            specversion: '1.0',
+            type: KAFKA_RECORD_TYPE,
+            id: `partition:${partition}/offset:${message.offset}`,
+            source: `/apis/v1/namespaces/test/kafkasources/${t.group}#${topic}`,
+            subject: `partition:${partition}#${message.offset}`,
+            key: message.key?.toString('utf8'),
+            apptoken: t.apptoken,
+            data: message.value?.toString('utf8') ?? '',
+          } as never,
+          false,
+        );
         const { headers, body } = HTTP.binary(event);
-        const res = await fetch(t.sink, { method: 'POST', headers: headers as Record<string, string>, body: body as string });
+        const res = await fetch(t.sink, {
+          method: 'POST',
+          headers: headers as Record<string, string>,
+          body: body as string,
+        });
         await res.arrayBuffer();
         if (retried(res.status)) throw new Error(`${t.sink} answered ${res.status}: delivered again`);
       },

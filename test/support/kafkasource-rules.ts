@@ -8,7 +8,8 @@ const root = new URL('../..', import.meta.url).pathname;
 const cluster = (file: string) => parse(readFileSync(join(root, 'components/cluster', file), 'utf8'));
 
 /** What such an overlay adds: the KafkaSources and the Dapr configuration of the handlers' sidecars. */
-const isAdded = (o: any) => o.kind === 'KafkaSource' || (o.kind === 'Configuration' && o.metadata.name === 'daprps-kafkasource');
+const isAdded = (o: any) =>
+  o.kind === 'KafkaSource' || (o.kind === 'Configuration' && o.metadata.name === 'daprps-kafkasource');
 
 /**
  * The rules of an overlay that feeds the event handlers with KafkaSources, against the overlay it
@@ -19,19 +20,26 @@ const isAdded = (o: any) => o.kind === 'KafkaSource' || (o.kind === 'Configurati
  * Service, in order, retried.
  */
 export function expectSourcesFeedHandlers(objects: any[], basis: any[]): void {
-  const handlers = Object.entries(routes).filter(([, r]) => r.kind === 'event').map(([name]) => serviceName(name));
+  const handlers = Object.entries(routes)
+    .filter(([, r]) => r.kind === 'event')
+    .map(([name]) => serviceName(name));
   const isHandler = (o: any) => o.kind === 'Service' && handlers.includes(o.metadata.name);
   expect(objects.filter((o) => !isAdded(o) && !isHandler(o))).toEqual(basis.filter((o) => !isHandler(o)));
   for (const svc of objects.filter(isHandler)) {
     const before = structuredClone(basis.find((o) => isHandler(o) && o.metadata.name === svc.metadata.name));
-    Object.assign(before.spec.template.metadata.annotations, { 'autoscaling.knative.dev/min-scale': '0', 'dapr.io/config': 'daprps-kafkasource' });
+    Object.assign(before.spec.template.metadata.annotations, {
+      'autoscaling.knative.dev/min-scale': '0',
+      'dapr.io/config': 'daprps-kafkasource',
+    });
     expect(svc, svc.metadata.name).toEqual(before);
   }
 
   const configuration = objects.find((o) => isAdded(o) && o.kind === 'Configuration');
   expect(configuration.spec).toEqual({ ...cluster('config.yaml').spec, components: { deny: ['bindings.kafka'] } });
 
-  const prefix = basis.find((o) => o.kind === 'ConfigMap' && String(o.metadata.name).startsWith('daprps-config'))?.data?.KAFKA_PREFIX ?? '';
+  const prefix =
+    basis.find((o) => o.kind === 'ConfigMap' && String(o.metadata.name).startsWith('daprps-config'))?.data
+      ?.KAFKA_PREFIX ?? '';
   const brokers = cluster('pubsub.yaml').spec.metadata.find((m: { name: string }) => m.name === 'brokers').value;
   const sources = new Map(objects.filter((o) => o.kind === 'KafkaSource').map((o) => [o.metadata.name, o]));
   expect([...sources.keys()].sort()).toEqual([...handlers].sort());
@@ -44,7 +52,10 @@ export function expectSourcesFeedHandlers(objects: any[], basis: any[]): void {
       topics: [`${prefix}${route.topic}`],
       consumerGroup: `${prefix}${serviceName(name)}`,
       ordering: 'ordered',
-      sink: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: serviceName(name) }, uri: `/${route.binding}` },
+      sink: {
+        ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: serviceName(name) },
+        uri: `/${route.binding}`,
+      },
       delivery: { retry: expect.any(Number), backoffPolicy: 'linear' },
     });
     expect(source.spec.delivery.retry).toBeGreaterThanOrEqual(100);

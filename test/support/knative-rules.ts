@@ -16,12 +16,18 @@ export function expectServicesFollowRoutes(services: any[], gatewayMinScale: str
   expect([...byName.keys()].sort()).toEqual([...Object.keys(routes).map(serviceName), 'gateway'].sort());
   for (const svc of services) {
     const annotations = svc.spec.template.metadata.annotations;
-    const ports = svc.spec.template.spec.containers.flatMap((c: any) => (c.ports ?? []).map((p: any) => p.containerPort));
-    for (const port of [...ports, Number(annotations['dapr.io/metrics-port'] ?? 0)]) expect(RESERVED_PORTS, svc.metadata.name).not.toContain(port);
+    const ports = svc.spec.template.spec.containers.flatMap((c: any) =>
+      (c.ports ?? []).map((p: any) => p.containerPort),
+    );
+    for (const port of [...ports, Number(annotations['dapr.io/metrics-port'] ?? 0)])
+      expect(RESERVED_PORTS, svc.metadata.name).not.toContain(port);
   }
   for (const [name, route] of Object.entries(routes)) {
     const svc = byName.get(serviceName(name));
-    expect(svc.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'FUNCTION')?.value, name).toBe(name);
+    expect(
+      svc.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'FUNCTION')?.value,
+      name,
+    ).toBe(name);
     const annotations = svc.spec.template.metadata.annotations;
     // A sidecar only where Dapr is used: the functions that publish or receive events.
     const usesDapr = registry[name as FunctionName].needs.includes('events');
@@ -30,5 +36,7 @@ export function expectServicesFollowRoutes(services: any[], gatewayMinScale: str
     expect(annotations['autoscaling.knative.dev/min-scale'], name).toBe(route.kind === 'event' ? handlerMinScale : '0');
     if (route.kind === 'request') expect(annotations['autoscaling.knative.dev/target'], name).toMatch(/^\d+$/);
   }
-  expect(byName.get('gateway').spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']).toBe(gatewayMinScale);
+  expect(byName.get('gateway').spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']).toBe(
+    gatewayMinScale,
+  );
 }

@@ -32,7 +32,8 @@ export function startNode(args: string[], env: Record<string, string> = {}): Nod
 export async function outputHolding(p: NodeProcess, text: string, timeoutMs = 30_000): Promise<string> {
   const end = Date.now() + timeoutMs;
   while (!p.output().includes(text)) {
-    if (p.child.exitCode !== null || p.child.signalCode !== null) throw new Error(`exited (${p.child.exitCode ?? p.child.signalCode}) before saying "${text}": ${p.output()}`);
+    if (p.child.exitCode !== null || p.child.signalCode !== null)
+      throw new Error(`exited (${p.child.exitCode ?? p.child.signalCode}) before saying "${text}": ${p.output()}`);
     if (Date.now() > end) throw new Error(`did not say "${text}" in ${timeoutMs} ms: ${p.output()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -57,7 +58,10 @@ export interface Served {
  * `node --import tsx <args>` on a free port (PORT, HOST) and `folder(prefix)` makes a temporary
  * folder; after the file's tests every process is stopped and every folder removed.
  */
-export function useServers(): { serve(args: string[], env: Record<string, string>): Promise<Served>; folder(prefix: string): Promise<string> } {
+export function useServers(): {
+  serve(args: string[], env: Record<string, string>): Promise<Served>;
+  folder(prefix: string): Promise<string>;
+} {
   const started: NodeProcess[] = [];
   const folders: string[] = [];
   afterAll(async () => {

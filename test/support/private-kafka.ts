@@ -22,7 +22,12 @@ export interface PrivateKafka {
 export async function privateKafka(): Promise<PrivateKafka> {
   const [port, controller] = await freePorts(2);
   const dir = await mkdtemp(join(tmpdir(), 'daprps-kafka-'));
-  const env = { ...process.env, DAPRPS_KAFKA_PORT: String(port), DAPRPS_KAFKA_CONTROLLER_PORT: String(controller), DAPRPS_INFRA_DIR: dir };
+  const env = {
+    ...process.env,
+    DAPRPS_KAFKA_PORT: String(port),
+    DAPRPS_KAFKA_CONTROLLER_PORT: String(controller),
+    DAPRPS_INFRA_DIR: dir,
+  };
   const pid = async () => Number(await readFile(join(dir, 'kafka', 'kafka.pid'), 'utf8').catch(() => '0'));
   const alive = (p: number) => {
     try {

@@ -26,7 +26,8 @@ export async function privatePostgres(port: number): Promise<PrivatePostgres> {
   if (process.getuid?.() === 0) await run('chown', ['postgres', dir]);
   await asPostgres(join(bin, 'initdb'), ['-D', dir, '-U', 'daprps', '--auth=trust']);
   const pgCtl = (...args: string[]) => asPostgres(join(bin, 'pg_ctl'), ['-D', dir, ...args]);
-  const start = async () => void (await pgCtl('-w', '-o', `-h 127.0.0.1 -p ${port} -k /tmp -c fsync=off`, '-l', join(dir, 'log'), 'start'));
+  const start = async () =>
+    void (await pgCtl('-w', '-o', `-h 127.0.0.1 -p ${port} -k /tmp -c fsync=off`, '-l', join(dir, 'log'), 'start'));
   await start();
   return {
     url: `postgres://daprps@127.0.0.1:${port}/postgres`,

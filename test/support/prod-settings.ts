@@ -5,7 +5,10 @@ import { renderDir } from '../../scripts/k8s/deploy-check.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 
-/** What CI supplies in place of an operator: a registry and an identity provider that exist nowhere (RFC 2606 `.test`). */
+/**
+ * What CI supplies in place of an operator: a registry and an identity provider that exist nowhere
+ * (RFC 2606 `.test`).
+ */
 export const testSettings = {
   image: 'registry.ci.test:5000/shop/daprps',
   jwks: 'https://id.ci.test/.well-known/jwks.json',
@@ -25,7 +28,15 @@ export async function renderProdWith(o: { image?: string; literals?: string[] })
       // kustomize takes a base outside the kustomization's folder, but only by a relative path.
       `  - ${relative(dir, join(root, 'knative/overlays/prod'))}`,
       ...(o.image ? ['images:', '  - name: daprps', `    newName: ${o.image}`] : []),
-      ...(o.literals?.length ? ['configMapGenerator:', '  - name: daprps-config', '    behavior: merge', '    literals:', ...o.literals.map((l) => `      - ${l}`)] : []),
+      ...(o.literals?.length
+        ? [
+            'configMapGenerator:',
+            '  - name: daprps-config',
+            '    behavior: merge',
+            '    literals:',
+            ...o.literals.map((l) => `      - ${l}`),
+          ]
+        : []),
       '',
     ];
     await writeFile(join(dir, 'kustomization.yaml'), lines.join('\n'));

@@ -18,13 +18,21 @@ export async function realInfraEnv(): Promise<{ ready: boolean; env: Record<stri
   const ready = (await requireInfra('postgres')) && (await requireInfra('redis')) && (await requireInfra('kafka'));
   const run = uniqueName('e2e');
   const brokers = new URL(infraUrls.kafka).host;
-  if (ready) await ensureTopics([brokers], Object.keys(topics).map((t) => `${run}.${t}`));
+  if (ready)
+    await ensureTopics(
+      [brokers],
+      Object.keys(topics).map((t) => `${run}.${t}`),
+    );
   return {
     ready,
     env: {
-      DATABASE_URL: infraUrls.postgres, DATABASE_SCHEMA: run,
-      REDIS_URL: infraUrls.redis, REDIS_PREFIX: `${run}:`, BASKET_TTL_SECONDS: '60',
-      KAFKA_BROKERS: brokers, KAFKA_PREFIX: `${run}.`,
+      DATABASE_URL: infraUrls.postgres,
+      DATABASE_SCHEMA: run,
+      REDIS_URL: infraUrls.redis,
+      REDIS_PREFIX: `${run}:`,
+      BASKET_TTL_SECONDS: '60',
+      KAFKA_BROKERS: brokers,
+      KAFKA_PREFIX: `${run}.`,
       // Every request of a test comes from one client: the gateway's rate limit is tested on its own.
       RATE_LIMIT_BURST: '1000000',
       JWT_SECRET: TEST_JWT_SECRET,

@@ -20,7 +20,9 @@ export const GATEWAY_ADMIN = 'e2e-admin-token-0123456789';
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789-abcdefghijklmnop';
 
 /** Headers that authenticate a request as `user` (a JWT signed with {@link TEST_JWT_SECRET}). */
-export const asUser = async (user: string, admin = false) => ({ authorization: `Bearer ${await signToken(TEST_JWT_SECRET, user, { admin })}` });
+export const asUser = async (user: string, admin = false) => ({
+  authorization: `Bearer ${await signToken(TEST_JWT_SECRET, user, { admin })}`,
+});
 
 /** A running shop for a test: where its gateway answers, and how to stop it. */
 export interface RunningShop {
@@ -54,10 +56,21 @@ export async function dropSchema(env: Record<string, string>): Promise<void> {
  * PGlite in a temporary folder unless `env` selects PostgreSQL (its DATABASE_SCHEMA is dropped
  * when stopped); `relay: false` leaves publishing the outbox to other processes.
  */
-export async function startEmbedded(env: Record<string, string> = {}, opts: { relay?: boolean } = {}): Promise<RunningShop & { runtime: Runtime }> {
+export async function startEmbedded(
+  env: Record<string, string> = {},
+  opts: { relay?: boolean } = {},
+): Promise<RunningShop & { runtime: Runtime }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'daprps-e2e-'));
   if (!env.DATABASE_URL) await copyPgliteTemplate(dataDir);
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: GATEWAY_ADMIN, JWT_SECRET: TEST_JWT_SECRET, CORS_ORIGINS: 'http://shop.example', RATE_LIMIT_BURST: '1000000', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    ADMIN_TOKEN: GATEWAY_ADMIN,
+    JWT_SECRET: TEST_JWT_SECRET,
+    CORS_ORIGINS: 'http://shop.example',
+    RATE_LIMIT_BURST: '1000000',
+    ...env,
+  });
   const runtime = await buildRuntime(config, testLog, { relay: opts.relay ?? true, catalogCache: true }); // as gateway/main.ts
   const gw = createGateway(config, testLog, runtime);
   await startEventDelivery(config, registry, runtime, testLog, { bindingRoutes: false });
@@ -75,7 +88,8 @@ export async function startEmbedded(env: Record<string, string> = {}, opts: { re
 }
 
 /** {@link useShop} on {@link startEmbedded}. */
-export const useEmbeddedGateway = (env: Record<string, string> = {}, enabled = true) => useShop(() => startEmbedded(env), enabled);
+export const useEmbeddedGateway = (env: Record<string, string> = {}, enabled = true) =>
+  useShop(() => startEmbedded(env), enabled);
 
 /** Calls `url` with an optional JSON body; returns status, parsed body and headers. */
 export async function call(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}) {
@@ -96,6 +110,9 @@ export async function call(url: string, method = 'GET', body?: unknown, headers:
 
 /** Polls `check` until it returns true, or fails after `timeoutMs`: {@link vi.waitFor} for a yes/no check. */
 export const eventually = (check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> =>
-  vi.waitFor(async () => {
-    if (!(await check())) throw new Error('condition not met in time');
-  }, { timeout: timeoutMs, interval: 25 });
+  vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error('condition not met in time');
+    },
+    { timeout: timeoutMs, interval: 25 },
+  );

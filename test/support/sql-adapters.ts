@@ -7,7 +7,11 @@ import { usePostgres } from './use-postgres.ts';
 type Contract<S> = (adapter: string, make: () => Promise<S>, enabled?: boolean) => void;
 
 /** Runs a store's contract on its memory adapter, on PGlite and on PostgreSQL (when reachable). */
-export async function onEveryStoreAdapter<S>(contract: Contract<S>, memory: () => S, onSql: (sql: Sql) => S): Promise<void> {
+export async function onEveryStoreAdapter<S>(
+  contract: Contract<S>,
+  memory: () => S,
+  onSql: (sql: Sql) => S,
+): Promise<void> {
   contract('memory', async () => memory());
   const pglite = usePglite();
   contract('PGlite', async () => onSql(await pglite.fresh()));

@@ -4,7 +4,12 @@ import { testApp } from './function-app.ts';
 import { TEST_CARDS } from '../../functions/payment/provider.ts';
 
 /** A valid card body for tests. */
-export const card = (number: string = TEST_CARDS.approved) => ({ number, holder: 'Alice Doe', expiry: '12/30', cvv: '123' });
+export const card = (number: string = TEST_CARDS.approved) => ({
+  number,
+  holder: 'Alice Doe',
+  expiry: '12/30',
+  cvv: '123',
+});
 
 /** An app serving the payment functions, with a mug (stock 5) in stock and 2 mugs in alice's basket. */
 export async function checkoutApp(over: Partial<Deps> = {}) {

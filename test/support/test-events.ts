@@ -2,21 +2,49 @@ import type { CloudEvent } from '../../platform/define.ts';
 import { cloudEvent } from '../../functions/events/topics.ts';
 
 /** A `payment-completed` CloudEvent for tests. */
-export function paymentCompleted(id: string, userId: string, items: { product_id: string; quantity: number }[]): CloudEvent {
+export function paymentCompleted(
+  id: string,
+  userId: string,
+  items: { product_id: string; quantity: number }[],
+): CloudEvent {
   const lines = items.map((i) => ({
-    ...i, name: i.product_id, unit_price: { amount_minor: 100, currency: 'USD' }, line_total: { amount_minor: 100 * i.quantity, currency: 'USD' },
+    ...i,
+    name: i.product_id,
+    unit_price: { amount_minor: 100, currency: 'USD' },
+    line_total: { amount_minor: 100 * i.quantity, currency: 'USD' },
   }));
   const total = lines.reduce((n, l) => n + l.line_total.amount_minor, 0);
   return cloudEvent('payment-completed', {
-    id, source: '/test', subject: `pay-${id}`, time: '2026-01-15T10:00:00.000Z',
-    data: { payment_id: `pay-${id}`, order_id: `ord-${id}`, user_id: userId, amount: { amount_minor: total, currency: 'USD' }, items: lines, completed_at: '2026-01-15T10:00:00.000Z' },
+    id,
+    source: '/test',
+    subject: `pay-${id}`,
+    time: '2026-01-15T10:00:00.000Z',
+    data: {
+      payment_id: `pay-${id}`,
+      order_id: `ord-${id}`,
+      user_id: userId,
+      amount: { amount_minor: total, currency: 'USD' },
+      items: lines,
+      completed_at: '2026-01-15T10:00:00.000Z',
+    },
   });
 }
 
 /** A `stock-rejected` CloudEvent for tests. */
 export function stockRejected(id: string, paymentId: string, productId = 'mug'): CloudEvent {
   return cloudEvent('stock-rejected', {
-    id, source: '/test', subject: paymentId, time: '2026-01-15T10:00:01.000Z',
-    data: { payment_id: paymentId, order_id: 'o1', user_id: 'alice', product_id: productId, requested: 2, available: 1, rejected_at: '2026-01-15T10:00:01.000Z' },
+    id,
+    source: '/test',
+    subject: paymentId,
+    time: '2026-01-15T10:00:01.000Z',
+    data: {
+      payment_id: paymentId,
+      order_id: 'o1',
+      user_id: 'alice',
+      product_id: productId,
+      requested: 2,
+      available: 1,
+      rejected_at: '2026-01-15T10:00:01.000Z',
+    },
   });
 }

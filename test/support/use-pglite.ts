@@ -7,7 +7,10 @@ import { migrate } from '../../platform/sql/migrate.ts';
 import { openPglite } from '../../platform/sql/pglite.ts';
 import type { Sql } from '../../platform/sql/sql.ts';
 
-/** One migrated PGlite (a copy of the initialised template) for a test file; `fresh()` empties every table between tests. */
+/**
+ * One migrated PGlite (a copy of the initialised template) for a test file; `fresh()` empties every
+ * table between tests.
+ */
 export function usePglite() {
   let sql: Sql | undefined;
   let dir = '';
