@@ -5,7 +5,7 @@ import { loadConfig } from '../platform/config.ts';
 import { createHttpApp } from '../platform/http/create-http-app.ts';
 import { freePort, infraUrls, requireInfra, uniqueName } from '../test/support/infra.ts';
 import { startRedis } from '../test/support/private-redis.ts';
-import { stopProcess } from '../test/support/processes.ts';
+import { stopProcess } from '../test/support/stop-process.ts';
 import { buildRuntime, type Runtime } from './build-runtime.ts';
 import { readinessChecks } from './readiness.ts';
 import { registry } from './registry.ts';

@@ -7,7 +7,7 @@ import { LIMITER_TIMEOUT_MS, openLimiterRedis } from '../platform/http/limiter-r
 import { serve, type Server } from '../platform/http/serve.ts';
 import { freePort, infraUrls, requireInfra, uniqueName } from '../test/support/infra.ts';
 import { startRedis } from '../test/support/private-redis.ts';
-import { stopProcess } from '../test/support/processes.ts';
+import { stopProcess } from '../test/support/stop-process.ts';
 import { createGateway } from './create-gateway.ts';
 
 type App = ReturnType<typeof createGateway>['app'];

@@ -8,7 +8,7 @@ import {
   processEnvNames,
   sidecarEnvNames,
   type FunctionProcess,
-} from './deploy/processes.ts';
+} from './deploy/function-processes.ts';
 
 // Node with tsx's loader, in one process (the tsx CLI would put a wrapper process in between,
 // and a SIGKILL to the wrapper would leave the function running).
@@ -64,7 +64,7 @@ const only = (env: Record<string, string>, names: readonly string[]) =>
 
 /**
  * What `startTopology` starts, without starting it: every function (serve-one) with exactly the
- * environment of its needs (scripts/deploy/processes.ts, as compose and Knative), a daprd sidecar
+ * environment of its needs (scripts/deploy/function-processes.ts, as compose and Knative), a daprd sidecar
  * beside each function that uses events when `dapr` is set, and the gateway forwarding to them.
  */
 export function planTopology(

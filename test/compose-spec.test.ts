@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appTokenVariable, daprdImage, sidecarService } from '../scripts/deploy/compose-file.ts';
 import { composeCheckBuilt, loadCompose } from '../scripts/deploy/compose-check.ts';
-import { functionProcesses } from '../scripts/deploy/processes.ts';
+import { functionProcesses } from '../scripts/deploy/function-processes.ts';
 import { requireTool } from './support/infra.ts';
 
 const root = new URL('..', import.meta.url).pathname;

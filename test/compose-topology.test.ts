@@ -6,7 +6,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { localResources } from '../scripts/dapr/components.ts';
 import { composeComponents, composeComponentsDir } from '../scripts/deploy/compose-components.ts';
 import { daprdImage } from '../scripts/deploy/compose-file.ts';
-import { processEnvNames } from '../scripts/deploy/processes.ts';
+import { processEnvNames } from '../scripts/deploy/function-processes.ts';
 import { planTopology, type PlannedProcess } from '../scripts/topology-plan.ts';
 import { localInfraEnv } from '../scripts/topology.ts';
 

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { freePort, requireInfra } from '../../test/support/infra.ts';
 import { startRedis } from '../../test/support/private-redis.ts';
-import { stopProcess as stop } from '../../test/support/processes.ts';
+import { stopProcess as stop } from '../../test/support/stop-process.ts';
 import { recordCheck } from '../../test/reliability/figures.ts';
 import { aProduct, testDeps } from '../../test/support/function-deps.ts';
 import { testApp } from '../../test/support/function-app.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'v
 import { Redis } from 'ioredis';
 import { freePort, infraUrls, requireInfra, uniqueName } from '../../test/support/infra.ts';
 import { startRedis } from '../../test/support/private-redis.ts';
-import { stopProcess } from '../../test/support/processes.ts';
+import { stopProcess } from '../../test/support/stop-process.ts';
 import { connectRedis, redisBasketStore } from './redis-store.ts';
 
 describe('Redis connections', () => {

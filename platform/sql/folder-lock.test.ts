@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exitedPid, outputHolding, startNode, type NodeProcess } from '../../test/support/node-process.ts';
-import { stopProcess } from '../../test/support/processes.ts';
+import { stopProcess } from '../../test/support/stop-process.ts';
 import { lockFolder, type FolderLock } from './folder-lock.ts';
 import { procStartTime } from './process-identity.ts';
 

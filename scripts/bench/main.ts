@@ -12,7 +12,7 @@ import { checkoutThroughput } from './checkout-throughput.ts';
 import { eventLag } from './event-lag.ts';
 import { kafkaRoundTrip } from './kafka-round-trip.ts';
 import { plans, progress, ratio, type Figure } from './figure.ts';
-import { bundle, startNode, type Started } from './processes.ts';
+import { bundle, startNode, type Started } from './start-process.ts';
 import { table, writeResults } from './report.ts';
 import { median, spread } from './stats.ts';
 

@@ -7,7 +7,7 @@ import { localResources } from '../dapr/components.ts';
 import { daprdPath, sidecarArgs } from '../dapr/daprd.ts';
 import { randomSidecarTokens, tokenEnv } from '../dapr/tokens.ts';
 import { waitHealthy } from '../topology.ts';
-import { bundle, startNode, startProcess, type Started } from './processes.ts';
+import { bundle, startNode, startProcess, type Started } from './start-process.ts';
 
 /** How the shop under measurement runs. */
 export type ShopKind = 'kafka' | 'dapr' | 'embedded';

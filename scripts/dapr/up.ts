@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { routes } from '../../functions/routes.ts';
-import { functionProcesses } from '../deploy/processes.ts';
+import { functionProcesses } from '../deploy/function-processes.ts';
 import { loadConfig } from '../../platform/config.ts';
 import { devSidecarTokens } from './tokens.ts';
 import { localInfraEnv, startTopology } from '../topology.ts';

@@ -9,7 +9,7 @@ import {
   sidecarEnvNames,
   type FunctionProcess,
   type ProcessEnvName,
-} from './processes.ts';
+} from './function-processes.ts';
 
 /** The pinned daprd image, the release `scripts/dapr/version` names (what `task dapr:up` builds). */
 export const daprdImage = `daprio/daprd:${daprVersion.replace(/^v/, '')}`;
@@ -102,7 +102,7 @@ export function composeFile(): string {
     `#   JWT_SECRET EVENT_SIGNING_KEY DAPR_API_TOKEN ${handlers.join(' ')}`,
     '# then `docker compose up --build`, and http://127.0.0.1:8080 (GET /health/ready).',
     '#',
-    '# The topology of `task dapr:up` and of Knative (scripts/deploy/processes.ts): PostgreSQL, Redis,',
+    '# The topology of `task dapr:up` and of Knative (scripts/deploy/function-processes.ts): PostgreSQL, Redis,',
     '# Kafka 3.9 in KRaft mode, Zipkin; every function in its own container (the one image, told which',
     '# function to serve) with the environment of what it needs; each function that uses events with',
     '# its own daprd sidecar in its network namespace (as the containers of a pod share one), loading',

@@ -1,5 +1,5 @@
 import { functionService, gatewayService, GENERATED } from './knative-service.ts';
-import { functionProcesses } from './processes.ts';
+import { functionProcesses } from './function-processes.ts';
 import { topicsJob } from './topics-job.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { routes } from '../../functions/routes.ts';
 import { daprAnnotations, scaleAnnotations, type ScaleKind } from './knative-annotations.ts';
 import { container, secretEnv, valueEnv } from './knative-container.ts';
-import { envNamesOf, type FunctionProcess } from './processes.ts';
+import { envNamesOf, type FunctionProcess } from './function-processes.ts';
 import { profileOf, type Profile } from './profiles.ts';
 
 /** The first line of every generated file. */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { waitHealthy } from '../../scripts/topology.ts';
 import { freePorts } from '../support/infra.ts';
-import { stopProcess as kill } from '../support/processes.ts';
+import { stopProcess as kill } from '../support/stop-process.ts';
 import { realInfraEnv } from '../support/real-infra-env.ts';
 import { recordFigures } from './figures.ts';
 import {

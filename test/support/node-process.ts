@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { freePort } from './infra.ts';
-import { stopProcess } from './processes.ts';
+import { stopProcess } from './stop-process.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 
