@@ -1,10 +1,10 @@
 import { routes, type FunctionName } from '../functions/routes.ts';
-import { startTopology } from '../scripts/topology.ts';
 import { freePorts, infraUrls, requireInfra } from '../test/support/infra.ts';
 import { realInfraEnv } from '../test/support/real-infra-env.ts';
 import { shopFlow } from '../test/support/shop-flow.ts';
 import { checkoutTrace } from '../test/support/checkout-trace.ts';
-import { dropSchema, GATEWAY_ADMIN } from '../test/support/running-shop.ts';
+import { dropSchema } from '../test/support/running-shop.ts';
+import { startTestTopology } from '../test/support/test-topology.ts';
 
 const { ready, env } = await realInfraEnv();
 
@@ -14,20 +14,7 @@ async function startSeparate() {
   const names = Object.keys(routes) as FunctionName[];
   const free = await freePorts(names.length + 1);
   for (const [i, name] of names.entries()) ports[name] = free[i + 1]!;
-  const output: string[] = [];
-  const topology = await startTopology({
-    env: {
-      ...env,
-      ADMIN_TOKEN: GATEWAY_ADMIN,
-      LOG_LEVEL: 'warn',
-      OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${infraUrls.zipkin}/api/v2/spans`,
-    },
-    gatewayPort: free[0]!,
-    ports,
-    onLine: (l) => output.push(l),
-  }).catch((e) => {
-    throw new Error(`${(e as Error).message}\n${output.slice(-30).join('\n')}`);
-  });
+  const topology = await startTestTopology(env, { gatewayPort: free[0]!, ports });
   return {
     url: topology.gatewayUrl,
     async stop() {

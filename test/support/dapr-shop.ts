@@ -6,9 +6,9 @@ import { routes, type FunctionName } from '../../functions/routes.ts';
 import { localResources } from '../../scripts/dapr/components.ts';
 import type { SidecarPorts } from '../../scripts/dapr/daprd.ts';
 import type { SidecarTokens } from '../../scripts/dapr/tokens.ts';
-import { startTopology } from '../../scripts/topology.ts';
-import { freePorts, infraUrls } from './infra.ts';
-import { dropSchema, GATEWAY_ADMIN } from './running-shop.ts';
+import { freePorts } from './infra.ts';
+import { dropSchema } from './running-shop.ts';
+import { startTestTopology } from './test-topology.ts';
 
 /** A shop as `task dapr:up` runs it, on free ports: where each function and sidecar listens, and their tokens. */
 export interface DaprShop {
@@ -44,25 +44,11 @@ export async function startDaprShop(env: Record<string, string>, opts: { binding
   const dir = await mkdtemp(join(tmpdir(), 'daprps-dapr-'));
   const resources = await localResources(dir, { brokers: env.KAFKA_BROKERS!, prefix: env.KAFKA_PREFIX! });
   if (opts.bindings === false) await denyBindings(resources.configPath);
-  const output: string[] = [];
-  const topology = await startTopology({
-    env: {
-      ...env,
-      ADMIN_TOKEN: GATEWAY_ADMIN,
-      LOG_LEVEL: 'warn',
-      OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${infraUrls.zipkin}/api/v2/spans`,
-    },
-    gatewayPort: free[0]!,
-    ports,
-    onLine: (l) => {
-      output.push(l);
-      if (process.env.SHOW_TOPOLOGY) console.error(l);
-    },
-    dapr: { ...resources, ports: sidecars, logLevel: 'warn' },
-  }).catch(async (e) => {
-    await rm(dir, { recursive: true, force: true });
-    throw new Error(`${(e as Error).message}\n${output.slice(-40).join('\n')}`);
-  });
+  const topology = await startTestTopology(
+    env,
+    { gatewayPort: free[0]!, ports, dapr: { ...resources, ports: sidecars, logLevel: 'warn' } },
+    () => rm(dir, { recursive: true, force: true }),
+  );
   return {
     url: topology.gatewayUrl,
     appPort: (name) => ports[name]!,
