@@ -33,7 +33,9 @@ export function needsOf(uses: readonly (keyof Deps)[], events: boolean): Need[] 
 }
 
 /** The names of the route table's request/response functions and event handlers. */
-type RequestName = { [N in FunctionName]: (typeof routes)[N]['kind'] extends 'request' ? N : never }[FunctionName];
+export type RequestName = {
+  [N in FunctionName]: (typeof routes)[N]['kind'] extends 'request' ? N : never;
+}[FunctionName];
 type EventName = Exclude<FunctionName, RequestName>;
 
 /** A request/response function as its file declares it. */

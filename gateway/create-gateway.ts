@@ -11,6 +11,8 @@ import { createHttpApp } from '../platform/http/create-http-app.ts';
 import type { Log } from '../platform/log.ts';
 import { clientAddress, rateLimit } from '../platform/http/rate-limit.ts';
 import { rateLimitBuckets } from '../platform/http/rate-limit-buckets.ts';
+import { mountApiDocs } from './api-docs/mount-api-docs.ts';
+import { mountStorefront } from './storefront/mount-storefront.ts';
 import { corsAllowList } from './cors.ts';
 import { functionUrls } from './function-urls.ts';
 import { forward, upstream } from './proxy.ts';
@@ -56,6 +58,8 @@ export function createGateway(config: Config, log: Log, runtime?: Runtime, limit
     }),
   );
   app.use(corsAllowList(config.corsOrigins));
+  mountApiDocs(app);
+  mountStorefront(app, config);
   if (runtime) {
     // Request functions only: in process, events travel on the in-process bus (startEventDelivery
     // (functions/event-transport.ts)),

@@ -92,6 +92,7 @@ const envSchema = v.object({
   UPSTREAM_TIMEOUT_MS: int(10_000, 100, 300_000),
   FUNCTION_URL_TEMPLATE: v.optional(v.pipe(v.string(), v.includes('{'))),
   LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  NODE_ENV: v.optional(v.string()),
 });
 
 /** The validated configuration; the only place that reads the environment. */
@@ -158,6 +159,13 @@ export interface Config {
   /** Per-function URL overrides from `FUNCTION_URL_<NAME>` (name upper-cased, `-` and `/` as `_`). */
   functionUrls: Record<string, string>;
   logLevel: string;
+  /**
+   * Whether the gateway offers the storefront's development sign-in (`POST /dev/sign-in`: become
+   * any named user, no password). Only when this process signs with the development secret
+   * (AUTH=jwt with neither JWT_SECRET nor JWT_JWKS_URL) and NODE_ENV is unset, `development` or
+   * `test` (the image sets `production`): any other setting leaves it out.
+   */
+  devSignIn: boolean;
 }
 
 /**
@@ -221,5 +229,11 @@ export function loadConfig(
     functionUrlTemplate: e.FUNCTION_URL_TEMPLATE,
     functionUrls,
     logLevel: e.LOG_LEVEL,
+    // An allow-list: an environment not named here (production, staging, a typo) has no dev sign-in.
+    devSignIn:
+      e.AUTH === 'jwt' &&
+      !e.JWT_SECRET &&
+      !e.JWT_JWKS_URL &&
+      (e.NODE_ENV === undefined || e.NODE_ENV === 'development' || e.NODE_ENV === 'test'),
   };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The full test run: provisions PostgreSQL, Redis and Kafka (installing them when missing) and
-# daprd and the manifest tools (built once from the Go module proxy, cached), then runs
+# daprd and the manifest tools (built once from the Go module proxy, cached) and Chromium, then runs
 # every suite with REQUIRE_INFRA=1, so a suite that cannot reach its infrastructure fails
 # instead of skipping. Extra arguments go to vitest.
 set -euo pipefail
@@ -11,6 +11,9 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 eval "$(bash scripts/infra/up.sh | sed 's/^/export /')"
 bash scripts/dapr/install.sh >/dev/null
 bash scripts/tools/install.sh >/dev/null
+# Debian's Chromium for the browser tests (installed once when missing; no browser download).
+CHROMIUM_PATH="$(bash scripts/browser/install.sh)"
+export CHROMIUM_PATH
 export REQUIRE_INFRA=1 TEST_DATABASE_URL="$DATABASE_URL" TEST_REDIS_URL="$REDIS_URL" TEST_KAFKA_BROKERS="$KAFKA_BROKERS" TEST_ZIPKIN_ENDPOINT="$OTEL_EXPORTER_ZIPKIN_ENDPOINT"
 unset DATABASE_URL REDIS_URL KAFKA_BROKERS OTEL_EXPORTER_ZIPKIN_ENDPOINT
 npx tsc --noEmit

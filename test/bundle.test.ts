@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Metafile } from 'esbuild';
@@ -150,6 +150,11 @@ describe('the production bundles (scripts/build.ts)', () => {
         expect(inPackage(new Set(lazy), outputs, pkg), `${name} has ${pkg} in a lazy chunk`).toBe(true);
     }
     expect(loadedAtStart(built.metafile, `${out}/gateway.mjs`).packages).not.toContain('@dapr/dapr');
+    // The OpenAPI generator (and its JSON Schema converter) loads with the first /openapi.json or /docs.
+    const gatewayStart = loadedAtStart(built.metafile, `${out}/gateway.mjs`).chunks;
+    expect(inPackage(gatewayStart, built.metafile.outputs, '@valibot/to-json-schema')).toBe(false);
+    const startInputs = [...gatewayStart].flatMap((file) => Object.keys(built.metafile.outputs[file]!.inputs));
+    expect(startInputs.filter((input) => input.startsWith('functions/openapi/'))).toEqual([]);
     expect(built.metafile.outputs[`${out}/main.mjs`]!.imports).toEqual([]);
   });
 
@@ -216,7 +221,8 @@ describe('the production bundles (scripts/build.ts)', () => {
 
   it('serves the gateway when FUNCTION is unset', async () => {
     const [port] = await freePorts(1);
-    const env = { FUNCTION: '', PORT: String(port), DATA_DIR: await dataDir('gateway') };
+    // NODE_ENV as the image sets it (Dockerfile).
+    const env = { FUNCTION: '', PORT: String(port), DATA_DIR: await dataDir('gateway'), NODE_ENV: 'production' };
     const p = track(start(process.execPath, [main], env, tmp));
     await timeToHealthy(`http://127.0.0.1:${port}`, p);
     expect(await (await fetch(`http://127.0.0.1:${port}/health/live`)).json()).toEqual({
@@ -225,6 +231,18 @@ describe('the production bundles (scripts/build.ts)', () => {
       mode: 'embedded',
     });
     expect((await fetch(`http://127.0.0.1:${port}/api/v1/products/kettle`)).status).toBe(200);
+    // The OpenAPI generator's lazy chunk, and Swagger UI's files from node_modules beside dist/.
+    for (const path of ['/openapi.json', '/docs', '/docs/swagger-ui-bundle.js'])
+      expect((await fetch(`http://127.0.0.1:${port}${path}`)).status, path).toBe(200);
+    // The storefront's files, embedded in the bundle (nothing of gateway/storefront/ is beside dist/),
+    // and no development sign-in under the image's NODE_ENV.
+    for (const file of ['app.js', 'style.css', 'icon.svg']) {
+      const res = await fetch(`http://127.0.0.1:${port}/storefront/${file}`);
+      expect(res.status, file).toBe(200);
+      expect(await res.text(), file).toBe(await readFile(join(root, 'gateway/storefront', file), 'utf8'));
+    }
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toContain('/storefront/app.js');
+    expect((await fetch(`http://127.0.0.1:${port}/dev/sign-in`)).status).toBe(404);
     expect(await stop(p)).toBe(0);
   }, 60_000);
 });

@@ -40,7 +40,10 @@ export default defineFunction({
     user_id: idSchema,
     card: cardSchema,
     idempotency_key: v.optional(
-      v.union([v.literal(''), idempotencyKeySchema], 'must be 1 to 255 visible ASCII characters'),
+      v.pipe(
+        v.union([v.literal(''), idempotencyKeySchema], 'must be 1 to 255 visible ASCII characters'),
+        v.description('The same key returns the same payment and charges once (REST: the Idempotency-Key header).'),
+      ),
     ),
   }),
   restInput: ({ body, headers }) => ({
