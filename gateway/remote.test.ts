@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Code, createClient } from '@connectrpc/connect';
 import { createGrpcWebTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +46,29 @@ describe('gateway forwarding to functions served alone', () => {
     });
     servers.push(slow);
     env.FUNCTION_URL_GET_BASKET = `http://127.0.0.1:${slow.port}`;
+    // Answers what it got, chunked, with two cookies: what the gateway forwards, and how it relays the answer.
+    const echo = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        res.setHeader('set-cookie', ['a=1', 'b=2']);
+        const text = JSON.stringify({
+          method: req.method,
+          url: req.url,
+          headers: req.headers,
+          body: `${Buffer.concat(chunks)}`,
+        });
+        res.write(text.slice(0, 10));
+        res.end(text.slice(10));
+      });
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    servers.push({
+      port: (echo.address() as AddressInfo).port,
+      close: () => new Promise((r) => echo.close(() => r())),
+    });
+    env.FUNCTION_URL_REFUND_PAYMENT = `http://127.0.0.1:${servers.at(-1)!.port}/prefix`;
     env.FUNCTION_URL_TEMPLATE = 'http://127.0.0.1:1/{name}';
     const gw = createGateway(loadConfig(env), testLog);
     const server = await serve({ fetch: gw.app.fetch, port: 0, host: '127.0.0.1' });
@@ -98,6 +123,31 @@ describe('gateway forwarding to functions served alone', () => {
     const before = await count();
     expect(await client.getProduct({ id: 'nope' }).catch((e) => e.code)).toBe(Code.NotFound);
     expect(await count()).toBe(before + 2);
+  });
+
+  it("forwards the client's headers (not hop-by-hop ones), its body, the request id and the trace; relays every cookie", async () => {
+    const trace = '0af7651916cd43dd8448eb211c80319c';
+    const res = await call(`${url}/api/v1/payments/p9/refund?x=1`, 'POST', '{"amount_minor":5}', {
+      'content-type': 'application/json',
+      'x-forwarded-for': '203.0.113.7',
+      'x-custom': 'kept',
+      traceparent: `00-${trace}-b7ad6b7169203331-01`,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    const { method, url: path, headers, body } = res.body;
+    expect([method, path, body]).toEqual(['POST', '/prefix/api/v1/payments/p9/refund?x=1', '{"amount_minor":5}']);
+    expect(headers).toMatchObject({
+      'x-custom': 'kept',
+      'x-forwarded-for': '203.0.113.7',
+      'content-length': '18',
+      'x-request-id': res.headers.get('x-request-id'),
+    });
+    expect(headers.host).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(headers.traceparent).toMatch(new RegExp(`^00-${trace}-[0-9a-f]{16}-01$`)); // the client's trace goes on
+    // HEAD: the answer's head only.
+    const head = await fetch(`${url}/api/v1/products`, { method: 'HEAD' });
+    expect([head.status, await head.text(), head.headers.get('content-type')]).toEqual([200, '', 'application/json']);
   });
 
   it('answers 503 when a function is down and 504 when it is too slow', async () => {

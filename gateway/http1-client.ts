@@ -1,0 +1,328 @@
+import net from 'node:net';
+
+/**
+ * The gateway's HTTP/1.1 client to the functions: kept-alive connections per replica, one request
+ * at a time on each, a request written in one write and its answer read whole. It does the least
+ * a forward needs (node's http.request costs about twice the CPU per call: its request and
+ * answer streams, agent and timers), and trusts its peers only as far as HTTP/1.1 framing: a
+ * malformed answer fails the call and closes its connection.
+ */
+
+/** An answer read whole: status, header lines (names in lower case) and body. */
+export interface Http1Answer {
+  status: number;
+  headers: [string, string][];
+  body: Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+const CRLF = Buffer.from('\r\n');
+const HEAD_END = Buffer.from('\r\n\r\n');
+/** The most header bytes an answer may have (node's server default for requests). */
+const MAX_HEAD_BYTES = 16 * 1024;
+
+/**
+ * Reads one answer from the bytes of a connection: its head, then a body framed by
+ * Content-Length, chunked transfer coding, or the connection's end; none after a HEAD request,
+ * and none in a 1xx, 204 or 304 (a 1xx is skipped: the real answer follows).
+ */
+export class AnswerParser {
+  #pending: Buffer = EMPTY;
+  #status = 0;
+  #headers: [string, string][] = [];
+  #body: Buffer[] = [];
+  /** Body bytes still to come (Content-Length); -1 chunked; -2 until the connection ends. */
+  #left = 0;
+  /** Chunked: data bytes of the current chunk still to come; -1 at a size line; -2 after the data (its CRLF). */
+  #chunkLeft = -1;
+  #trailers = false;
+  /** The connection closes after this answer (`Connection: close`, or HTTP/1.0). */
+  close = false;
+  /** A `Keep-Alive: timeout=N` the server sent, in ms. */
+  keepAliveMs: number | undefined;
+
+  constructor(private readonly headRequest = false) {}
+
+  /**
+   * Feeds bytes; the answer once complete. Bytes past its end (nothing was asked for them) leave
+   * the connection unfit for another call: `close` is then set.
+   */
+  push(bytes: Buffer): Http1Answer | undefined {
+    this.#pending = this.#pending.length ? Buffer.concat([this.#pending, bytes]) : bytes;
+    while (this.#status === 0) {
+      if (!this.#readHead()) return undefined;
+    }
+    if (!this.#readBody()) return undefined;
+    if (this.#pending.length) this.close = true;
+    return this.#answer();
+  }
+
+  /** The connection ended: the answer, if it was one whose body ends there. */
+  end(): Http1Answer | undefined {
+    return this.#status !== 0 && this.#left === -2 ? this.#answer() : undefined;
+  }
+
+  #answer(): Http1Answer {
+    const body = this.#body.length === 1 ? this.#body[0]! : Buffer.concat(this.#body);
+    return { status: this.#status, headers: this.#headers, body };
+  }
+
+  #readHead(): boolean {
+    const end = this.#pending.indexOf(HEAD_END);
+    if (end < 0) {
+      if (this.#pending.length > MAX_HEAD_BYTES) throw new Error('answer head too large');
+      return false;
+    }
+    const lines = this.#pending.toString('latin1', 0, end).split('\r\n');
+    this.#pending = this.#pending.subarray(end + HEAD_END.length);
+    const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0]!);
+    if (!statusLine) throw new Error(`not an HTTP/1.1 answer: ${lines[0]!.slice(0, 40)}`);
+    const status = Number(statusLine[2]);
+    const headers: [string, string][] = [];
+    let length: number | undefined;
+    let chunked = false;
+    let close = statusLine[1] === '0';
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      const colon = line.indexOf(':');
+      if (colon <= 0) throw new Error('malformed answer header');
+      const name = line.slice(0, colon).toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      headers.push([name, value]);
+      if (name === 'content-length') {
+        if (!/^\d+$/.test(value) || (length !== undefined && length !== Number(value)))
+          throw new Error('bad Content-Length');
+        length = Number(value);
+      } else if (name === 'transfer-encoding') chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
+      else if (name === 'connection') close ||= /(?:^|,)\s*close\s*(?:,|$)/i.test(value);
+      else if (name === 'keep-alive') {
+        const timeout = /timeout=(\d+)/i.exec(value);
+        if (timeout) this.keepAliveMs = Number(timeout[1]) * 1000;
+      }
+    }
+    if (status < 200) return true; // 1xx: the answer follows
+    this.#status = status;
+    this.#headers = headers;
+    this.close = close;
+    if (this.headRequest || status === 204 || status === 304) this.#left = 0;
+    else if (chunked) this.#left = -1;
+    else if (length !== undefined) this.#left = length;
+    else {
+      this.#left = -2;
+      this.close = true;
+    }
+    return true;
+  }
+
+  /** Consumes body bytes; true once the body is complete. */
+  #readBody(): boolean {
+    if (this.#left === -2) {
+      if (this.#pending.length) this.#body.push(this.#pending);
+      this.#pending = EMPTY;
+      return false;
+    }
+    if (this.#left >= 0) {
+      const n = Math.min(this.#left, this.#pending.length);
+      if (n) this.#body.push(this.#pending.subarray(0, n));
+      this.#pending = this.#pending.subarray(n);
+      this.#left -= n;
+      return this.#left === 0;
+    }
+    for (;;) {
+      if (this.#chunkLeft > 0) {
+        const n = Math.min(this.#chunkLeft, this.#pending.length);
+        if (n) this.#body.push(this.#pending.subarray(0, n));
+        this.#pending = this.#pending.subarray(n);
+        this.#chunkLeft -= n;
+        if (this.#chunkLeft > 0) return false;
+        this.#chunkLeft = -2;
+      }
+      const eol = this.#pending.indexOf(CRLF);
+      if (eol < 0) return false;
+      const line = this.#pending.toString('latin1', 0, eol);
+      this.#pending = this.#pending.subarray(eol + CRLF.length);
+      if (this.#trailers) {
+        if (line === '') return true;
+      } else if (this.#chunkLeft === -2) {
+        if (line !== '') throw new Error('bad chunk end');
+        this.#chunkLeft = -1;
+      } else {
+        const size = /^([0-9a-fA-F]{1,8})(?:;.*)?$/.exec(line);
+        if (!size) throw new Error('bad chunk size');
+        this.#chunkLeft = Number.parseInt(size[1]!, 16);
+        if (this.#chunkLeft === 0) this.#trailers = true;
+      }
+    }
+  }
+}
+
+/** A kept-alive connection, and the call it carries. */
+interface Connection {
+  socket: net.Socket;
+  idleSince: number;
+  call?: Call;
+  /** Why the socket failed, when it did. */
+  error?: Error;
+}
+
+/** A call in flight: its parser and how it ends. */
+interface Call {
+  parser: AnswerParser;
+  /** Whether any byte of the answer came. */
+  answered: boolean;
+  done(err: Error | undefined, answer?: Http1Answer): void;
+}
+
+/** How long a connection may stay idle before it is closed here, when the server did not say. */
+const DEFAULT_IDLE_MS = 4_000;
+
+/**
+ * The connections to one replica: at most `maxConnections`, the most recently used first (the
+ * others age out); a call beyond that waits for one. An idle connection is not reused within a
+ * second of when the server said it would close it (`Keep-Alive: timeout`), so that a request is
+ * not written to a connection the server is closing.
+ */
+export class Http1Pool {
+  #idle: Connection[] = [];
+  #open = 0;
+  #waiting: Array<(c: Connection) => void> = [];
+  #idleMs = DEFAULT_IDLE_MS;
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly maxConnections = 256,
+  ) {}
+
+  /**
+   * Sends `head` (the request line and headers, CRLF-terminated) and `body`, and reads the answer.
+   * `abort` fails the call and closes its connection.
+   */
+  request(
+    head: string,
+    body: Buffer | undefined,
+    headRequest: boolean,
+  ): { answer: Promise<Http1Answer>; abort(e: Error): void } {
+    let connection: Connection | undefined;
+    let call: Call | undefined;
+    let finished = false;
+    let fail: (e: Error) => void = () => undefined;
+    const answer = new Promise<Http1Answer>((resolve, reject) => {
+      fail = (e) => {
+        if (finished) return;
+        finished = true;
+        reject(e);
+      };
+      call = {
+        parser: new AnswerParser(headRequest),
+        answered: false,
+        done: (err, answer) => {
+          if (finished) return;
+          finished = true;
+          if (err) reject(err);
+          else resolve(answer!);
+        },
+      };
+      this.#connection((c) => {
+        connection = c;
+        if (finished) {
+          this.#release(c); // aborted while it waited
+          return;
+        }
+        c.call = call;
+        if (body?.length) {
+          c.socket.cork();
+          c.socket.write(head, 'latin1');
+          c.socket.write(body);
+          c.socket.uncork();
+        } else c.socket.write(head, 'latin1');
+      });
+    });
+    return {
+      answer,
+      abort: (e) => {
+        fail(e);
+        // Its connection, unless the call is over (and the connection maybe another call's).
+        if (connection && call && connection.call === call) connection.socket.destroy();
+      },
+    };
+  }
+
+  /** Closes every idle connection (those in use close when their call ends). */
+  close(): void {
+    for (const c of this.#idle.splice(0)) c.socket.destroy();
+  }
+
+  #connection(use: (c: Connection) => void): void {
+    const now = performance.now();
+    for (let c = this.#idle.pop(); c; c = this.#idle.pop()) {
+      if (now - c.idleSince < this.#idleMs - 1_000 && !c.socket.destroyed) {
+        use(c);
+        return;
+      }
+      c.socket.destroy();
+    }
+    if (this.#open < this.maxConnections) use(this.#connect());
+    else this.#waiting.push(use);
+  }
+
+  #connect(): Connection {
+    const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
+    const c: Connection = { socket, idleSince: 0 };
+    this.#open++;
+    socket.on('data', (bytes: Buffer) => {
+      const call = c.call;
+      if (!call) return void socket.destroy(); // bytes nobody asked for
+      call.answered = true;
+      let answer: Http1Answer | undefined;
+      try {
+        answer = call.parser.push(bytes);
+      } catch (e) {
+        c.call = undefined;
+        call.done(e as Error);
+        return void socket.destroy();
+      }
+      if (!answer) return;
+      c.call = undefined;
+      if (call.parser.keepAliveMs !== undefined) this.#idleMs = call.parser.keepAliveMs;
+      if (call.parser.close) socket.destroy();
+      else this.#release(c);
+      call.done(undefined, answer);
+    });
+    socket.on('error', (e) => {
+      c.error = e; // 'close' follows
+    });
+    socket.on('close', () => {
+      this.#open--;
+      const at = this.#idle.indexOf(c);
+      if (at >= 0) this.#idle.splice(at, 1);
+      const call = c.call;
+      c.call = undefined;
+      if (call) {
+        const answer = call.parser.end();
+        if (answer) call.done(undefined, answer);
+        else
+          call.done(
+            new Error(call.answered ? 'connection closed mid-answer' : 'connection closed before an answer', {
+              cause: c.error,
+            }),
+          );
+      }
+      // A call waiting for a connection gets a new one.
+      const waiting = this.#waiting.shift();
+      if (waiting) this.#connection(waiting);
+    });
+    return c;
+  }
+
+  /** A connection free again: to the next waiting call, or idle. */
+  #release(c: Connection): void {
+    if (c.socket.destroyed) return;
+    const waiting = this.#waiting.shift();
+    if (waiting) waiting(c);
+    else {
+      c.idleSince = performance.now();
+      this.#idle.push(c);
+    }
+  }
+}
