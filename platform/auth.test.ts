@@ -1,8 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { SignJWT, type JWTPayload } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
-import { authenticator, warnIfAuthOff } from './auth.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { authenticator, signToken, warnIfAuthOff } from './auth.ts';
 import type { ShopError } from './errors.ts';
 
 type Alg = 'RS256' | 'PS256' | 'ES256';
@@ -33,6 +33,39 @@ const tally = (values: string[]) => {
   for (const v of values) n[v] = (n[v] ?? 0) + 1;
   return n;
 };
+
+describe('a token that passed, checked again', () => {
+  const secret = randomBytes(32).toString('hex');
+  afterEach(() => void vi.useRealTimers());
+
+  it('is still refused once it expires, with the expiry named', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    const auth = authenticator({ mode: 'jwt', jwtSecret: secret });
+    // Expiring sooner than a check is remembered for (60 s).
+    const token = `Bearer ${await signToken(secret, 'alice', { expiresInSeconds: 30 })}`;
+    expect(await auth(token)).toEqual({ userId: 'alice', admin: false });
+    vi.advanceTimersByTime(20_000);
+    expect(await auth(token)).toEqual({ userId: 'alice', admin: false });
+    vi.advanceTimersByTime(11_000);
+    await expect(auth(token)).rejects.toMatchObject({ code: 'unauthenticated', message: /it has expired/ });
+  });
+
+  it('is checked afresh when changed in any way: claims or signature', async () => {
+    const auth = authenticator({ mode: 'jwt', jwtSecret: secret });
+    const token = await signToken(secret, 'alice');
+    expect(await auth(`Bearer ${token}`)).toEqual({ userId: 'alice', admin: false });
+    const [header, , signature] = token.split('.');
+    const admin = Buffer.from(JSON.stringify({ sub: 'alice', roles: ['admin'], exp: 4_000_000_000 })).toString(
+      'base64url',
+    );
+    const flipped = signature!.slice(0, -2) + (signature!.endsWith('AA') ? 'BB' : 'AA');
+    for (const forged of [`${header}.${admin}.${signature}`, `${token.split('.').slice(0, 2).join('.')}.${flipped}`])
+      expect(await outcome(auth(`Bearer ${forged}`))).toBe('401 unauthenticated');
+    expect(await outcome(auth(`Bearer ${await signToken(randomBytes(32).toString('hex'), 'alice')}`))).toBe(
+      '401 unauthenticated',
+    );
+  });
+});
 
 describe('JWT from an identity provider (JWKS)', () => {
   const provider = keyPair('k1', 'RS256');

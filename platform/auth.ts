@@ -53,22 +53,54 @@ function secretVerifier(config: AuthConfig): (token: string) => Promise<Claims> 
   return async (token) => verify(token, await secretKey(), options);
 }
 
+/** Most tokens whose check is remembered at once; past it, the longest remembered is forgotten. */
+const REMEMBERED_TOKENS = 10_000;
+/** Longest a token's check is remembered (never past its expiry): a withdrawn JWKS key stops counting within it. */
+const REMEMBER_MS = 60_000;
+
+/**
+ * Remembers the claims of tokens that passed `check`, until the token expires (its `exp`) or for
+ * {@link REMEMBER_MS}, whichever comes first: a client sends the same token with every request,
+ * and checking its signature again each time (an HMAC or RSA verification in the crypto thread
+ * pool, JSON and base64 decoding) was the largest cost of an authenticated call. Keyed by the
+ * whole token, so any change to it (claims or signature) is checked afresh; refused tokens are
+ * not remembered.
+ */
+function remembering(check: (token: string) => Promise<Claims>): (token: string) => Promise<Claims> {
+  const passed = new Map<string, { claims: Claims; untilMs: number }>();
+  return async (token) => {
+    const now = Date.now();
+    const known = passed.get(token);
+    if (known && now < known.untilMs) return known.claims;
+    if (known) passed.delete(token);
+    const claims = await check(token);
+    // Expired from `exp` on, as the check itself says (a token is expired once now ≥ exp, in seconds).
+    const expiresMs = typeof claims.exp === 'number' ? claims.exp * 1000 : Number.POSITIVE_INFINITY;
+    if (passed.size >= REMEMBERED_TOKENS) passed.delete(passed.keys().next().value!);
+    passed.set(token, { claims, untilMs: Math.min(expiresMs, Date.now() + REMEMBER_MS) });
+    return claims;
+  };
+}
+
 /**
  * Builds the authenticator of a process: `Authorization: Bearer <token>` → the caller. The static
  * ADMIN_TOKEN is an admin; otherwise the token must be a JWT signed with JWT_SECRET (HS256) or a
  * key of JWT_JWKS_URL, not expired, from JWT_ISSUER for JWT_AUDIENCE when set. No token: an
- * anonymous caller (public functions only). A bad token: 401. JWKS unreachable: 503.
+ * anonymous caller (public functions only). A bad token: 401. JWKS unreachable: 503. A token that
+ * passed is not checked again for a while ({@link remembering}).
  */
 export function authenticator(config: AuthConfig): (authorization: string | undefined) => Promise<Caller> {
-  const check = config.jwksUrl
-    ? jwksVerifier({
-        url: config.jwksUrl,
-        issuer: config.issuer,
-        audience: config.audience,
-        cooldownMs: config.jwksCooldownMs,
-        timeoutMs: config.jwksTimeoutMs,
-      })
-    : secretVerifier(config);
+  const check = remembering(
+    config.jwksUrl
+      ? jwksVerifier({
+          url: config.jwksUrl,
+          issuer: config.issuer,
+          audience: config.audience,
+          cooldownMs: config.jwksCooldownMs,
+          timeoutMs: config.jwksTimeoutMs,
+        })
+      : secretVerifier(config),
+  );
   return async (authorization) => {
     const token = bearer(authorization);
     if (config.adminToken && token && sameSecret(token, config.adminToken)) return { admin: true };

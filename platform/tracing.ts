@@ -1,44 +1,85 @@
+import { randomFillSync } from 'node:crypto';
 import {
   context,
+  INVALID_SPAN_CONTEXT,
   isSpanContextValid,
   propagation,
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Context as OtelContext,
   type Span,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 // W3C trace context and async context are process-wide and set once, whatever starts tracing.
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 
-let provider: BasicTracerProvider | undefined;
+/**
+ * How spans are made: not at all before {@link startTracing} (the API's no-op spans), ids only
+ * when nothing exports them, recorded by the OpenTelemetry SDK when something does.
+ */
+let mode: 'off' | 'ids' | 'export' = 'off';
+let flush: () => Promise<void> = async () => {};
 
 /**
- * Starts tracing for this process as `service`: spans are recorded (so every log line has a
- * trace id) and, when `zipkinUrl` is set (`OTEL_EXPORTER_ZIPKIN_ENDPOINT`, e.g.
- * http://127.0.0.1:9411/api/v2/spans), exported to Zipkin in batches; the exporter is loaded only
- * then. The first call in a process wins. Returns a flush for shutdown.
+ * Starts tracing for this process as `service`: every request and event gets a trace (so every log
+ * line has a trace id, and what leaves the process carries its `traceparent`) and, when
+ * `zipkinUrl` is set (`OTEL_EXPORTER_ZIPKIN_ENDPOINT`, e.g. http://127.0.0.1:9411/api/v2/spans),
+ * its spans are recorded and exported to Zipkin in batches. Without an exporter a span is its ids
+ * only (nothing would read its name, attributes or timing); the SDK and the exporter are loaded
+ * only with one. The first call in a process wins. Returns a flush for shutdown.
  */
 export async function startTracing(service: string, zipkinUrl: string | undefined): Promise<() => Promise<void>> {
-  if (!provider) {
-    const exporter = zipkinUrl
-      ? new (await import('@opentelemetry/exporter-zipkin')).ZipkinExporter({ url: zipkinUrl })
-      : undefined;
-    provider ??= new BasicTracerProvider({
-      // 'service.name' is the semantic conventions' ATTR_SERVICE_NAME (their package is large to load for one string).
-      resource: resourceFromAttributes({ 'service.name': service }),
-      spanProcessors: exporter ? [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })] : [],
-    });
-    trace.setGlobalTracerProvider(provider);
+  if (mode === 'off') {
+    mode = zipkinUrl ? 'export' : 'ids';
+    if (zipkinUrl) {
+      const [{ ZipkinExporter }, { resourceFromAttributes }, { BasicTracerProvider, BatchSpanProcessor }] =
+        await Promise.all([
+          import('@opentelemetry/exporter-zipkin'),
+          import('@opentelemetry/resources'),
+          import('@opentelemetry/sdk-trace-base'),
+        ]);
+      const provider = new BasicTracerProvider({
+        // 'service.name' is the semantic conventions' ATTR_SERVICE_NAME (their package is large to load for one string).
+        resource: resourceFromAttributes({ 'service.name': service }),
+        spanProcessors: [new BatchSpanProcessor(new ZipkinExporter({ url: zipkinUrl }), { scheduledDelayMillis: 500 })],
+      });
+      trace.setGlobalTracerProvider(provider);
+      flush = () => provider.forceFlush();
+    }
   }
-  const p = provider;
-  return () => p.forceFlush();
+  return () => flush();
+}
+
+/** Random bytes for ids, drawn a pool at a time. */
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+function randomHex(bytes: number): string {
+  if (poolAt + bytes > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += bytes;
+  return pool.toString('hex', poolAt - bytes, poolAt);
+}
+
+/**
+ * A span that is only ids: the parent's trace (and its sampling decision and trace state) or a new
+ * sampled one, and a new span id; what the SDK's span would carry, without recording anything.
+ */
+function idsOnlySpan(parent: OtelContext): Span {
+  const up = trace.getSpanContext(parent);
+  const continues = up !== undefined && isSpanContextValid(up);
+  return trace.wrapSpanContext({
+    traceId: continues ? up.traceId : randomHex(16),
+    spanId: randomHex(8),
+    traceFlags: continues ? up.traceFlags : TraceFlags.SAMPLED,
+    ...(continues && up.traceState ? { traceState: up.traceState } : {}),
+  });
 }
 
 const tracer = () => trace.getTracer('daprps');
@@ -69,7 +110,10 @@ export function traceFields(span: Span): { trace_id?: string; span_id?: string }
 
 /**
  * Runs `fn` in a new span (child of `parent`, else of the active span), ending it after: an
- * error thrown marks the span and is rethrown.
+ * error thrown marks the span and is rethrown. `span.isRecording()` says whether its name,
+ * attributes and status are kept. With ids only (nothing exported), a span inside the process
+ * (INTERNAL) is not made: `fn` runs in `parent`'s span. Its own ids would be seen nowhere but as
+ * the parent named by what a handler sends on, a span no exporter holds either way.
  */
 export async function inSpan<T>(
   name: string,
@@ -78,7 +122,11 @@ export async function inSpan<T>(
   fn: (span: Span) => Promise<T>,
   parent: OtelContext = context.active(),
 ): Promise<T> {
-  const span = tracer().startSpan(name, { kind, attributes }, parent);
+  if (mode === 'ids' && kind === SpanKind.INTERNAL) {
+    const span = trace.getSpan(parent) ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    return parent === context.active() ? fn(span) : context.with(parent, () => fn(span));
+  }
+  const span = mode === 'ids' ? idsOnlySpan(parent) : tracer().startSpan(name, { kind, attributes }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (e) {

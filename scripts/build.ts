@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { serviceName, type FunctionName } from '../functions/routes.ts';
 import { checkFunctionBundles } from './build/check-bundles.ts';
 import { embedMigrations } from './build/embed-migrations.ts';
+import { embedStorefront } from './build/embed-storefront.ts';
 import { functionEntry } from './build/function-entry.ts';
 import { functionModules, type FunctionModules } from './build/function-modules.ts';
 
@@ -20,9 +21,10 @@ export interface Built {
 
 /**
  * Options common to every bundle: ESM for node, with the packages bundled in (a cold start then
- * reads a few files instead of hundreds from node_modules), the SQL migrations embedded. Left in
- * node_modules: PGlite (loads its WebAssembly beside its module; only the embedded default uses
- * it), the Dapr SDK (only under EVENT_TRANSPORT=dapr) and pg's optional native binding.
+ * reads a few files instead of hundreds from node_modules), the SQL migrations and the storefront's
+ * files embedded. Left in node_modules: PGlite (loads its WebAssembly beside its module; only the
+ * embedded default uses it), the Dapr SDK (only under EVENT_TRANSPORT=dapr) and pg's optional
+ * native binding.
  */
 const common = (outdir: string): BuildOptions => ({
   absWorkingDir: root,
@@ -36,14 +38,18 @@ const common = (outdir: string): BuildOptions => ({
   external: ['@electric-sql/pglite', 'pg-native', '@dapr/dapr'],
   // CommonJS packages bundled into ESM require node's built-ins: give them a real `require`.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  // Maps to the TypeScript for stack traces, read only under --enable-source-maps (the image leaves
+  // it off: node then parses every map as each module loads). Without the sources in them: a
+  // trace needs positions, not text, and a map without them is a third of the size to parse.
   sourcemap: true,
+  sourcesContent: false,
   // Less to parse at every cold start; identifiers kept, so stack traces stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,
   outExtension: { '.js': '.mjs' },
   logLevel: 'warning',
-  plugins: [embedMigrations()],
+  plugins: [embedMigrations(), embedStorefront()],
 });
 
 /**

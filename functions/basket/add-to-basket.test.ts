@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aProduct, testDeps } from '../../test/support/function-deps.ts';
 import { testApp } from '../../test/support/function-app.ts';
+import { MAX_BASKET_LINES, MAX_LINE_QUANTITY } from './store.ts';
 
 async function app() {
   const deps = testDeps();
@@ -23,8 +24,30 @@ describe('add-to-basket', () => {
     await a.request('POST', '/api/v1/baskets/add', { user_id: 'alice', product_id: 'mug', quantity: 2 });
     const res = await a.request('POST', '/api/v1/baskets/add', { user_id: 'alice', product_id: 'mug', quantity: 2 });
     expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe('insufficient_stock');
+    expect(res.body.error).toMatchObject({
+      code: 'insufficient_stock',
+      message: 'only 3 of product mug in stock, the basket would hold 4',
+    });
     expect(await a.deps.baskets.get('alice')).toEqual([{ product_id: 'mug', quantity: 2 }]);
+  });
+
+  it('refuses more units of a product, or more products, than a basket holds: 409 conflict', async () => {
+    const deps = testDeps();
+    await deps.products.insert([aProduct({ id: 'pen', stock: 5000 }), aProduct({ id: 'mug', stock: 5 })]);
+    const a = testApp(['add-to-basket'], deps);
+    const add = (product_id: string, quantity: number) =>
+      a.request('POST', '/api/v1/baskets/add', { user_id: 'alice', product_id, quantity });
+    expect((await add('pen', MAX_LINE_QUANTITY)).status).toBe(200);
+    expect((await add('pen', 1)).body.error).toMatchObject({
+      code: 'conflict',
+      message: `a basket holds at most ${MAX_LINE_QUANTITY} units of one product`,
+    });
+    for (let i = 1; i < MAX_BASKET_LINES; i++) await deps.baskets.add('alice', `other-${i}`, 1);
+    expect((await add('mug', 1)).body.error).toMatchObject({
+      code: 'conflict',
+      message: `a basket holds at most ${MAX_BASKET_LINES} products`,
+    });
+    expect((await deps.baskets.get('alice')).length).toBe(MAX_BASKET_LINES);
   });
 
   it('answers 404 for an unknown product', async () => {

@@ -15,26 +15,19 @@ export default defineFunction({
   handler:
     (d) =>
     async ({ user_id, product_id, quantity }) => {
-      // Side by side: the product and the basket; then the write and the other lines' products.
-      const [product, before] = await Promise.all([d.products.get(product_id), d.baskets.get(user_id)]);
+      // The product (the catalog cache), then one atomic change that checks the bounds and writes.
+      const product = await d.products.get(product_id);
       if (!product) throw notFound('product', product_id);
-      const inBasket = before.find((l) => l.product_id === product_id)?.quantity ?? 0;
-      const wanted = inBasket + quantity;
-      if (wanted > product.stock) {
+      const added = await d.baskets.add(user_id, product_id, quantity, product.stock);
+      if (Array.isArray(added)) return loadBasket(d, user_id, added, [product]);
+      const wanted = added.inBasket + quantity;
+      if (added.refused === 'stock')
         throw new ShopError(
           'insufficient_stock',
           `only ${product.stock} of product ${product_id} in stock, the basket would hold ${wanted}`,
         );
-      }
-      if (wanted > MAX_LINE_QUANTITY)
+      if (added.refused === 'line')
         throw new ShopError('conflict', `a basket holds at most ${MAX_LINE_QUANTITY} units of one product`);
-      if (!inBasket && before.length >= MAX_BASKET_LINES)
-        throw new ShopError('conflict', `a basket holds at most ${MAX_BASKET_LINES} products`);
-      const others = before.filter((l) => l.product_id !== product_id).map((l) => l.product_id);
-      const [lines, priced] = await Promise.all([
-        d.baskets.add(user_id, product_id, quantity),
-        others.length ? d.products.getMany(others) : [],
-      ]);
-      return loadBasket(d, user_id, lines, [product, ...priced]);
+      throw new ShopError('conflict', `a basket holds at most ${MAX_BASKET_LINES} products`);
     },
 });

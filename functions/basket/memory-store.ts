@@ -1,4 +1,4 @@
-import type { BasketLine, BasketStore } from './store.ts';
+import { MAX_BASKET_LINES, MAX_LINE_QUANTITY, type BasketLine, type BasketStore } from './store.ts';
 
 /** An in-memory basket store: the embedded default. */
 export function memoryBasketStore(): BasketStore {
@@ -17,9 +17,15 @@ export function memoryBasketStore(): BasketStore {
     async get(userId) {
       return lines(userId);
     },
-    async add(userId, productId, quantity) {
+    async add(userId, productId, quantity, stock) {
       const basket = baskets.get(userId) ?? new Map<string, number>();
-      basket.set(productId, (basket.get(productId) ?? 0) + quantity);
+      const inBasket = basket.get(productId) ?? 0;
+      if (stock !== undefined) {
+        if (inBasket + quantity > stock) return { refused: 'stock', inBasket };
+        if (inBasket + quantity > MAX_LINE_QUANTITY) return { refused: 'line', inBasket };
+        if (!inBasket && basket.size >= MAX_BASKET_LINES) return { refused: 'lines', inBasket };
+      }
+      basket.set(productId, inBasket + quantity);
       baskets.set(userId, basket);
       return lines(userId);
     },

@@ -1,16 +1,29 @@
 import { Redis } from 'ioredis';
 import { ShopError } from '../../platform/errors.ts';
-import type { BasketLine, BasketStore } from './store.ts';
+import { MAX_BASKET_LINES, MAX_LINE_QUANTITY, type AddRefused, type BasketLine, type BasketStore } from './store.ts';
 
 /**
  * Each change runs as one Lua script on the user's key (a JSON array of lines in first-added
  * order), so concurrent changes never lose an update. Every write renews the TTL.
- * ARGV: product id, quantity (0 = the whole line), TTL in ms, sign (+1 add, -1 remove).
+ * ARGV: product id, quantity (0 = the whole line), TTL in ms, sign (+1 add, -1 remove); for a
+ * bounded add, the stock, most units of a line and most lines: an add past them changes nothing
+ * and returns {"refused": "stock" | "line" | "lines", "in_basket": units held}.
  */
 const CHANGE = `
 local raw = redis.call('GET', KEYS[1])
 local lines = raw and cjson.decode(raw) or {}
 local pid, qty, ttl, sign = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+if sign > 0 and ARGV[5] then
+  local held = 0
+  for _, line in ipairs(lines) do
+    if line.product_id == pid then held = line.quantity end
+  end
+  local refused
+  if held + qty > tonumber(ARGV[5]) then refused = 'stock'
+  elseif held + qty > tonumber(ARGV[6]) then refused = 'line'
+  elseif held == 0 and #lines >= tonumber(ARGV[7]) then refused = 'lines' end
+  if refused then return cjson.encode({ refused = refused, in_basket = held }) end
+end
 local out, found = {}, false
 for _, line in ipairs(lines) do
   if line.product_id == pid then
@@ -60,7 +73,14 @@ const APPLIED_TTL_MS = 14 * 24 * 3600 * 1000;
  */
 const CHANGE_COMMAND = 'daprpsBasketChange';
 const CHECKOUT_COMMAND = 'daprpsBasketCheckout';
-type ChangeCommand = (key: string, productId: string, quantity: number, ttlMs: number, sign: 1 | -1) => Promise<string>;
+type ChangeCommand = (
+  key: string,
+  productId: string,
+  quantity: number,
+  ttlMs: number,
+  sign: 1 | -1,
+  ...bounds: number[]
+) => Promise<string>;
 type CheckoutCommand = (
   basket: string,
   marker: string,
@@ -84,6 +104,9 @@ function redisClient(url: string): Redis {
     enableOfflineQueue: false,
     lazyConnect: true,
     connectTimeout: 5_000,
+    // The commands of every request that arrived in one turn of the event loop go out in one write
+    // (and their answers come back in one read), not a write and a read per command.
+    enableAutoPipelining: true,
   });
   redis.on('error', () => {}); // connection errors reach callers as rejected commands (503); ioredis reconnects
   return redis;
@@ -101,16 +124,20 @@ export function redisBasketStore(redis: Redis, opts: RedisBasketOptions): Basket
   redis.defineCommand(CHECKOUT_COMMAND, { numberOfKeys: 2, lua: CHECKOUT });
   const changeScript = (redis as unknown as Record<string, ChangeCommand>)[CHANGE_COMMAND]!.bind(redis);
   const checkoutScript = (redis as unknown as Record<string, CheckoutCommand>)[CHECKOUT_COMMAND]!.bind(redis);
-  const change = async (userId: string, productId: string, quantity: number, sign: 1 | -1) =>
-    parse(
-      await changeScript(key(userId), productId, quantity, opts.ttlMs, sign).catch((e) =>
-        Promise.reject(unavailable(e)),
-      ),
+  const change = (userId: string, productId: string, quantity: number, sign: 1 | -1, ...bounds: number[]) =>
+    changeScript(key(userId), productId, quantity, opts.ttlMs, sign, ...bounds).catch((e) =>
+      Promise.reject(unavailable(e)),
     );
   return {
     get: async (userId) => parse(await redis.get(key(userId)).catch((e) => Promise.reject(unavailable(e)))),
-    add: (userId, productId, quantity) => change(userId, productId, quantity, 1),
-    remove: (userId, productId, quantity) => change(userId, productId, quantity ?? 0, -1),
+    add: async (userId, productId, quantity, stock) => {
+      const bounds = stock === undefined ? [] : [stock, MAX_LINE_QUANTITY, MAX_BASKET_LINES];
+      const answer = JSON.parse(await change(userId, productId, quantity, 1, ...bounds)) as
+        | BasketLine[]
+        | { refused: AddRefused['refused']; in_basket: number };
+      return Array.isArray(answer) ? answer : { refused: answer.refused, inBasket: answer.in_basket };
+    },
+    remove: async (userId, productId, quantity) => parse(await change(userId, productId, quantity ?? 0, -1)),
     clear: async (userId) => void (await redis.del(key(userId)).catch((e) => Promise.reject(unavailable(e)))),
     checkout: async (userId, eventId, paid) => {
       const lines = JSON.stringify(paid.map(({ product_id, quantity }) => ({ product_id, quantity })));

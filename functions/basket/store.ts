@@ -10,12 +10,26 @@ export const MAX_LINE_QUANTITY = 999;
 /** Most products (lines) a basket may hold: a paid order, and its event, is never larger. */
 export const MAX_BASKET_LINES = 100;
 
+/**
+ * An addition a basket refused, changing nothing: it would have held more units of the product than
+ * its stock (`stock`) or than MAX_LINE_QUANTITY (`line`), or more products than MAX_BASKET_LINES
+ * (`lines`); with the units of the product it holds.
+ */
+export interface AddRefused {
+  refused: 'stock' | 'line' | 'lines';
+  inBasket: number;
+}
+
 /** The basket store port: in memory by default, Redis for real. Every change is atomic. */
 export interface BasketStore {
   /** The user's lines in the order they were first added; empty when there is no basket. */
   get(userId: string): Promise<BasketLine[]>;
-  /** Adds units to a line (creating it); returns the new lines. */
-  add(userId: string, productId: string, quantity: number): Promise<BasketLine[]>;
+  /**
+   * Adds units to a line (creating it); returns the new lines. Given the product's `stock`, the
+   * addition is bounded (see {@link AddRefused}) in the same atomic change: concurrent additions
+   * cannot pass the bounds together.
+   */
+  add(userId: string, productId: string, quantity: number, stock?: number): Promise<BasketLine[] | AddRefused>;
   /** Removes units from a line, or the whole line when `quantity` is undefined; returns the new lines. */
   remove(userId: string, productId: string, quantity?: number): Promise<BasketLine[]>;
   clear(userId: string): Promise<void>;

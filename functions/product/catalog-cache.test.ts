@@ -3,7 +3,8 @@ import { infraUrls, requireInfra } from '../../test/support/infra.ts';
 import type { Listening, Sql } from '../../platform/sql/sql.ts';
 import { usePostgres } from '../../test/support/use-postgres.ts';
 import { openPostgres } from '../../platform/sql/postgres.ts';
-import { aProduct } from '../../test/support/function-deps.ts';
+import { aProduct, testDeps } from '../../test/support/function-deps.ts';
+import { asAdmin, testApp } from '../../test/support/function-app.ts';
 import { withCatalogCache } from './catalog-cache.ts';
 import { memoryProductStore } from './memory-store.ts';
 import { sqlProductStore } from './sql-store.ts';
@@ -124,6 +125,82 @@ describe('the catalog cache, for products by id', () => {
     expect((await cached.getMany(['mug']))[0]?.stock).toBe(2);
     await cached.adjustStock('mug', -1, 'now'); // its own write
     expect((await cached.get('mug'))?.stock).toBe(1);
+  });
+});
+
+describe('catalog answers over REST: ready bytes with an ETag', () => {
+  /** list-products, get-product and update-product over a cached memory store. */
+  async function shop() {
+    const inner = memoryProductStore();
+    await inner.insert([aProduct({ id: 'mug', stock: 3 }), aProduct({ id: 'cup', name: 'Cup' })]);
+    const channel = fakeChannel();
+    const deps = testDeps({ products: await withCatalogCache(inner, channel) });
+    const app = testApp(['list-products', 'get-product', 'update-product', 'add-to-basket'], deps);
+    const get = (path: string, headers: Record<string, string> = {}) => app.request('GET', path, undefined, headers);
+    return { inner, channel, app, get };
+  }
+
+  it('answers a page and a product with an ETag, and 304 to a client that holds it', async () => {
+    const { app, get } = await shop();
+    for (const path of ['/api/v1/products?limit=20', '/api/v1/products/mug']) {
+      const first = await get(path);
+      const etag = first.headers.get('etag')!;
+      expect(etag, path).toMatch(/^"[\w-]{27}"$/);
+      expect((await get(path)).body, path).toEqual(first.body);
+      for (const held of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+        const again = await get(path, { 'if-none-match': held });
+        expect(again.status, held).toBe(304);
+        expect(again.body).toBeUndefined();
+        expect(again.headers.get('etag')).toBe(etag);
+        expect(again.headers.get('x-frame-options')).toBe('DENY');
+        expect(again.headers.get('x-request-id')).toBeTruthy();
+      }
+      expect((await get(path, { 'if-none-match': '"other"' })).status).toBe(200);
+      const head = await app.request('HEAD', path, undefined, { 'if-none-match': etag });
+      expect([head.status, head.headers.get('etag')]).toEqual([304, etag]);
+    }
+    expect((await get('/api/v1/products?limit=1')).headers.get('etag')).not.toBe(
+      (await get('/api/v1/products?limit=20')).headers.get('etag'),
+    );
+  });
+
+  it('changes the ETag when a product changes, here or in another process, and only then', async () => {
+    const { inner, channel, app, get } = await shop();
+    const etag = async (path: string) => (await get(path)).headers.get('etag')!;
+    const page = '/api/v1/products?limit=20';
+    const before = { page: await etag(page), mug: await etag('/api/v1/products/mug') };
+
+    channel.notify(); // a change that left the bytes as they were: the same ETag
+    expect(await etag(page)).toBe(before.page);
+
+    // A write through this process.
+    const renamed = await app.request('PUT', '/api/v1/products/mug', { name: 'Big mug' }, asAdmin);
+    expect(renamed.status).toBe(200);
+    expect(renamed.headers.get('etag')).toBeNull(); // a write's answer is not a cached page
+    const after = await get(page, { 'if-none-match': before.page });
+    expect(after.status).toBe(200);
+    expect(after.body.products.map((p: { name: string }) => p.name)).toContain('Big mug');
+    expect(after.headers.get('etag')).not.toBe(before.page);
+    expect((await get('/api/v1/products/mug', { 'if-none-match': before.mug })).status).toBe(200);
+
+    // Another process's write, seen once announced.
+    const seen = await etag(page);
+    await inner.adjustStock('cup', -1, '2026-01-16T00:00:00.000Z');
+    expect((await get(page, { 'if-none-match': seen })).status).toBe(304); // not announced yet
+    channel.notify();
+    const fresh = await get(page, { 'if-none-match': seen });
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get('etag')).not.toBe(seen);
+  });
+
+  it('puts no ETag on what is not a cached read', async () => {
+    const { app, get } = await shop();
+    const add = await app.request('POST', '/api/v1/baskets/add', { user_id: 'alice', product_id: 'mug', quantity: 1 });
+    expect(add.status).toBe(200);
+    expect(add.headers.get('etag')).toBeNull();
+    const plain = testApp(['list-products']); // a store without the cache
+    expect((await plain.request('GET', '/api/v1/products')).headers.get('etag')).toBeNull();
+    expect((await get('/api/v1/products/nope')).headers.get('etag')).toBeNull();
   });
 });
 

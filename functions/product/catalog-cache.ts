@@ -1,3 +1,4 @@
+import { unchanging } from '../../platform/http/ready-json.ts';
 import type { Listening, Sql } from '../../platform/sql/sql.ts';
 import type { Product, ProductPage } from './product.ts';
 import type { ProductStore } from './store.ts';
@@ -7,7 +8,8 @@ export type CachedProductStore = ProductStore & { close(): Promise<void> };
 
 /**
  * Serves catalog pages (`list`) and products (`get`, `getMany`) from memory while the products
- * are unchanged. Every change to
+ * are unchanged; a page or product it hands out is answered as ready bytes with an ETag
+ * (platform/http/ready-json.ts). Every change to
  * the products table, from any process, is announced on `products_changed` (a trigger, see
  * migration 003) and empties the cache; changes made through this store empty it at once, so a
  * process reads its own writes. Another process's change is seen once its notification arrives
@@ -48,7 +50,8 @@ export async function withCatalogCache(
       const cached = pages.get(key); // emptied when listening is lost, and not filled until it is back
       if (cached) return cached;
       return read(
-        () => store.list(query),
+        // Never changed once read (a change reads anew): its JSON and ETag are made once.
+        () => store.list(query).then(unchanging),
         (page) => {
           if (pages.size >= maxEntries) pages.clear();
           pages.set(key, page);
@@ -59,7 +62,7 @@ export async function withCatalogCache(
       const cached = items.get(id);
       if (cached !== undefined) return cached ?? undefined;
       return read(
-        () => store.get(id),
+        () => store.get(id).then((product) => product && unchanging(product)),
         (product) => keepItem(id, product ?? null),
       );
     },

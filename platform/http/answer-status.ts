@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { isComplete } from './security-headers.ts';
 
 /** The HTTP status the Connect protocol gives each RPC code, by the code's number (as in `grpc-status`). */
 const HTTP_OF_RPC_CODE = [200, 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400, 501, 500, 503, 500, 401];
@@ -8,11 +9,13 @@ export const isGrpcWeb = (contentType: string | null | undefined) => /^applicati
 
 /**
  * The `grpc-status` of a request's answer, when it has one: read from a gRPC-Web body by the RPC
- * route (the `grpcStatus` variable), else the answer's `grpc-status` header.
+ * route (the `grpcStatus` variable), else the answer's `grpc-status` header (never on an answer
+ * made whole by answer.ts: a REST answer).
  */
 export function grpcStatusOf(c: Context): number | undefined {
   const read: unknown = c.get('grpcStatus');
   if (typeof read === 'number') return read;
+  if (isComplete(c.res)) return undefined;
   const header = c.res.headers.get('grpc-status');
   return header === null ? undefined : Number(header);
 }

@@ -5,7 +5,9 @@ import type { Log } from '../log.ts';
 import { traceFields } from '../tracing.ts';
 import { answerStatus, grpcStatusOf } from './answer-status.ts';
 import { isProbe } from './probes.ts';
+import { requestHeader } from './request-header.ts';
 import { routeLabel } from './route-label.ts';
+import { isComplete } from './security-headers.ts';
 
 /** Per-request values set by {@link requestContext}. */
 export interface RequestVars {
@@ -24,7 +26,7 @@ export interface RequestVars {
  */
 export function requestContext(log: Log): MiddlewareHandler<{ Variables: RequestVars }> {
   return async function requestContext(c, next) {
-    const incoming = c.req.header('x-request-id');
+    const incoming = requestHeader(c, 'x-request-id');
     const requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     const span = trace.getActiveSpan();
     const child = log.child({ request_id: requestId, ...(span ? traceFields(span) : {}) });
@@ -32,8 +34,9 @@ export function requestContext(log: Log): MiddlewareHandler<{ Variables: Request
     c.set('log', child);
     const started = performance.now();
     await next();
-    // On the answer's headers (c.header() now would copy the whole answer into a new one).
-    c.res.headers.set('X-Request-Id', requestId);
+    // On the answer's headers (c.header() now would copy the whole answer into a new one), unless
+    // it was made with it (answer.ts).
+    if (!isComplete(c.res)) c.res.headers.set('X-Request-Id', requestId);
     if (isProbe(c.req.path)) return;
     const grpcStatus = grpcStatusOf(c);
     child.info(

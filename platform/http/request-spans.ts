@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { contextFrom, inSpan, SpanKind, SpanStatusCode } from '../tracing.ts';
 import { isProbe } from './probes.ts';
+import { requestHeader } from './request-header.ts';
 import { routeLabel } from './route-label.ts';
 
 /**
@@ -17,12 +18,13 @@ export function httpTracing(): MiddlewareHandler {
       attributes,
       async (span) => {
         await next();
+        if (!span.isRecording()) return; // ids only: nothing keeps a name or attributes
         const route = routeLabel(c);
         span.updateName(`${c.req.method} ${route}`);
         span.setAttributes({ 'http.route': route, 'http.response.status_code': c.res.status });
         if (c.res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       },
-      contextFrom(c.req.header('traceparent')),
+      contextFrom(requestHeader(c, 'traceparent')),
     );
   };
 }

@@ -1,17 +1,28 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, totalmem } from 'node:os';
 import type { BenchPlan, Figure } from './figure.ts';
 
 const dir = new URL('../../bench/', import.meta.url).pathname;
 const fmt = (n: number) => (n >= 100 ? String(Math.round(n)) : String(Math.round(n * 10) / 10));
 
-/** The results as a Markdown table. */
+/**
+ * Where this process measures: the Node version the benchmark runs its processes with (its own),
+ * the cores, their model and the memory, e.g. "Node 24.21.0, 2 cores (AMD EPYC), 23.5 GiB".
+ */
+export function thisMachine(): string {
+  const model = cpus()[0]?.model.trim().replace(/\s+/g, ' ') || 'unknown CPU';
+  return `Node ${process.versions.node}, ${availableParallelism()} cores (${model}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB`;
+}
+
+/** The results as a Markdown table; each figure says where it ran (this machine unless it says otherwise). */
 export function table(figures: Figure[]): string {
+  const here = thisMachine();
   return [
-    '| figure | value | baseline | ratio | target | met | notes |',
-    '|---|---:|---:|---:|---|:-:|---|',
+    '| figure | value | baseline | ratio | target | met | notes | ran on |',
+    '|---|---:|---:|---:|---|:-:|---|---|',
     ...figures.map(
       (f) =>
-        `| ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.baseline ? `${fmt(f.baseline.value)} (${f.baseline.name})` : '—'} | ${f.ratio ?? '—'} | ${f.target?.text ?? '—'} | ${f.target ? (f.target.met ? 'yes' : '**no**') : '—'} | ${f.notes} |`,
+        `| ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.baseline ? `${fmt(f.baseline.value)} (${f.baseline.name})` : '—'} | ${f.ratio ?? '—'} | ${f.target?.text ?? '—'} | ${f.target ? (f.target.met ? 'yes' : '**no**') : '—'} | ${f.notes} | ${f.ranOn ?? here} |`,
     ),
   ].join('\n');
 }
@@ -46,7 +57,7 @@ async function updateReadme(figures: Figure[], at: string): Promise<void> {
   const start = text.indexOf(README_START);
   const end = text.indexOf(README_END);
   if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} markers`);
-  const block = `${README_START}\nLatest full run (${at.slice(0, 16).replace('T', ' ')} UTC, this machine: 2 cores, everything on it):\n\n${summary(figures)}\n`;
+  const block = `${README_START}\nLatest full run (${at.slice(0, 16).replace('T', ' ')} UTC, ${thisMachine()}, everything on it; each figure says where it ran):\n\n${summary(figures)}\n`;
   await writeFile(readme, text.slice(0, start) + block + text.slice(end));
 }
 
@@ -57,16 +68,18 @@ const README_END = '<!-- bench:end -->';
  * Writes bench/results.md and bench/results.json, appends a line to bench/history.jsonl, puts
  * the summary in the README (full runs only), and prints the table.
  */
-export async function writeResults(figures: Figure[], run: { quick: boolean; plan: BenchPlan }): Promise<void> {
+export async function writeResults(measured: Figure[], run: { quick: boolean; plan: BenchPlan }): Promise<void> {
   await mkdir(dir, { recursive: true });
   const at = new Date().toISOString();
-  const md = `# Benchmark results\n\n${at.slice(0, 16).replace('T', ' ')} UTC, \`npm run bench${run.quick ? ' -- --quick' : ''}\` on this machine (${run.plan.runs} run(s) of ${run.plan.seconds} s per load figure, medians; baselines measured in the same run).\n\n${table(figures)}\n`;
+  const ranOn = thisMachine();
+  const figures = measured.map((f) => ({ ...f, ranOn: f.ranOn ?? ranOn }));
+  const md = `# Benchmark results\n\n${at.slice(0, 16).replace('T', ' ')} UTC, \`npm run bench${run.quick ? ' -- --quick' : ''}\` on this machine, ${ranOn} (${run.plan.runs} run(s) of ${run.plan.seconds} s per load figure, medians; baselines measured in the same run).\n\n${table(figures)}\n`;
   await writeFile(`${dir}results.md`, md);
   await writeFile(`${dir}results.json`, JSON.stringify({ at, ...run, figures }, null, 2));
   if (!run.quick) await updateReadme(figures, at);
   await appendFile(
     `${dir}history.jsonl`,
-    `${JSON.stringify({ at, quick: run.quick, figures: figures.map((f) => ({ name: f.name, value: f.value, ratio: f.ratio, met: f.target?.met })) })}\n`,
+    `${JSON.stringify({ at, quick: run.quick, ranOn, figures: figures.map((f) => ({ name: f.name, value: f.value, ratio: f.ratio, met: f.target?.met })) })}\n`,
   );
   console.log(`\n${table(figures)}\n\nwritten: bench/results.md, bench/results.json, bench/history.jsonl`);
 }

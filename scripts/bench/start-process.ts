@@ -15,6 +15,11 @@ export interface Started {
   startMs: number;
   /** Resident memory of the process now, in MB (Linux /proc). */
   rssMb(): Promise<number>;
+  /**
+   * The part of it that is the process's own (anonymous: heap, stacks), in MB; the rest is files
+   * mapped in (node's binary above all), shared with every process that maps them.
+   */
+  anonMb(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +52,10 @@ export async function startProcess(
     async rssMb() {
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+    },
+    async anonMb() {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/RssAnon:\s+(\d+) kB/.exec(status)![1]) / 1024;
     },
     stop: () =>
       new Promise<void>((r) => {

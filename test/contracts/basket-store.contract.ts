@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BasketStore } from '../../functions/basket/store.ts';
+import { MAX_BASKET_LINES, MAX_LINE_QUANTITY, type BasketStore } from '../../functions/basket/store.ts';
 
 /** The behaviour every BasketStore adapter must have. */
 export function basketStoreContract(adapter: string, make: () => Promise<BasketStore>, enabled = true) {
@@ -84,6 +84,28 @@ export function basketStoreContract(adapter: string, make: () => Promise<BasketS
       );
       expect(results.filter(Boolean)).toHaveLength(1);
       expect(await store.get('u6')).toEqual([{ product_id: 'a', quantity: 3 }]);
+    });
+
+    it('refuses an add past the stock or the line bound, changing nothing, and says what the basket holds', async () => {
+      await store.add('u7', 'a', 2, 5);
+      expect(await store.add('u7', 'a', 4, 5)).toEqual({ refused: 'stock', inBasket: 2 });
+      expect(await store.add('u7', 'b', 6, 5)).toEqual({ refused: 'stock', inBasket: 0 });
+      expect(await store.add('u7', 'a', MAX_LINE_QUANTITY - 1, 10_000)).toEqual({ refused: 'line', inBasket: 2 });
+      expect(await store.get('u7')).toEqual([{ product_id: 'a', quantity: 2 }]);
+      expect(await store.add('u7', 'a', 3, 5)).toEqual([{ product_id: 'a', quantity: 5 }]);
+    });
+
+    it('refuses a product past the most lines, still adding to a line it holds', async () => {
+      for (let i = 0; i < MAX_BASKET_LINES; i++) await store.add('u8', `p${i}`, 1);
+      expect(await store.add('u8', 'one-more', 1, 10)).toEqual({ refused: 'lines', inBasket: 0 });
+      expect(await store.add('u8', 'p0', 1, 10)).toHaveLength(MAX_BASKET_LINES);
+      expect((await store.get('u8')).find((l) => l.product_id === 'p0')).toEqual({ product_id: 'p0', quantity: 2 });
+    });
+
+    it('never passes the stock under concurrent bounded adds', async () => {
+      const added = await Promise.all(Array.from({ length: 20 }, () => store.add('u9', 'a', 1, 5)));
+      expect(added.filter(Array.isArray)).toHaveLength(5);
+      expect(await store.get('u9')).toEqual([{ product_id: 'a', quantity: 5 }]);
     });
 
     it('loses no unit under concurrent adds', async () => {
