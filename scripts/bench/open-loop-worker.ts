@@ -6,19 +6,10 @@
 // of the CPU it shares with what it measures.
 import net from 'node:net';
 import { AnswerFramer, dueAt, dueBy, percentiles } from './open-loop.ts';
+import type { RateOptions } from './rate-load.ts';
 
 /** What to send, how often, and for how long (the warm-up's answers are not counted). */
-interface Options {
-  url: string;
-  rate: number;
-  seconds: number;
-  warmupSeconds: number;
-  /** Connections opened at most; a request due while all are busy waits for one (and that wait counts). */
-  connections: number;
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
+type Options = RateOptions & { url: string };
 
 const o = JSON.parse(process.argv[2]!) as Options;
 const target = new URL(o.url);
