@@ -104,9 +104,6 @@ function redisClient(url: string): Redis {
     enableOfflineQueue: false,
     lazyConnect: true,
     connectTimeout: 5_000,
-    // The commands of every request that arrived in one turn of the event loop go out in one write
-    // (and their answers come back in one read), not a write and a read per command.
-    enableAutoPipelining: true,
   });
   redis.on('error', () => {}); // connection errors reach callers as rejected commands (503); ioredis reconnects
   return redis;
