@@ -38,9 +38,9 @@ const common = (outdir: string): BuildOptions => ({
   external: ['@electric-sql/pglite', 'pg-native', '@dapr/dapr'],
   // CommonJS packages bundled into ESM require node's built-ins: give them a real `require`.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  // Maps to the TypeScript for stack traces, read only under --enable-source-maps (the image leaves
-  // it off: node then parses every map as each module loads). Without the sources in them: a
-  // trace needs positions, not text, and a map without them is a third of the size to parse.
+  // Maps to the TypeScript for stack traces, read only under --enable-source-maps (with it, node
+  // parses every map as each module loads; the image leaves it off). Without the sources in them:
+  // a trace needs positions, not text, and the maps of dist/ shrink from 76 to 20 MB.
   sourcemap: true,
   sourcesContent: false,
   // Less to parse at every cold start; identifiers kept, so stack traces stay readable.
