@@ -44,8 +44,8 @@ RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
 # NODE_OPTIONS: no --enable-source-maps. With it, node reads and parses every module's source map
-# as the module loads and keeps them: each function then spent 28 to 55 ms more CPU starting and
-# held 18 to 25 MB more (bench/optimizations.md, #27). Stack traces name the bundle's functions
+# as the module loads and keeps them, which costs every function start time and idle memory
+# (measured in bench/optimizations.md, #27). Stack traces name the bundle's functions
 # as written (identifiers are not minified); for TypeScript positions, start a process with
 # NODE_OPTIONS=--enable-source-maps (the maps are in dist/ beside each bundle).
 # NODE_COMPILE_CACHE: node's module compile cache, filled below, so a cold start takes each
