@@ -110,8 +110,9 @@ export async function replayDeadLetters(
   t: DeadLetterTopic,
   letters: DeadLetter[],
 ): Promise<{ replayed: DeadLetter[]; unreadable: DeadLetter[] }> {
-  const readable = (d: DeadLetter) => 'event' in readCloudEvent(d.payload);
-  const replayed = letters.filter(readable);
+  const replayed: DeadLetter[] = [];
+  const unreadable: DeadLetter[] = [];
+  for (const d of letters) ('event' in readCloudEvent(d.payload) ? replayed : unreadable).push(d);
   const producer = kafkaOf(t, 'daprps-dlq-replay').producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
@@ -127,5 +128,5 @@ export async function replayDeadLetters(
   } finally {
     await producer.disconnect();
   }
-  return { replayed, unreadable: letters.filter((d) => !readable(d)) };
+  return { replayed, unreadable };
 }

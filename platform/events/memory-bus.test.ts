@@ -33,6 +33,19 @@ describe('memoryBus', () => {
     expect(seen.filter((s) => s.startsWith('g3'))).toEqual([]);
   });
 
+  it('delivers to every subscriber of the topic only, not to those of a topic whose name starts with it', async () => {
+    const bus = memoryBus(testLog);
+    const seen: string[] = [];
+    await bus.subscribe('t', 'g', async (m) => void seen.push(`t/g:${idOf(m)}`));
+    await bus.subscribe('t-more', 'g', async (m) => void seen.push(`t-more/g:${idOf(m)}`));
+    await bus.subscribe('t', 'g', async (m) => void seen.push(`t/g again:${idOf(m)}`));
+    await bus.publish('t', 'k', event('a'));
+    await bus.publish('nobody-listens', 'k', event('b'));
+    await until(() => seen.length === 2);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen.sort()).toEqual(['t/g again:a', 't/g:a']);
+  });
+
   it('never drops a message: one whose listener keeps throwing is delivered again, far past any attempt count, and the next waits behind it', async () => {
     const bus = memoryBus(testLog, { firstDelayMs: 1, maxDelayMs: 2 });
     const deliveries: string[] = [];

@@ -11,6 +11,7 @@ export interface Redelivery {
 }
 
 interface Subscriber {
+  group: string;
   listener: EventListener;
   queue: Message[];
   running: boolean;
@@ -25,7 +26,8 @@ interface Subscriber {
  * only throws for what must wait (a dependency that is down).
  */
 export function memoryBus(log: Log, redelivery: Redelivery = { firstDelayMs: 50, maxDelayMs: 5_000 }): EventBus {
-  const groups = new Map<string, Subscriber[]>();
+  /** Each topic's subscribers, in subscription order. */
+  const subscribers = new Map<string, Subscriber[]>();
   let closed = false;
   /** Sleepers woken at once by close. */
   const sleeping = new Set<() => void>();
@@ -40,7 +42,7 @@ export function memoryBus(log: Log, redelivery: Redelivery = { firstDelayMs: 50,
       sleeping.add(wake);
     });
 
-  async function drain(topic: string, group: string, sub: Subscriber) {
+  async function drain(topic: string, sub: Subscriber) {
     if (sub.running) return;
     sub.running = true;
     while (sub.queue.length && !closed) {
@@ -52,7 +54,7 @@ export function memoryBus(log: Log, redelivery: Redelivery = { firstDelayMs: 50,
         } catch (err) {
           const delayMs = Math.min(redelivery.firstDelayMs * 2 ** (delivery - 1), redelivery.maxDelayMs);
           log.warn(
-            { err, topic, group, key: message.key, delivery, redeliver_in_ms: delayMs },
+            { err, topic, group: sub.group, key: message.key, delivery, redeliver_in_ms: delayMs },
             'listener failed; the message is delivered again',
           );
           await sleep(delayMs);
@@ -65,18 +67,17 @@ export function memoryBus(log: Log, redelivery: Redelivery = { firstDelayMs: 50,
 
   return {
     async publish(topic, key, event) {
+      const subs = subscribers.get(topic);
+      if (!subs) return;
       const text = JSON.stringify(event);
-      for (const [name, subs] of groups) {
-        if (!name.startsWith(`${topic}\u0000`)) continue;
-        for (const sub of subs) {
-          sub.queue.push({ text, key, context: { topic } });
-          void drain(topic, name.split('\u0000')[1]!, sub);
-        }
+      for (const sub of subs) {
+        sub.queue.push({ text, key, context: { topic } });
+        void drain(topic, sub);
       }
     },
     async subscribe(topic, group, listener) {
-      const name = `${topic}\u0000${group}`;
-      groups.set(name, [...(groups.get(name) ?? []), { listener, queue: [], running: false }]);
+      const sub: Subscriber = { group, listener, queue: [], running: false };
+      subscribers.set(topic, [...(subscribers.get(topic) ?? []), sub]);
     },
     async ready() {
       if (closed) throw new Error('the in-process bus is closed');
