@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { SignJWT, type JWTPayload } from 'jose';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { authenticator, signToken, warnIfAuthOff } from './auth.ts';
 import type { ShopError } from './errors.ts';
 
@@ -48,6 +48,21 @@ describe('a token that passed, checked again', () => {
     expect(await auth(token)).toEqual({ userId: 'alice', admin: false });
     vi.advanceTimersByTime(11_000);
     await expect(auth(token)).rejects.toMatchObject({ code: 'unauthenticated', message: /it has expired/ });
+  });
+
+  it('is checked again after 60 s, however long it is valid for', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    const verify = vi.spyOn(crypto.subtle, 'verify');
+    onTestFinished(() => verify.mockRestore());
+    const auth = authenticator({ mode: 'jwt', jwtSecret: secret });
+    const token = `Bearer ${await signToken(secret, 'alice', { expiresInSeconds: 3600 })}`;
+    await auth(token);
+    vi.advanceTimersByTime(59_000);
+    await auth(token);
+    expect(verify).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(1_000);
+    expect(await auth(token)).toEqual({ userId: 'alice', admin: false });
+    expect(verify).toHaveBeenCalledTimes(2);
   });
 
   it('is checked afresh when changed in any way: claims or signature', async () => {

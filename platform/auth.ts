@@ -55,7 +55,11 @@ function secretVerifier(config: AuthConfig): (token: string) => Promise<Claims> 
 
 /** Most tokens whose check is remembered at once; past it, the longest remembered is forgotten. */
 const REMEMBERED_TOKENS = 10_000;
-/** Longest a token's check is remembered (never past its expiry): a withdrawn JWKS key stops counting within it. */
+/**
+ * Longest a token's check is remembered (never past its expiry): a token is never accepted longer
+ * than this after the verifier last accepted it, so a key withdrawn from the JWKS counts at most
+ * this long past the verifier's own key cache.
+ */
 const REMEMBER_MS = 60_000;
 
 /**

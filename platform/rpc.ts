@@ -3,6 +3,7 @@ import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@co
 import { trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { errorTable, ShopError, toShopError } from './errors.ts';
+import { httpStatusOfRpcCode } from './http/answer-status.ts';
 import type { Invoker } from './invoker.ts';
 import type { Log } from './log.ts';
 import { traceFields } from './tracing.ts';
@@ -14,16 +15,6 @@ function toConnectError(e: unknown): ConnectError {
   return new ConnectError(err.message, Code[errorTable[err.code].connect], undefined, undefined, err);
 }
 
-/** The codes of failures of the server's own (HTTP 5xx in the Connect protocol), not the caller's. */
-const SERVER_CODES = new Set([
-  Code.Unknown,
-  Code.Internal,
-  Code.Unavailable,
-  Code.DataLoss,
-  Code.DeadlineExceeded,
-  Code.Unimplemented,
-]);
-
 /**
  * Logs a failed call: a server failure at error with its cause's stack (as a REST 5xx is); a
  * caller's error (not found, invalid, unauthenticated…) at info with its code and message only:
@@ -32,7 +23,8 @@ const SERVER_CODES = new Set([
 function logFailure(log: Log, err: ConnectError): void {
   const shop = err.cause instanceof ShopError ? err.cause : undefined;
   const code = shop?.code ?? Code[err.code];
-  if (shop ? shop.status >= 500 : SERVER_CODES.has(err.code))
+  // A failure of the server's own: HTTP 5xx, for a ShopError or (in the Connect protocol) its code.
+  if ((shop ? shop.status : httpStatusOfRpcCode(err.code)) >= 500)
     log.error({ code, err: shop?.cause ?? err.cause ?? err }, 'rpc failed');
   else log.info({ code, message: err.rawMessage }, 'rpc failed');
 }

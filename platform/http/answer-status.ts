@@ -1,8 +1,15 @@
 import type { Context } from 'hono';
 import { isComplete } from './security-headers.ts';
 
-/** The HTTP status the Connect protocol gives each RPC code, by the code's number (as in `grpc-status`). */
+/**
+ * The HTTP status the Connect protocol gives each RPC code, by the code's number (as in
+ * `grpc-status`): Connect's own `codeToHttpStatus` (a test holds them equal), written out so that
+ * counting a proxied gRPC answer does not load Connect.
+ */
 const HTTP_OF_RPC_CODE = [200, 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400, 501, 500, 503, 500, 401];
+
+/** The HTTP status the Connect protocol gives an RPC code (500 for a code it does not know). */
+export const httpStatusOfRpcCode = (code: number): number => HTTP_OF_RPC_CODE[code] ?? 500;
 
 /** Whether a content type is gRPC-Web's (the call's status then travels in the body's trailer frame). */
 export const isGrpcWeb = (contentType: string | null | undefined) => /^application\/grpc-web/i.test(contentType ?? '');
@@ -24,11 +31,11 @@ export function grpcStatusOf(c: Context): number | undefined {
  * The status a request is counted and logged with: its HTTP status, except for a gRPC or gRPC-Web
  * answer (200 on the wire, whatever the outcome) with a `grpc-status` other than 0: the status the
  * Connect protocol gives that code (NotFound 404, Internal 500), so that a failed call never
- * counts as a 200, whichever of the three protocols made it.
+ * counts as a 200, whichever of the three protocols made it. `code`: the answer's
+ * {@link grpcStatusOf}, when the caller has read it already.
  */
-export function answerStatus(c: Context): number {
-  const code = grpcStatusOf(c);
-  return code === undefined || code === 0 ? c.res.status : (HTTP_OF_RPC_CODE[code] ?? 500);
+export function answerStatus(c: Context, code = grpcStatusOf(c)): number {
+  return code === undefined || code === 0 ? c.res.status : httpStatusOfRpcCode(code);
 }
 
 /**

@@ -44,7 +44,7 @@ export function requestContext(log: Log): MiddlewareHandler<{ Variables: Request
         method: c.req.method,
         path: c.req.path,
         route: routeLabel(c),
-        status: answerStatus(c),
+        status: answerStatus(c, grpcStatus),
         ...(grpcStatus === undefined ? {} : { grpc_status: grpcStatus }),
         duration_ms: Math.round((performance.now() - started) * 10) / 10,
       },
