@@ -1,6 +1,4 @@
 import type { RpcRoutes } from '../platform/rpc-routes.ts';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context } from 'hono';
 import type { Redis } from 'ioredis';
 import { mountFunctions } from '../functions/mount-functions.ts';
 import type { Runtime } from '../functions/build-runtime.ts';
@@ -15,21 +13,13 @@ import { mountApiDocs } from './api-docs/mount-api-docs.ts';
 import { mountStorefront } from './storefront/mount-storefront.ts';
 import { corsAllowList } from './cors.ts';
 import { functionUrls } from './function-urls.ts';
+import { peerAddress } from './peer-address.ts';
 import { forward, upstream } from './proxy.ts';
 
 /** The gateway: one Hono app, plus the Connect routes it serves in process. */
 export interface Gateway {
   app: ReturnType<typeof createHttpApp>;
   rpc?: RpcRoutes;
-}
-
-/** The socket's peer address, when the request came through the Node server. */
-function peerAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Every function of the route table. */

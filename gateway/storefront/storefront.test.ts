@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../platform/config.ts';
+import { serve } from '../../platform/http/serve.ts';
 import { toolsInstalled } from '../../scripts/k8s/validate.ts';
+import { directives, referenced } from '../../test/support/browser.ts';
 import { requireTool } from '../../test/support/infra.ts';
 import { renderProdWith, testSettings } from '../../test/support/prod-settings.ts';
 import { call, GATEWAY_ADMIN, useEmbeddedGateway } from '../../test/support/running-shop.ts';
@@ -13,18 +16,6 @@ import { STOREFRONT_CSP } from './mount-storefront.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
-
-/** The URLs a page loads or links to: every src and href. */
-const referenced = (html: string) => [...html.matchAll(/\s(?:src|href)="([^"]*)"/g)].map((m) => m[1]!);
-
-/** A CSP header as directive → sources. */
-const directives = (csp: string) =>
-  Object.fromEntries(
-    csp.split(';').map((d) => {
-      const [name, ...sources] = d.trim().split(/\s+/);
-      return [name!, sources];
-    }),
-  );
 
 /** A gateway forwarding to function URLs (nothing runs in it): enough to see its own routes. */
 const gatewayWith = (env: Record<string, string>) =>
@@ -158,6 +149,59 @@ describe('the storefront at /', () => {
         expect(res.body.token).toBeUndefined();
       }
   });
+
+  it('answers only requests sent from loopback: a Host of localhost from elsewhere is refused, whatever headers say', async () => {
+    const app = gatewayWith({});
+    // What node's server hands the app: the request, and its socket's peer address.
+    const from = (remoteAddress: string, headers: Record<string, string> = {}) =>
+      app.fetch(
+        new Request('http://localhost:8080/dev/sign-in', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ user: 'sf-alice' }),
+        }),
+        { incoming: { socket: { remoteAddress } } },
+      );
+    for (const peer of ['127.0.0.1', '127.0.0.2', '::1', '::ffff:127.0.0.1'])
+      expect((await from(peer)).status, peer).toBe(200);
+    for (const peer of ['192.168.1.20', '172.17.0.1', '::ffff:10.0.0.5', 'fd00::2', '::'])
+      for (const headers of [{}, { 'x-forwarded-for': '127.0.0.1' }, { 'x-real-ip': '::1' }] as Record<
+        string,
+        string
+      >[]) {
+        const res = await from(peer, headers);
+        expect(res.status, `${peer} ${JSON.stringify(headers)}`).toBe(403);
+        expect(((await res.json()) as any).token).toBeUndefined();
+      }
+  });
+
+  const outside = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+  it.runIf(outside)(
+    'refuses `Host: localhost` from another address of a gateway listening on every interface',
+    async () => {
+      const server = await serve({ fetch: gatewayWith({}).fetch, port: 0, host: '0.0.0.0' });
+      try {
+        const ask = (host: string) =>
+          new Promise<number>((resolve, reject) => {
+            const req = request(
+              { host, port: server.port, path: '/dev/sign-in', headers: { host: `localhost:${server.port}` } },
+              (res) => {
+                res.resume();
+                resolve(res.statusCode!);
+              },
+            );
+            req.once('error', reject);
+            req.end();
+          });
+        expect(await ask('127.0.0.1')).toBe(200);
+        expect(await ask(outside!)).toBe(403);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
   it('refuses a bad name with the field at fault, and a body that is not JSON', async () => {
     for (const user of ['', 'a b', 'x'.repeat(65), 7]) {
