@@ -56,7 +56,8 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080
 COPY --from=deps /app/node_modules ./node_modules
-# The bundles need nothing else from the sources: the SQL migrations are embedded.
+# The bundles need nothing else from the sources: the SQL migrations and the storefront's files
+# are embedded.
 COPY --from=build /app/dist ./dist
 # Code stays root-owned (read-only to the app). PGlite writes its data folder: /app/.data is
 # the default (.data/pglite for the gateway, .data/fn/<name> for one function) and /data is

@@ -5,23 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../functions/openapi/document.ts';
 import { routes } from '../../functions/routes.ts';
 import { loadConfig } from '../../platform/config.ts';
+import { directives, referenced } from '../../test/support/browser.ts';
 import { call, useEmbeddedGateway } from '../../test/support/running-shop.ts';
 import { testLog } from '../../test/support/test-log.ts';
 import { createGateway } from '../create-gateway.ts';
 
 const swaggerUiDist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-
-/** The URLs a page loads or links to: every src and href. */
-const referenced = (html: string) => [...html.matchAll(/\s(?:src|href)="([^"]*)"/g)].map((m) => m[1]!);
-
-/** A CSP header as directive → sources. */
-const directives = (csp: string) =>
-  Object.fromEntries(
-    csp.split(';').map((d) => {
-      const [name, ...sources] = d.trim().split(/\s+/);
-      return [name!, sources];
-    }),
-  );
 
 describe('the API description on the gateway', () => {
   const gw = useEmbeddedGateway();
@@ -77,6 +66,9 @@ describe('the API description on the gateway', () => {
     const init = await (await fetch(`${gw.url}/docs/init.js`)).text();
     expect(init).toContain("url: '/openapi.json'");
     expect(init).toContain('validatorUrl: null'); // Swagger UI's default validator is another site
+    // Kept in memory after the first request: the same bytes on every later one.
+    const again = Buffer.from(await (await fetch(`${gw.url}/docs/swagger-ui-bundle.js`)).arrayBuffer());
+    expect(again.equals(await readFile(join(swaggerUiDist, 'swagger-ui-bundle.js')))).toBe(true);
     expect((await call(`${gw.url}/docs/swagger-initializer.js`)).status).toBe(404);
     expect((await call(`${gw.url}/docs/..%2Fpackage.json`)).status).toBe(404);
   });

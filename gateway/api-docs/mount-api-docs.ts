@@ -26,7 +26,7 @@ export function mountApiDocs(app: Hono<{ Variables: RequestVars }>): void {
   app.get('/docs/:asset', async (c) => {
     const name = c.req.param('asset');
     if (!Object.hasOwn(swaggerUiAssets, name)) throw new ShopError('not_found', `no file ${c.req.path}`);
-    return c.body(new Uint8Array(await swaggerUiAsset(name as SwaggerUiAsset)), 200, {
+    return c.body(await swaggerUiAsset(name as SwaggerUiAsset), 200, {
       'content-type': swaggerUiAssets[name as SwaggerUiAsset],
       'cache-control': 'public, max-age=3600',
     });

@@ -21,10 +21,10 @@ function folder(): string {
   return dirname(require.resolve('swagger-ui-dist/package.json'));
 }
 
-const loaded = new Map<SwaggerUiAsset, () => Promise<Buffer>>();
+const loaded = new Map<SwaggerUiAsset, () => Promise<Uint8Array<ArrayBuffer>>>();
 
 /** An asset's bytes, read from the package on its first request and kept (about 2 MB in all). */
-export function swaggerUiAsset(name: SwaggerUiAsset): Promise<Buffer> {
+export function swaggerUiAsset(name: SwaggerUiAsset): Promise<Uint8Array<ArrayBuffer>> {
   let load = loaded.get(name);
   if (!load) {
     load = loadOnce(async () => readFile(join(folder(), name)));

@@ -37,7 +37,7 @@ export function mountStorefront(app: Hono<{ Variables: RequestVars }>, config: C
       (Object.keys(storefrontFiles) as StorefrontFile[]).map((name) => {
         const text = texts[name];
         if (text === undefined) throw new Error(`the storefront has no ${name}`);
-        const body = Buffer.from(text);
+        const body = new TextEncoder().encode(text);
         const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
         return [name, { body, etag }];
       }),
@@ -47,7 +47,7 @@ export function mountStorefront(app: Hono<{ Variables: RequestVars }>, config: C
     const file = (await files()).get(name)!;
     const common = { etag: file.etag, 'cache-control': 'no-cache', ...headers };
     if (c.req.header('if-none-match') === file.etag) return c.body(null, 304, common);
-    return c.body(new Uint8Array(file.body), 200, { 'content-type': storefrontFiles[name], ...common });
+    return c.body(file.body, 200, { 'content-type': storefrontFiles[name], ...common });
   };
   app.get('/', (c) => answer(c, 'index.html', { 'content-security-policy': STOREFRONT_CSP }));
   app.get('/storefront/:file', (c) => {

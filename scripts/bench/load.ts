@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { runWorker } from './run-worker.ts';
 
-const run = promisify(execFile);
-const worker = new URL('./load-worker.mjs', import.meta.url).pathname;
+const worker = new URL('./load-worker.mjs', import.meta.url);
 
 /** One load run: requests per second (mean over the run) and latency percentiles in ms. */
 export interface LoadResult {
@@ -28,8 +26,5 @@ export interface LoadOptions {
  * event loop of what it measures.
  */
 export async function load(url: string, o: LoadOptions): Promise<LoadResult> {
-  const { stdout } = await run(process.execPath, [worker, JSON.stringify({ url, ...o })], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return JSON.parse(stdout) as LoadResult;
+  return runWorker<LoadResult>(worker, { url, ...o });
 }

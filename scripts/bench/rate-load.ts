@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { runWorker } from './run-worker.ts';
 
-const run = promisify(execFile);
-const worker = new URL('./open-loop-worker.ts', import.meta.url).pathname;
+const worker = new URL('./open-loop-worker.ts', import.meta.url);
 
 /** What one open-loop run measured: latencies in ms, from when each request was due. */
 export interface RateResult {
@@ -41,8 +39,5 @@ export interface RateOptions {
  * (open-loop-worker.ts), so that the generator does not share the event loop of what it measures.
  */
 export async function rateLoad(url: string, o: RateOptions): Promise<RateResult> {
-  const { stdout } = await run(process.execPath, [worker, JSON.stringify({ url, ...o })], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return JSON.parse(stdout) as RateResult;
+  return runWorker<RateResult>(worker, { url, ...o });
 }

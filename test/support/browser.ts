@@ -30,3 +30,15 @@ export function requireChromium(): string | undefined {
   const found = chromiumInstalled();
   return requireTool('browser', found) && found.ok ? found.path : undefined;
 }
+
+/** The URLs a page loads or links to, as a browser reads them off its HTML: every src and href. */
+export const referenced = (html: string) => [...html.matchAll(/\s(?:src|href)="([^"]*)"/g)].map((m) => m[1]!);
+
+/** A Content-Security-Policy header as the browser applies it: directive → sources. */
+export const directives = (csp: string) =>
+  Object.fromEntries(
+    csp.split(';').map((d) => {
+      const [name, ...sources] = d.trim().split(/\s+/);
+      return [name!, sources];
+    }),
+  );
