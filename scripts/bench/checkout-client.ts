@@ -9,6 +9,11 @@ export function checkoutClient(shop: Shop, admin: string, productId: string) {
     const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
     if (res.status !== want) throw new Error(`POST ${url} answered ${res.status}: ${await res.text()}`);
   };
+  const get = async <T>(url: string, init?: RequestInit): Promise<T> => {
+    const res = await fetch(url, init);
+    if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as T;
+  };
   return {
     /** Puts one of the product in the user's basket. */
     add: (user: string) =>
@@ -20,16 +25,11 @@ export function checkoutClient(shop: Shop, admin: string, productId: string) {
     /** Pays for the user's basket (201: committed, the event is in the outbox). */
     pay: (user: string) => post(`${shop.url('process-payment')}/api/v1/payments`, { user_id: user, card }, 201),
     /** The product's stock now. */
-    stock: async () =>
-      ((await (await fetch(`${shop.url('get-product')}/api/v1/products/${productId}`)).json()) as { stock: number })
-        .stock,
+    stock: async () => (await get<{ stock: number }>(`${shop.url('get-product')}/api/v1/products/${productId}`)).stock,
     /** Whether the user's basket is empty now. */
     basketEmpty: async (user: string) =>
-      (
-        (await (await fetch(`${shop.url('get-basket')}/api/v1/baskets/${user}`, { headers })).json()) as {
-          items: unknown[];
-        }
-      ).items.length === 0,
+      (await get<{ items: unknown[] }>(`${shop.url('get-basket')}/api/v1/baskets/${user}`, { headers })).items
+        .length === 0,
   };
 }
 

@@ -11,6 +11,8 @@ export interface Figure {
   target?: { text: string; met: boolean };
   /** Spread of the repeated runs, and other details worth a column. */
   notes: string;
+  /** Why no value: the run of this figure failed (value is NaN then). */
+  failed?: string;
   /** Where it was measured: the Node version and the machine (report.ts, thisMachine). */
   ranOn?: string;
 }

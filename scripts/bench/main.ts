@@ -78,112 +78,118 @@ async function main() {
   const ports = await freePorts(8);
   const figures: Figure[] = [];
   try {
-    if (only.has('catalog') || only.has('gateway') || only.has('latency')) {
-      // Catalog read: list-products on PostgreSQL vs a bare Hono handler with the same JSON in memory.
-      const list = await started(startNode(bundle('list-products'), env, ports[0]!, '/health/ready'));
-      if (only.has('catalog')) {
-        const catalog = await (await fetch(`${list.url}/api/v1/products?limit=20`)).text();
-        const memory = await started(
-          startNode(
-            ['--import', 'tsx', 'scripts/bench/memory-catalog.ts'],
-            { CATALOG_JSON: catalog },
-            ports[1]!,
-            '/health/live',
-          ),
-        );
-        const read = await compareLoad(
-          'catalog read',
-          plan,
-          { url: `${list.url}/api/v1/products?limit=20` },
-          { url: `${memory.url}/api/v1/products` },
-        );
-        figures.push(
-          loadFigure(
-            'Catalog read: list-products (PostgreSQL, 20 items) ÷ bare Hono from memory',
-            read,
-            { name: 'bare Hono, same JSON from memory', short: 'bare' },
-            0.6,
-          ),
-        );
-      }
-      if (only.has('gateway') || only.has('latency')) {
-        // Gateway overhead: the same read through the gateway (forwarding over HTTP) vs direct.
-        const gateway = await started(
-          startNode(
-            ['dist/main.mjs'],
-            { ...env, FUNCTION_URL_TEMPLATE: 'http://127.0.0.1:1/{name}', FUNCTION_URL_LIST_PRODUCTS: list.url },
-            ports[2]!,
-            '/health/live',
-          ),
-        );
-        const edge = only.has('gateway')
-          ? await compareLoad(
-              'gateway overhead',
-              plan,
-              { url: `${gateway.url}/api/v1/products?limit=20` },
-              { url: `${list.url}/api/v1/products?limit=20` },
-            )
-          : undefined;
-        if (edge)
-          figures.push(
-            loadFigure(
-              'Gateway overhead: GET /api/v1/products through the gateway ÷ the function directly',
-              edge,
-              { name: 'list-products directly', short: 'direct' },
-              0.7,
+    if (only.has('catalog') || only.has('gateway') || only.has('latency'))
+      await section('catalog, gateway and latency', figures, async () => {
+        // Catalog read: list-products on PostgreSQL vs a bare Hono handler with the same JSON in memory.
+        const list = await started(startNode(bundle('list-products'), env, ports[0]!, '/health/ready'));
+        if (only.has('catalog')) {
+          const catalog = await (await fetch(`${list.url}/api/v1/products?limit=20`)).text();
+          const memory = await started(
+            startNode(
+              ['--import', 'tsx', 'scripts/bench/memory-catalog.ts'],
+              { CATALOG_JSON: catalog },
+              ports[1]!,
+              '/health/live',
             ),
           );
-        // Latency at a fixed rate (open loop), half of the direct capacity just measured.
-        if (only.has('latency'))
-          figures.push(...(await gatewayLatency(plan, '/api/v1/products?limit=20', list, gateway, edge?.baselineRps)));
-      }
-    }
-
-    if (only.has('basket')) {
-      // Basket writes: add-to-basket on Redis, a different user each request (an admin token may act for any).
-      const add = await started(startNode(bundle('add-to-basket'), env, ports[3]!, '/health/ready'));
-      const bare = await started(
-        startNode(
-          ['--import', 'tsx', 'scripts/bench/bare-basket.ts'],
-          { REDIS_URL: env.REDIS_URL!, REDIS_PREFIX: env.REDIS_PREFIX! },
-          ports[4]!,
-          '/health/live',
-        ),
-      );
-      const write = {
-        method: 'POST',
-        distinct: 1_000_000,
-        headers: { 'content-type': 'application/json', authorization: admin },
-        body: '{"user_id":"bench-{n}","product_id":"kettle","quantity":1}',
-      } as const;
-      const writes = await compareLoad(
-        'basket writes',
-        plan,
-        { url: `${add.url}/api/v1/baskets/add`, ...write },
-        { url: `${bare.url}/api/v1/baskets/add`, ...write },
-      );
-      figures.push({
-        name: 'Basket writes: add-to-basket on Redis ÷ a bare Hono handler with one Redis command',
-        unit: 'req/s',
-        value: writes.rps,
-        baseline: { name: 'bare Hono + HINCRBY, same requests', value: writes.baselineRps },
-        ratio: writes.ratio,
-        notes: `p99 ${writes.p99} ms (bare ${writes.baselineP99} ms); ${writes.spread}; ${writes.failed} failed; add-to-basket also checks the token, validates, checks the stock and prices the basket (catalog cache), sets its expiry`,
+          const read = await compareLoad(
+            'catalog read',
+            plan,
+            { url: `${list.url}/api/v1/products?limit=20` },
+            { url: `${memory.url}/api/v1/products` },
+          );
+          figures.push(
+            loadFigure(
+              'Catalog read: list-products (PostgreSQL, 20 items) ÷ bare Hono from memory',
+              read,
+              { name: 'bare Hono, same JSON from memory', short: 'bare' },
+              0.6,
+            ),
+          );
+        }
+        if (only.has('gateway') || only.has('latency')) {
+          // Gateway overhead: the same read through the gateway (forwarding over HTTP) vs direct.
+          const gateway = await started(
+            startNode(
+              ['dist/main.mjs'],
+              { ...env, FUNCTION_URL_TEMPLATE: 'http://127.0.0.1:1/{name}', FUNCTION_URL_LIST_PRODUCTS: list.url },
+              ports[2]!,
+              '/health/live',
+            ),
+          );
+          const edge = only.has('gateway')
+            ? await compareLoad(
+                'gateway overhead',
+                plan,
+                { url: `${gateway.url}/api/v1/products?limit=20` },
+                { url: `${list.url}/api/v1/products?limit=20` },
+              )
+            : undefined;
+          if (edge)
+            figures.push(
+              loadFigure(
+                'Gateway overhead: GET /api/v1/products through the gateway ÷ the function directly',
+                edge,
+                { name: 'list-products directly', short: 'direct' },
+                0.7,
+              ),
+            );
+          // Latency at a fixed rate (open loop), half of the direct capacity just measured.
+          if (only.has('latency'))
+            figures.push(
+              ...(await gatewayLatency(plan, '/api/v1/products?limit=20', list, gateway, edge?.baselineRps)),
+            );
+        }
       });
-    }
 
-    for (const p of processes.splice(0)) await p.stop();
-    if (only.has('lag') || only.has('dapr-lag')) {
-      const kafkaAlone = await kafkaRoundTrip(
-        [env.KAFKA_BROKERS!],
-        `${env.KAFKA_PREFIX}bench-round-trip`,
-        plan.runs === 1 ? 20 : 100,
-      );
-      if (only.has('lag')) figures.push(await eventLag('kafka', env, admin, plan, kafkaAlone));
-      if (only.has('dapr-lag')) figures.push(await eventLag('dapr', env, admin, plan, kafkaAlone));
-    }
-    if (only.has('checkout')) figures.push(await checkoutThroughput(env, admin, plan));
-    if (only.has('cold')) figures.push(...(await coldStarts(env, ports)));
+    if (only.has('basket'))
+      await section('basket writes', figures, async () => {
+        // Basket writes: add-to-basket on Redis, a different user each request (an admin token may act for any).
+        const add = await started(startNode(bundle('add-to-basket'), env, ports[3]!, '/health/ready'));
+        const bare = await started(
+          startNode(
+            ['--import', 'tsx', 'scripts/bench/bare-basket.ts'],
+            { REDIS_URL: env.REDIS_URL!, REDIS_PREFIX: env.REDIS_PREFIX! },
+            ports[4]!,
+            '/health/live',
+          ),
+        );
+        const write = {
+          method: 'POST',
+          distinct: 1_000_000,
+          headers: { 'content-type': 'application/json', authorization: admin },
+          body: '{"user_id":"bench-{n}","product_id":"kettle","quantity":1}',
+        } as const;
+        const writes = await compareLoad(
+          'basket writes',
+          plan,
+          { url: `${add.url}/api/v1/baskets/add`, ...write },
+          { url: `${bare.url}/api/v1/baskets/add`, ...write },
+        );
+        figures.push({
+          name: 'Basket writes: add-to-basket on Redis ÷ a bare Hono handler with one Redis command',
+          unit: 'req/s',
+          value: writes.rps,
+          baseline: { name: 'bare Hono + HINCRBY, same requests', value: writes.baselineRps },
+          ratio: writes.ratio,
+          notes: `p99 ${writes.p99} ms (bare ${writes.baselineP99} ms); ${writes.spread}; ${writes.failed} failed; add-to-basket also checks the token, validates, checks the stock and prices the basket (catalog cache), sets its expiry`,
+        });
+      });
+
+    if (only.has('lag') || only.has('dapr-lag'))
+      await section('event lag', figures, async () => {
+        const kafkaAlone = await kafkaRoundTrip(
+          [env.KAFKA_BROKERS!],
+          `${env.KAFKA_PREFIX}bench-round-trip`,
+          plan.runs === 1 ? 20 : 100,
+        );
+        if (only.has('lag'))
+          await section('event lag over Kafka', figures, () => eventLag('kafka', env, admin, plan, kafkaAlone));
+        if (only.has('dapr-lag'))
+          await section('event lag through Dapr', figures, () => eventLag('dapr', env, admin, plan, kafkaAlone));
+      });
+    if (only.has('checkout')) await section('checkout throughput', figures, () => checkoutThroughput(env, admin, plan));
+    if (only.has('cold')) await section('cold starts', figures, () => coldStarts(env, ports));
   } finally {
     for (const p of processes.splice(0)) await p.stop().catch(() => undefined);
     const sql = await openPostgres({ url: env.DATABASE_URL! });
@@ -192,6 +198,35 @@ async function main() {
   }
   if (onlyArg) console.log(`\n${table(figures)}\n\n(--only: bench/results.* left as they were)`);
   else await writeResults(figures, { quick, plan });
+}
+
+/**
+ * Runs one section of the bench, adding what it returns to `figures`. A section that fails is
+ * kept as a failed figure with its error (the rest of the run goes on): a run that failed shows
+ * as such, never as an older run's numbers.
+ */
+async function section(
+  name: string,
+  figures: Figure[],
+  run: () => Promise<Figure | Figure[] | undefined>,
+): Promise<void> {
+  try {
+    const got = await run();
+    if (got) figures.push(...[got].flat());
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    progress(`${name}: FAILED: ${error}`);
+    console.error(e);
+    figures.push({
+      name: `${name[0]!.toUpperCase()}${name.slice(1)}: the run failed`,
+      unit: '',
+      value: Number.NaN,
+      failed: error,
+      notes: '',
+    });
+  } finally {
+    for (const p of processes.splice(0)) await p.stop().catch(() => undefined);
+  }
 }
 
 /** A requests/s figure against its baseline, with a minimum ratio as its target. */

@@ -20,9 +20,10 @@ export function table(figures: Figure[]): string {
   return [
     '| figure | value | baseline | ratio | target | met | notes | ran on |',
     '|---|---:|---:|---:|---|:-:|---|---|',
-    ...figures.map(
-      (f) =>
-        `| ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.baseline ? `${fmt(f.baseline.value)} (${f.baseline.name})` : '—'} | ${f.ratio ?? '—'} | ${f.target?.text ?? '—'} | ${f.target ? (f.target.met ? 'yes' : '**no**') : '—'} | ${f.notes} | ${f.ranOn ?? here} |`,
+    ...figures.map((f) =>
+      f.failed !== undefined
+        ? `| ${f.name} | **failed** | — | — | — | **no** | ${f.failed.replace(/\|/g, '\\|').replace(/\s+/g, ' ')} | ${f.ranOn ?? here} |`
+        : `| ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.baseline ? `${fmt(f.baseline.value)} (${f.baseline.name})` : '—'} | ${f.ratio ?? '—'} | ${f.target?.text ?? '—'} | ${f.target ? (f.target.met ? 'yes' : '**no**') : '—'} | ${f.notes} | ${f.ranOn ?? here} |`,
     ),
   ].join('\n');
 }
