@@ -208,7 +208,7 @@ async function main() {
 async function section(
   name: string,
   figures: Figure[],
-  run: () => Promise<Figure | Figure[] | undefined>,
+  run: () => Promise<Figure | Figure[]> | Promise<void>,
 ): Promise<void> {
   try {
     const got = await run();
