@@ -103,6 +103,14 @@ export function sqlProductStore(sql: Sql): ProductStore {
       throw new ShopError('insufficient_stock', `product ${id} has ${current.stock} in stock, cannot remove ${-delta}`);
     },
     async takeOrderStock(consumer, eventId, lines, now, rejected) {
+      // The usual case in one round trip (migration 005); a shortage writes nothing there and is
+      // handled below, where the rejection is queued in the same transaction as the mark.
+      const [fast] = await sql.query<{ r: { outcome: 'applied' | 'duplicate' | 'short' } }>(
+        'select take_order_stock($1, $2, $3::jsonb, $4) as r',
+        [consumer, eventId, JSON.stringify(lines), now],
+      );
+      const outcome = fast?.r.outcome;
+      if (outcome === 'applied' || outcome === 'duplicate') return { outcome };
       return sql.transaction(async (tx) => {
         if (!(await markProcessed(tx, consumer, eventId))) return { outcome: 'duplicate' } as const;
         const ids = lines.map((l) => l.product_id);
