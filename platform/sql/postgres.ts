@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { ShopError } from '../errors.ts';
+import { oneWriteSocket } from './one-write-socket.ts';
 import { pgListen } from './pg-listen.ts';
 import type { Sql, SqlQuery } from './sql.ts';
 
@@ -29,6 +30,8 @@ export async function openPostgres(opts: PostgresOptions): Promise<Sql> {
     options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
     // Names our connections in pg_stat_activity (and which schema they work in).
     application_name: `daprps:${opts.schema ?? 'public'}`.slice(0, 63),
+    // One system call per query instead of one per protocol message (one-write-socket.ts).
+    stream: oneWriteSocket,
   };
   const pool = new pg.Pool({ ...connection, max: opts.max ?? 10 });
   pool.on('error', () => {}); // idle client errors resurface on the next query
