@@ -1,5 +1,5 @@
 import { notFound } from '../../platform/errors.ts';
-import { enqueue, sqlOutbox } from '../../platform/events/sql-outbox.ts';
+import { changeWithEvents, enqueue, sqlOutbox } from '../../platform/events/sql-outbox.ts';
 import { markProcessed } from '../../platform/sql/processed-events.ts';
 import type { Sql, SqlQuery, SqlTx } from '../../platform/sql/sql.ts';
 import type { LineItem } from '../basket/price.ts';
@@ -96,16 +96,13 @@ export function sqlPaymentStore(sql: Sql): PaymentStore {
       );
       return inserted.length ? undefined : byKey(sql, p.user_id, key!.key);
     },
-    async finish(p, events) {
-      await sql.transaction(async (tx) => {
-        await tx.query('update payments set status = $2, failure_reason = $3, updated_at = now() where id = $1', [
-          p.id,
-          p.status,
-          p.failure_reason,
-        ]);
-        await enqueue(tx, events);
-      });
-    },
+    finish: (p, events) =>
+      changeWithEvents(
+        sql,
+        'update payments set status = $2, failure_reason = $3, updated_at = now() where id = $1',
+        [p.id, p.status, p.failure_reason],
+        events,
+      ),
     refund: (r, event) => sql.transaction((tx) => refundIn(tx, r, event, false)),
     refundOnce: (consumer, eventId, r, event) =>
       sql.transaction(async (tx) => {

@@ -23,6 +23,13 @@ export interface Message {
 /** Takes one delivered message; resolving means done with it, throwing asks the transport for it again. */
 export type EventListener = (message: Message) => Promise<void>;
 
+/** An event to publish: its topic, its key (Kafka's partition key: events of one key stay in order) and itself. */
+export interface Publication {
+  topic: string;
+  key: string;
+  event: CloudEvent;
+}
+
 /**
  * The event bus port: in process, Kafka or Dapr. A bus is a plain transport: it delivers each
  * message at least once and redelivers what its listener threw on; attempts and dead letters
@@ -31,6 +38,11 @@ export type EventListener = (message: Message) => Promise<void>;
 export interface EventBus {
   publish(topic: string, key: string, event: CloudEvent): Promise<void>;
   /**
+   * Publishes several in their order, in one go (Kafka: one request); all or, on failure, some
+   * of them. A bus without it publishes them one by one ({@link publishInOrder}).
+   */
+  publishAll?(events: readonly Publication[]): Promise<void>;
+  /**
    * Each group gets every message of the topic at least once, in order per key; a listener that
    * throws gets the message again, before the next of its key. Resolves once the subscription is live.
    */
@@ -38,4 +50,10 @@ export interface EventBus {
   /** Resolves when the broker (or the sidecar) answers; throws why not (readiness). */
   ready(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Publishes `events` in their order: in one go where the bus can, else one after another. */
+export async function publishInOrder(bus: EventBus, events: readonly Publication[]): Promise<void> {
+  if (bus.publishAll) return bus.publishAll(events);
+  for (const e of events) await bus.publish(e.topic, e.key, e.event);
 }

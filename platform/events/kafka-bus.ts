@@ -1,7 +1,10 @@
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type Message, type Producer } from 'kafkajs';
 import { ShopError } from '../errors.ts';
 import type { Log } from '../log.ts';
-import type { EventBus } from './bus.ts';
+import type { EventBus, Publication } from './bus.ts';
+
+/** How many of a consumer's partitions it works on at once. */
+const PARTITIONS_AT_ONCE = 3;
 
 /** Options of the Kafka bus. */
 export interface KafkaBusOptions {
@@ -60,16 +63,28 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
       );
     }));
 
-  return {
-    connect,
-    async publish(topic, key, event) {
-      await connect().catch((cause) =>
-        Promise.reject(new ShopError('unavailable', 'the event broker is unavailable', undefined, { cause })),
-      );
+  /** One produce request for all of them, each topic's messages in their order. */
+  const publishAll = async (events: readonly Publication[]) => {
+    await connect().catch((cause) =>
+      Promise.reject(new ShopError('unavailable', 'the event broker is unavailable', undefined, { cause })),
+    );
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, key, event } of events) {
       const headers: Record<string, string> = { 'content-type': 'application/cloudevents+json' };
       if (event.traceparent) headers.traceparent = event.traceparent;
-      await producer.send({ topic: name(topic), acks: -1, messages: [{ key, value: JSON.stringify(event), headers }] });
-    },
+      const messages = byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!;
+      messages.push({ key, value: JSON.stringify(event), headers });
+    }
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([t, messages]) => ({ topic: name(t), messages })),
+    });
+  };
+
+  return {
+    connect,
+    publish: (topic, key, event) => publishAll([{ topic, key, event }]),
+    publishAll,
     async subscribe(topic, group, listener) {
       // Redelivery waits kafkajs's retry backoff, at most maxRetryTime.
       const consumer = kafka.consumer({
@@ -82,10 +97,15 @@ export function kafkaBus(opts: KafkaBusOptions, log: Log): EventBus & { connect(
       await consumer.connect();
       await consumer.subscribe({ topic: name(topic), fromBeginning: true });
       await consumer.run({
-        // An offset is committed once eachMessage resolves for it (threshold 1: after every
-        // message, and on disconnect), never when it throws: then the message comes again.
+        // Offsets are committed once eachMessage resolved for every message of a fetched batch
+        // (kafkajs commits at the end of each batch, before a throw for the ones before it, and on
+        // disconnect), never for one it threw on: then the message comes again. A crash in
+        // between delivers the batch's applied messages again; handlers ignore event ids they
+        // applied. (One commit per batch, not per message: a commit is a broker round trip.)
         autoCommit: true,
-        autoCommitThreshold: 1,
+        // Its partitions side by side (order is kept within each, so per key): as many as the
+        // shop's topics have (scripts/deploy/topics-job.ts); kafkajs runs no more than it holds.
+        partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
         eachMessage: async ({ message, partition, heartbeat }) => {
           const traceparent = message.headers?.traceparent?.toString();
           const context = {

@@ -23,11 +23,11 @@ export function memoryOutbox(): MemoryOutbox {
         .map(({ published: _, ...e }) => structuredClone(e));
     },
     async relayBatch(limit, publish) {
-      if (relaying) return 0;
+      if (relaying) return 'busy';
       relaying = true;
       try {
         const batch = events.filter((e) => !e.published).slice(0, limit);
-        for (const { published: _, ...e } of batch) await publish(structuredClone(e));
+        if (batch.length) await publish(batch.map(({ published: _, ...e }) => structuredClone(e)));
         for (const e of batch) e.published = true;
         return batch.length;
       } finally {

@@ -74,4 +74,38 @@ describe('outbox relay', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(bus.sent).toEqual(['e1', 'e2', 'e3']);
   });
+
+  it('looks again soon when another relay holds the outbox, instead of waiting for its poll', async () => {
+    const store = memoryOutbox();
+    let held = 2; // another process's relay holds it for the next two passes
+    const outbox = {
+      ...store,
+      relayBatch: (...a: Parameters<typeof store.relayBatch>) =>
+        held-- > 0 ? Promise.resolve('busy' as const) : store.relayBatch(...a),
+    };
+    const bus = recordingBus();
+    const relay = startOutboxRelay(outbox, bus, testLog, 3_600_000); // its poll would come in an hour
+    try {
+      store.add([outboxEvent('e1')]);
+      await vi.waitFor(() => expect(bus.sent).toEqual(['e1']), { timeout: 2_000 });
+      expect(held).toBeLessThan(0);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('hands a batch to a bus that publishes several at once in one call, in write order', async () => {
+    const store = memoryOutbox();
+    store.add([outboxEvent('e1'), outboxEvent('e2'), outboxEvent('e3')]);
+    const calls: string[][] = [];
+    const bus = {
+      ...recordingBus(),
+      publishAll: async (es: readonly { event: CloudEvent }[]) => void calls.push(es.map((e) => e.event.id)),
+    };
+    const relay = startOutboxRelay(store, bus, testLog, 60_000);
+    await relay.flush();
+    await relay.stop();
+    expect(calls).toEqual([['e1', 'e2', 'e3']]);
+    expect(bus.sent).toEqual([]);
+  });
 });

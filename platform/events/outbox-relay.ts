@@ -1,5 +1,5 @@
 import type { Log } from '../log.ts';
-import type { EventBus } from './bus.ts';
+import { publishInOrder, type EventBus } from './bus.ts';
 import type { Outbox } from './outbox.ts';
 import { onOutboxWrite } from './outbox-writes.ts';
 
@@ -18,9 +18,22 @@ export interface Relay {
 export function startOutboxRelay(outbox: Outbox, bus: EventBus, log: Log, intervalMs = 100, batch = 100): Relay {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
+  // While another relay holds the outbox it may have read before our last commit: look again
+  // soon (5 ms, doubling up to the poll interval while it stays held), not at the next poll.
+  let busyWait = 0;
+  let retry: NodeJS.Timeout | undefined;
   const once = async () => {
     for (;;) {
-      const published = await outbox.relayBatch(batch, (e) => bus.publish(e.topic, e.key, e.event));
+      const published = await outbox.relayBatch(batch, (events) => publishInOrder(bus, events));
+      if (published === 'busy') {
+        busyWait = Math.min(intervalMs, busyWait ? busyWait * 2 : 5);
+        retry ??= setTimeout(() => {
+          retry = undefined;
+          wake();
+        }, busyWait).unref();
+        return;
+      }
+      busyWait = 0;
       if (published < batch) return;
     }
   };
@@ -46,6 +59,7 @@ export function startOutboxRelay(outbox: Outbox, bus: EventBus, log: Log, interv
       stopped = true;
       unsubscribe();
       clearInterval(timer);
+      clearTimeout(retry);
       await running;
     },
   };

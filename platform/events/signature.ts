@@ -62,6 +62,9 @@ export const signerFor = (key: string | undefined): EventSigner =>
 /** A bus that signs every event it publishes. */
 export const signingBus = (bus: EventBus, signer: EventSigner): EventBus => ({
   publish: (topic, key, event) => bus.publish(topic, key, signer.sign(event)),
+  ...(bus.publishAll && {
+    publishAll: (events) => bus.publishAll!(events.map((e) => ({ ...e, event: signer.sign(e.event) }))),
+  }),
   subscribe: (topic, group, listener) => bus.subscribe(topic, group, listener),
   ready: () => bus.ready(),
   close: () => bus.close(),
