@@ -137,12 +137,9 @@ describe('the production bundles (scripts/build.ts)', () => {
       ).toEqual([]);
       for (const pkg of ['pg', 'ioredis', 'kafkajs'])
         expect(inPackage(atStart.chunks, outputs, pkg), `${name} starts with ${pkg}`).toBe(false);
-      // Protobuf and Connect load with the first RPC call (or event written or read): a function
-      // that writes no events starts without them.
-      if (!('publishes' in defs[name] && defs[name].publishes?.length) && routes[name].kind === 'request') {
-        for (const pkg of ['@bufbuild/protobuf', '@connectrpc/connect', '@connectrpc/connect-node'])
-          expect(inPackage(atStart.chunks, outputs, pkg), `${name} starts with ${pkg}`).toBe(false);
-      }
+      // Protobuf and Connect load with the first RPC call, or the first event written or read.
+      for (const pkg of ['@bufbuild/protobuf', '@connectrpc/connect', '@connectrpc/connect-node'])
+        expect(inPackage(atStart.chunks, outputs, pkg), `${name} starts with ${pkg}`).toBe(false);
       const lazy = Object.keys(outputs).filter((file) => file.endsWith('.mjs') && !atStart.chunks.has(file));
       const lazyPackages = lazy.flatMap((file) => outputs[file]!.imports.filter((i) => i.external).map((i) => i.path));
       expect(lazyPackages, name).toEqual(expect.arrayContaining(['@dapr/dapr', '@electric-sql/pglite']));

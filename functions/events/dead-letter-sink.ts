@@ -1,6 +1,7 @@
 import type { EventBus } from '../../platform/events/bus.ts';
 import type { SendDeadLetter } from '../../platform/events/attempts.ts';
 import type { NewId } from '../../platform/ids.ts';
+import { loadTopics } from './load-topics.ts';
 
 /**
  * Publishes dead letters on the `dead-letters` topic, keyed like the message they hold, straight
@@ -8,7 +9,7 @@ import type { NewId } from '../../platform/ids.ts';
  */
 export function deadLetterSink(bus: Pick<EventBus, 'publish'>, newId: NewId, now: () => string): SendDeadLetter {
   return async (d) => {
-    const { cloudEvent } = await import('./topics.ts'); // protobuf: loaded when a letter is first sent
+    const { cloudEvent } = await loadTopics();
     const time = now();
     const event = cloudEvent('dead-letters', {
       id: newId(),

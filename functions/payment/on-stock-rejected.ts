@@ -2,7 +2,7 @@ import { defineEventHandler } from '../definitions.ts';
 import { notFound } from '../../platform/errors.ts';
 import { paymentsByStatus } from '../business-metrics.ts';
 import { stockRejectedData } from '../events/schemas.ts';
-import { paymentRefundedEvent } from './events.ts';
+import { paymentEvents } from './events.ts';
 import { refundable } from './refund-rules.ts';
 
 /**
@@ -27,11 +27,12 @@ export default defineEventHandler({
         amount: { amount_minor: amount, currency: payment.amount.currency },
       });
     const now = d.now();
+    const { refunded: refundedEvent } = await paymentEvents();
     const refunded = await d.payments.refundOnce(
       ctx.handler,
       event.id,
       { id: payment.id, amountMinor: amount, reason, now },
-      (p, a) => paymentRefundedEvent(p, a, reason, d.newId(), now),
+      (p, a) => refundedEvent(p, a, reason, d.newId(), now),
     );
     if (refunded) paymentsByStatus.inc({ status: refunded.status });
     const fields = { payment_id: payment.id, order_id: payment.order_id, status: refunded?.status };

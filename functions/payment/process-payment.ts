@@ -7,7 +7,7 @@ import { idSchema } from '../../platform/validation.ts';
 import { priceBasket } from '../basket/price.ts';
 import { paymentsByStatus } from '../business-metrics.ts';
 import { brand, expired } from './card.ts';
-import { paymentCompletedEvent } from './events.ts';
+import { paymentEvents } from './events.ts';
 import type { Payment } from './payment.ts';
 import { cardSchema, idempotencyKeySchema } from './schemas.ts';
 import type { KeyedPayment } from './store.ts';
@@ -99,7 +99,8 @@ export default defineFunction({
     const done: Payment = charge.approved
       ? { ...pending, status: 'completed' }
       : { ...pending, status: 'failed', failure_reason: charge.reason };
-    await d.payments.finish(done, done.status === 'completed' ? [paymentCompletedEvent(done, d.newId(), d.now())] : []);
+    const events = done.status === 'completed' ? [(await paymentEvents()).completed(done, d.newId(), d.now())] : [];
+    await d.payments.finish(done, events);
     paymentsByStatus.inc({ status: done.status });
     return done;
   },

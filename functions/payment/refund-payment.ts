@@ -4,7 +4,7 @@ import { defineFunction } from '../definitions.ts';
 import { notFound } from '../../platform/errors.ts';
 import { idSchema, intSchema, MAX_AMOUNT_MINOR, textSchema } from '../../platform/validation.ts';
 import { paymentsByStatus } from '../business-metrics.ts';
-import { paymentRefundedEvent } from './events.ts';
+import { paymentEvents } from './events.ts';
 import { statusAfterRefund } from './refund-rules.ts';
 
 /**
@@ -34,8 +34,9 @@ export default defineFunction({
         amount: { amount_minor: amount, currency: payment.amount.currency },
       });
       const now = d.now();
+      const { refunded: refundedEvent } = await paymentEvents();
       const refunded = await d.payments.refund({ id, amountMinor: amount, reason, now }, (p) =>
-        paymentRefundedEvent(p, amount, reason, d.newId(), now),
+        refundedEvent(p, amount, reason, d.newId(), now),
       );
       paymentsByStatus.inc({ status: refunded.status });
       return refunded;

@@ -2,7 +2,7 @@ import { defineEventHandler } from '../definitions.ts';
 import { stockRejections } from '../business-metrics.ts';
 import { paymentCompletedData } from '../events/schemas.ts';
 import { requireShopCurrency } from '../events/shop-currency.ts';
-import { stockRejectedEvent } from './events.ts';
+import { stockRejectedEvents } from './events.ts';
 import type { StockLine } from './product.ts';
 
 /** Sums the quantities of lines naming the same product. */
@@ -25,6 +25,7 @@ export default defineEventHandler({
   handler: (d) => async (data, event, ctx) => {
     requireShopCurrency(data, d.currency);
     const now = d.now();
+    const stockRejectedEvent = await stockRejectedEvents();
     const result = await d.products.takeOrderStock(ctx.handler, event.id, mergeLines(data.items), now, (s) =>
       stockRejectedEvent(data, s, d.newId(), now),
     );
