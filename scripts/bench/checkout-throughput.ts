@@ -64,7 +64,7 @@ async function measure(
  * infrastructure: what splitting into functions costs.
  */
 export async function checkoutThroughput(env: Record<string, string>, admin: string, plan: BenchPlan): Promise<Figure> {
-  const count = plan.runs === 1 ? 100 : 300;
+  const count = plan.runs === 1 ? 100 : 1000;
   const split = await measure('kafka', env, admin, plan, count);
   const together = await measure('embedded', env, admin, plan, count);
   const value = median(split);
