@@ -23,12 +23,15 @@ async function checkouts(client: CheckoutClient, tag: string, count: number, con
       }
     }),
   );
-  let waiting = [...users];
-  while (waiting.length || (await client.stock()) !== before - count) {
+  // The effects, in the order the checkouts were made: the first basket not yet emptied is asked
+  // again every 5 ms, the ones before it are not asked again (asking all at once, 1000 requests
+  // every 5 ms, took the machine from the handlers being measured).
+  let seen = 0;
+  for (;;) {
+    while (seen < users.length && (await client.basketEmpty(users[seen]!))) seen++;
+    if (seen === users.length && (await client.stock()) === before - count) break;
     if (performance.now() - t0 > 120_000)
-      throw new Error(`${tag}: effects of ${waiting.length} checkouts not seen within 120 s`);
-    const empty = await Promise.all(waiting.map((u) => client.basketEmpty(u)));
-    waiting = waiting.filter((_, i) => !empty[i]);
+      throw new Error(`${tag}: effects of ${users.length - seen} checkouts not seen within 120 s`);
     await new Promise((r) => setTimeout(r, 5));
   }
   return (count / (performance.now() - t0)) * 1000;

@@ -69,9 +69,10 @@ export async function gatewayLatency(
   }
   const at = (rs: RateResult[], k: 'p50' | 'p99' | 'p999') => median(rs.map((r) => r[k]));
   const round = (ms: number) => Math.round(ms * 100) / 100;
-  const failed = [...d, ...g].reduce((n, r) => n + r.errors + r.non2xx, 0);
+  const failures = (rs: RateResult[]) => rs.reduce((n, r) => n + r.errors + r.non2xx, 0);
+  const [failedDirect, failed] = [failures(d), failures(g)];
   const cpu = `CPU per request: gateway ${median(g.map((r) => r.cpuUs[0]!))} µs, list-products ${median(d.map((r) => r.cpuUs[0]!))} µs`;
-  const how = `open loop at ${rate} req/s (½ of list-products' closed-loop ${Math.round(capacity)} req/s), latency from each request's due time, ${plan.runs} run(s) of ${plan.seconds} s alternating, medians; generator timer lag p99 ${round(median([...d, ...g].map((r) => r.sendLagP99)))} ms; ${cpu}; ${failed} failed`;
+  const how = `open loop at ${rate} req/s (½ of list-products' closed-loop ${Math.round(capacity)} req/s), latency from each request's due time, ${plan.runs} run(s) of ${plan.seconds} s alternating, medians; generator timer lag p99 ${round(median([...d, ...g].map((r) => r.sendLagP99)))} ms; ${cpu}`;
   const added = (k: 'p50' | 'p99', maxMs: number): Figure => {
     const value = round(at(g, k) - at(d, k));
     return {
@@ -79,8 +80,8 @@ export async function gatewayLatency(
       unit: 'ms',
       value,
       baseline: { name: `list-products directly, ${k}`, value: at(d, k) },
-      target: { text: `≤ ${maxMs} ms added`, met: value <= maxMs && failed === 0 },
-      notes: `${k} ${at(g, k)} ms through the gateway, ${at(d, k)} ms directly (spread ${spread(g.map((r) => r[k])).pct}% / ${spread(d.map((r) => r[k])).pct}%); ${how}`,
+      target: { text: `≤ ${maxMs} ms added`, met: value <= maxMs && failed + failedDirect === 0 },
+      notes: `${k} ${at(g, k)} ms through the gateway, ${at(d, k)} ms directly (spread ${spread(g.map((r) => r[k])).pct}% / ${spread(d.map((r) => r[k])).pct}%); ${how}; ${failed} failed through the gateway, ${failedDirect} directly`,
     };
   };
   return [
@@ -90,7 +91,7 @@ export async function gatewayLatency(
       name: 'Catalog read at a fixed rate: list-products p99, half of its capacity',
       unit: 'ms',
       value: at(d, 'p99'),
-      notes: `p50 ${at(d, 'p50')} ms, p99.9 ${at(d, 'p999')} ms (spread of p99 ${spread(d.map((r) => r.p99)).pct}%); ${how}`,
+      notes: `p50 ${at(d, 'p50')} ms, p99.9 ${at(d, 'p999')} ms (spread of p99 ${spread(d.map((r) => r.p99)).pct}%); ${how}; ${failedDirect} failed`,
     },
   ];
 }

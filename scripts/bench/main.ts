@@ -68,7 +68,10 @@ async function main() {
     KAFKA_PREFIX: `${id}.`,
     JWT_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'error',
+    // The limiter runs (its Redis round trip is part of the gateway's cost) but never refuses:
+    // at these rates a burst alone would be spent within the run (429s in later sections).
     RATE_LIMIT_BURST: '1000000',
+    RATE_LIMIT_PER_MINUTE: '1000000',
   };
   await ensureTopics(
     [env.KAFKA_BROKERS!],
@@ -172,6 +175,7 @@ async function main() {
           value: writes.rps,
           baseline: { name: 'bare Hono + HINCRBY, same requests', value: writes.baselineRps },
           ratio: writes.ratio,
+          target: { text: 'ratio ≥ 0.40', met: writes.ratio >= 0.4 && writes.failed === 0 },
           notes: `p99 ${writes.p99} ms (bare ${writes.baselineP99} ms); ${writes.spread}; ${writes.failed} failed; add-to-basket also checks the token, validates, checks the stock and prices the basket (catalog cache), sets its expiry`,
         });
       });
@@ -237,7 +241,7 @@ function loadFigure(name: string, r: Compared, baseline: { name: string; short: 
     value: r.rps,
     baseline: { name: baseline.name, value: r.baselineRps },
     ratio: r.ratio,
-    target: { text: `ratio ≥ ${minRatio.toFixed(2)}`, met: r.ratio >= minRatio },
+    target: { text: `ratio ≥ ${minRatio.toFixed(2)}`, met: r.ratio >= minRatio && r.failed === 0 },
     notes: `p99 ${r.p99} ms (${baseline.short} ${r.baselineP99} ms); ${r.spread}; ${r.failed} failed`,
   };
 }
