@@ -137,6 +137,26 @@ async function main() {
                 0.7,
               ),
             );
+          // The floor of any proxy hop here: a bare node:http proxy in front of the same function.
+          if (only.has('gateway')) {
+            const proxy = await started(
+              startNode(['scripts/bench/bare-proxy.mjs'], { UPSTREAM: list.url }, ports[6]!, '/health/live'),
+            );
+            const floor = await compareLoad(
+              'bare proxy',
+              plan,
+              { url: `${proxy.url}/api/v1/products?limit=20` },
+              { url: `${list.url}/api/v1/products?limit=20` },
+            );
+            figures.push({
+              name: 'Bare Node HTTP proxy: GET /api/v1/products through 20 lines of node:http ÷ the function directly',
+              unit: 'req/s',
+              value: floor.rps,
+              baseline: { name: 'list-products directly', value: floor.baselineRps },
+              ratio: floor.ratio,
+              notes: `what one proxy hop costs on this machine before the gateway does anything (scripts/bench/bare-proxy.mjs: no routing, limits, tracing, metrics or logs); p99 ${floor.p99} ms (direct ${floor.baselineP99} ms); ${floor.spread}; ${floor.failed} failed`,
+            });
+          }
           // Latency at a fixed rate (open loop), half of the direct capacity just measured.
           if (only.has('latency'))
             figures.push(
