@@ -78,6 +78,6 @@ export async function checkoutThroughput(env: Record<string, string>, admin: str
     value,
     baseline: { name: 'every function in one process, same infrastructure', value: baseline },
     ratio: ratio(value, baseline),
-    notes: `${count} checkouts per run, ${plan.runs} run(s) after a warm-up, ${8 * (plan.connections >= 50 ? 2 : 1)} clients at once; spread ${spread(split).pct}% / ${spread(together).pct}%`,
+    notes: `its target, 2× the code before 2026-11-30, is measured side by side in bench/optimizations.md #36–40; ${count} checkouts per run, ${plan.runs} run(s) after a warm-up, ${8 * (plan.connections >= 50 ? 2 : 1)} clients at once; spread ${spread(split).pct}% / ${spread(together).pct}%`,
   };
 }
