@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { idSchema, intSchema, parse } from './validation.ts';
+import { idSchema, intSchema, parse, textSchema } from './validation.ts';
 
 const schema = v.object({ id: idSchema, nested: v.object({ n: intSchema(1, 5) }) });
 
@@ -23,5 +23,18 @@ describe('parse', () => {
     for (const n of ['1e2', '1.0', '12345678901234567', 2.5, Number.NaN, Infinity]) {
       expect(() => parse(intSchema(-1e18, 1e18), n), String(n)).toThrow();
     }
+  });
+
+  it('refuses text with the NUL character, which PostgreSQL text cannot hold (found by the hostile-input property)', () => {
+    const named = v.object({ name: textSchema(200) });
+    for (const name of ['\u0000', 'a\u0000b'])
+      expect(() => parse(named, { name }), JSON.stringify(name)).toThrow(
+        expect.objectContaining({
+          code: 'invalid_argument',
+          field: 'name',
+          message: 'name: must not contain the NUL character',
+        }),
+      );
+    expect(parse(named, { name: ' tab\there ' })).toEqual({ name: 'tab\there' });
   });
 });

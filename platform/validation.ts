@@ -9,13 +9,15 @@ export const idSchema = v.pipe(
   v.regex(/^[A-Za-z0-9_.@-]+$/, 'may contain only letters, digits and _ . @ -'),
 );
 
-/** A trimmed text of `min` to `max` characters. */
+/** A trimmed text of `min` to `max` characters, without the NUL character. */
 export const textSchema = (max: number, min = 1) =>
   v.pipe(
     v.string('must be a string'),
     v.trim(),
     v.minLength(min, 'must not be empty'),
     v.maxLength(max, `must be at most ${max} characters`),
+    // PostgreSQL text cannot hold it (an error, not a refusal, if it got that far).
+    v.excludes('\u0000', 'must not contain the NUL character'),
   );
 
 /** A whole number within bounds; a decimal string is accepted too, as the protobuf JSON mapping of int64 does. */

@@ -8,7 +8,9 @@ import type { JsonSchema } from './types.ts';
  * - `trim` (a client's text is taken trimmed: nothing a schema needs to say);
  * - the `u` flag of a pattern (JSON Schema patterns are Unicode-aware already);
  * - the whole numbers of `intSchema` (platform/validation.ts), which take a number or a decimal
- *   string: said as `integer`, the type a client should send.
+ *   string: said as `integer`, the type a client should send;
+ * - a string a text must not contain (`excludes`, the NUL character of `textSchema`): said as a
+ *   pattern it must `not` match.
  * Anything else that cannot be converted throws, so that a new kind of check is noticed here
  * (and by the test of the document) rather than silently left out.
  */
@@ -21,6 +23,12 @@ const config: ConversionConfig = {
     if (valibotAction.type === 'regex') {
       const { source, flags } = (valibotAction as unknown as { requirement: RegExp }).requirement;
       if (flags === 'u' && jsonSchema.pattern === source) return { ...jsonSchema };
+    }
+    if (valibotAction.type === 'excludes') {
+      // A text that must not contain a string: said as a pattern it must not match.
+      const { requirement } = valibotAction as unknown as { requirement: unknown };
+      if (typeof requirement === 'string')
+        return { ...jsonSchema, not: { pattern: requirement.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') } };
     }
     if (valibotAction.type === 'integer' && jsonSchema.anyOf) {
       const { anyOf: _numberOrDecimalString, ...rest } = jsonSchema;
