@@ -22,12 +22,14 @@ const retried = (status: number) => status >= 500 || [404, 408, 409, 429].includ
  * as a `dev.knative.kafka.event` (Dapr's pub/sub writes no CloudEvent headers to Kafka) with the
  * record's value as data, `partition:<p>/offset:<o>` as id, `…#<topic>` as source, its key, and
  * the `apptoken` attribute; a retried answer is delivered again (kafkajs redelivers when the
- * handler throws), any other one commits the record.
+ * handler throws), any other one commits the record. `hold` stops deliveries until its release.
  */
 export async function emulateKafkaSources(
   brokers: string[],
   targets: SourceTarget[],
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ hold(): () => void; stop(): Promise<void> }> {
+  // While held, records are read but not delivered: what they would change waits for release.
+  let gate: Promise<void> = Promise.resolve();
   const kafka = new Kafka({ clientId: 'kafka-source-emulator', brokers, logLevel: logLevel.NOTHING });
   const consumers: Consumer[] = [];
   for (const t of targets) {
@@ -39,6 +41,7 @@ export async function emulateKafkaSources(
     await consumer.subscribe({ topic: t.topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
+        await gate;
         const event = new CloudEvent(
           {
             specversion: '1.0',
@@ -64,5 +67,12 @@ export async function emulateKafkaSources(
     });
     consumers.push(consumer);
   }
-  return { stop: async () => void (await Promise.all(consumers.map((c) => c.disconnect()))) };
+  return {
+    hold() {
+      let release!: () => void;
+      gate = new Promise<void>((r) => (release = r));
+      return release;
+    },
+    stop: async () => void (await Promise.all(consumers.map((c) => c.disconnect()))),
+  };
 }
