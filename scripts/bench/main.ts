@@ -206,7 +206,8 @@ async function main() {
         const kafkaAlone = await kafkaRoundTrip(
           [env.KAFKA_BROKERS!],
           `${env.KAFKA_PREFIX}bench-round-trip`,
-          plan.runs === 1 ? 20 : 100,
+          // Its p99 is the lag figures' baseline: over 500 messages, not the worst of a hundred.
+          plan.runs === 1 ? 20 : 500,
         );
         if (only.has('lag'))
           await section('event lag over Kafka', figures, () => eventLag('kafka', env, admin, plan, kafkaAlone));
