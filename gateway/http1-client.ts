@@ -41,7 +41,12 @@ export class AnswerParser {
   /** A `Keep-Alive: timeout=N` the server sent, in ms. */
   keepAliveMs: number | undefined;
 
-  constructor(private readonly headRequest = false) {}
+  readonly #headRequest: boolean;
+
+  /** `headRequest`: the answer is to a HEAD request (no body, whatever its head says). */
+  constructor(headRequest = false) {
+    this.#headRequest = headRequest;
+  }
 
   /**
    * Feeds bytes; the answer once complete. Bytes past its end (nothing was asked for them) leave
@@ -55,6 +60,11 @@ export class AnswerParser {
     if (!this.#readBody()) return undefined;
     if (this.#pending.length) this.close = true;
     return this.#answer();
+  }
+
+  /** Bytes that came after the answer: the next answer's, where answers follow one another. */
+  rest(): Buffer {
+    return this.#pending;
   }
 
   /** The connection ended: the answer, if it was one whose body ends there. */
@@ -104,7 +114,7 @@ export class AnswerParser {
     this.#status = status;
     this.#headers = headers;
     this.close = close;
-    if (this.headRequest || status === 204 || status === 304) this.#left = 0;
+    if (this.#headRequest || status === 204 || status === 304) this.#left = 0;
     else if (chunked) this.#left = -1;
     else if (length !== undefined) this.#left = length;
     else {
@@ -187,12 +197,15 @@ export class Http1Pool {
   #open = 0;
   #waiting: Array<(c: Connection) => void> = [];
   #idleMs = DEFAULT_IDLE_MS;
+  readonly #host: string;
+  readonly #port: number;
+  readonly #maxConnections: number;
 
-  constructor(
-    private readonly host: string,
-    private readonly port: number,
-    private readonly maxConnections = 256,
-  ) {}
+  constructor(host: string, port: number, maxConnections = 256) {
+    this.#host = host;
+    this.#port = port;
+    this.#maxConnections = maxConnections;
+  }
 
   /**
    * Sends `head` (the request line and headers, CRLF-terminated) and `body`, and reads the answer.
@@ -262,12 +275,12 @@ export class Http1Pool {
       }
       c.socket.destroy();
     }
-    if (this.#open < this.maxConnections) use(this.#connect());
+    if (this.#open < this.#maxConnections) use(this.#connect());
     else this.#waiting.push(use);
   }
 
   #connect(): Connection {
-    const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
+    const socket = net.connect({ host: this.#host, port: this.#port, noDelay: true });
     const c: Connection = { socket, idleSince: 0 };
     this.#open++;
     socket.on('data', (bytes: Buffer) => {
