@@ -2,18 +2,14 @@ import type { Sql, SqlQuery, SqlTx } from '../sql/sql.ts';
 import type { Outbox, OutboxEvent } from './outbox.ts';
 import { outboxWritten } from './outbox-writes.ts';
 
+/** Inserts the outbox events of parameter `$n` (their JSON array), in their order. */
+const insertEvents = (n: number) => `insert into outbox (event_id, topic, key, event)
+  select e->'event'->>'id', e->>'topic', e->>'key', e->'event'
+    from jsonb_array_elements($${n}::jsonb) with ordinality as x(e, i) order by i`;
+
 /** Queues events in the `outbox` table, inside the caller's transaction; relays hear of them once it commits. */
 export async function enqueue(tx: SqlTx, events: OutboxEvent[]): Promise<void> {
-  await Promise.all(
-    events.map((e) =>
-      tx.query('insert into outbox (event_id, topic, key, event) values ($1, $2, $3, $4)', [
-        e.event.id,
-        e.topic,
-        e.key,
-        JSON.stringify(e.event),
-      ]),
-    ),
-  );
+  if (events.length) await tx.query(insertEvents(1), [JSON.stringify(events)]);
   tx.afterCommit(outboxWritten);
 }
 
@@ -28,13 +24,7 @@ export async function changeWithEvents(
   params: unknown[],
   events: OutboxEvent[],
 ): Promise<void> {
-  await sql.query(
-    `with change as (${change})
-     insert into outbox (event_id, topic, key, event)
-     select e->'event'->>'id', e->>'topic', e->>'key', e->'event'
-       from jsonb_array_elements($${params.length + 1}::jsonb) with ordinality as x(e, n) order by n`,
-    [...params, JSON.stringify(events)],
-  );
+  await sql.query(`with change as (${change}) ${insertEvents(params.length + 1)}`, [...params, JSON.stringify(events)]);
   if (events.length) outboxWritten();
 }
 
