@@ -5,9 +5,9 @@ import { routes, type FunctionName } from '../../functions/routes.ts';
 import { topics } from '../../functions/events/topics.ts';
 import { signToken } from '../../platform/auth.ts';
 import { ensureTopics } from '../../platform/events/kafka-bus.ts';
-import { deleteTopics } from './delete-topics.ts';
 import { openPostgres } from '../../platform/sql/postgres.ts';
 import { freePorts } from '../../test/support/infra.ts';
+import { deleteTopics } from '../../test/support/prune-topics.ts';
 import { compareLoad, type Compared } from './compare-load.ts';
 import { checkoutThroughput } from './checkout-throughput.ts';
 import { eventLag } from './event-lag.ts';
@@ -221,7 +221,7 @@ async function main() {
     const sql = await openPostgres({ url: env.DATABASE_URL! });
     await sql.exec(`drop schema if exists ${id} cascade`);
     await sql.close();
-    await deleteTopics([env.KAFKA_BROKERS!], env.KAFKA_PREFIX!);
+    await deleteTopics([env.KAFKA_BROKERS!], (topic) => topic.startsWith(env.KAFKA_PREFIX!));
   }
   if (onlyArg) console.log(`\n${table(figures)}\n\n(--only: bench/results.* left as they were)`);
   else await writeResults(figures, { quick, plan });

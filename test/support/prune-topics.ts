@@ -15,15 +15,12 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Deletes the Kafka topics that test processes made and left behind once those processes are gone
- * (each test file on real Kafka makes topics of its own; thousands of them slowed every client
- * that reads the cluster's metadata, daprd's bindings among them). Topics of a process still
- * running, and every other topic, are kept. Nothing happens when Kafka is not reachable.
+ * Deletes the topics of the cluster at `brokers` that `doomed` picks; how many. Nothing happens
+ * when Kafka is not reachable.
  */
-export async function pruneTestTopics(): Promise<number> {
-  const brokers = [new URL(infraUrls.kafka).host];
+export async function deleteTopics(brokers: string[], doomed: (topic: string) => boolean): Promise<number> {
   const admin = new Kafka({
-    clientId: 'daprps-test-prune',
+    clientId: 'daprps-topic-cleanup',
     brokers,
     logLevel: logLevel.NOTHING,
     retry: { retries: 0 },
@@ -34,14 +31,23 @@ export async function pruneTestTopics(): Promise<number> {
     return 0;
   }
   try {
-    const stale = (await admin.listTopics()).filter((topic) => {
-      const pid = TEST_TOPIC.exec(topic)?.[1];
-      return pid !== undefined && !alive(Number(pid));
-    });
-    for (let i = 0; i < stale.length; i += 200)
-      await admin.deleteTopics({ topics: stale.slice(i, i + 200), timeout: 60_000 });
-    return stale.length;
+    const topics = (await admin.listTopics()).filter(doomed);
+    for (let i = 0; i < topics.length; i += 200)
+      await admin.deleteTopics({ topics: topics.slice(i, i + 200), timeout: 60_000 });
+    return topics.length;
   } finally {
     await admin.disconnect();
   }
 }
+
+/**
+ * Deletes the Kafka topics that test processes made and left behind once those processes are gone
+ * (each test file on real Kafka makes topics of its own; thousands of them slowed every client
+ * that reads the cluster's metadata, daprd's bindings among them). Topics of a process still
+ * running, and every other topic, are kept.
+ */
+export const pruneTestTopics = (): Promise<number> =>
+  deleteTopics([new URL(infraUrls.kafka).host], (topic) => {
+    const pid = TEST_TOPIC.exec(topic)?.[1];
+    return pid !== undefined && !alive(Number(pid));
+  });
