@@ -6,6 +6,7 @@ import type { EventBus } from '../platform/events/bus.ts';
 import type { DeadLetterPolicy } from '../platform/events/attempts.ts';
 import { startOutboxRelay, type Relay } from '../platform/events/outbox-relay.ts';
 import { signerFor, signingBus, type EventSigner } from '../platform/events/signature.ts';
+import { failpoints } from '../platform/failpoints.ts';
 import { uuid } from '../platform/ids.ts';
 import type { Log } from '../platform/log.ts';
 import { absent } from './absent.ts';
@@ -99,6 +100,7 @@ export async function buildRuntime(config: Config, log: Log, opts: RuntimeOption
     now,
     newId: uuid,
     currency: config.currency,
+    crash: failpoints(config.failpoints),
   };
   const close = async () => {
     await relay?.stop();

@@ -1,3 +1,4 @@
+import type { Crash } from '../platform/failpoints.ts';
 import type { NewId } from '../platform/ids.ts';
 import type { BasketStore } from './basket/store.ts';
 import type { PaymentProvider } from './payment/provider.ts';
@@ -15,4 +16,6 @@ export interface Deps {
   newId: NewId;
   /** The shop's ISO 4217 currency; every price is in it. */
   currency: string;
+  /** Kills the process at an armed failpoint (tests of crashes); a no-op otherwise. */
+  crash: Crash;
 }

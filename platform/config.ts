@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { FAILPOINTS, type Failpoint } from './failpoints.ts';
 
 const int = (fallback: number, min: number, max: number) =>
   v.optional(
@@ -93,6 +94,14 @@ const envSchema = v.object({
   FUNCTION_URL_TEMPLATE: v.optional(v.pipe(v.string(), v.includes('{'))),
   LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   NODE_ENV: v.optional(v.string()),
+  FAILPOINTS: v.pipe(
+    list,
+    v.check(
+      (names) => names.every((n) => (FAILPOINTS as readonly string[]).includes(n)),
+      `must name failpoints among ${FAILPOINTS.join(', ')}`,
+    ),
+    v.transform((names) => names as Failpoint[]),
+  ),
 });
 
 /** The validated configuration; the only place that reads the environment. */
@@ -166,6 +175,8 @@ export interface Config {
    * `test` (the image sets `production`): any other setting leaves it out.
    */
   devSignIn: boolean;
+  /** Steps at which this process kills itself (tests of crashes; see failpoints.ts); empty in production. */
+  failpoints: Failpoint[];
 }
 
 /**
@@ -185,6 +196,10 @@ export function loadConfig(
   const e = result.output;
   if (e.EVENT_TRANSPORT === 'kafka' && !e.KAFKA_BROKERS?.length)
     throw new Error('invalid configuration: EVENT_TRANSPORT=kafka needs KAFKA_BROKERS');
+  if (e.FAILPOINTS.length && e.NODE_ENV === 'production')
+    throw new Error(
+      'invalid configuration: FAILPOINTS kill the process for tests and are refused with NODE_ENV=production',
+    );
   const functionUrls = Object.fromEntries(
     Object.entries(set)
       .filter(([k]) => k.startsWith('FUNCTION_URL_') && k !== 'FUNCTION_URL_TEMPLATE')
@@ -235,5 +250,6 @@ export function loadConfig(
       !e.JWT_SECRET &&
       !e.JWT_JWKS_URL &&
       (e.NODE_ENV === undefined || e.NODE_ENV === 'development' || e.NODE_ENV === 'test'),
+    failpoints: e.FAILPOINTS,
   };
 }

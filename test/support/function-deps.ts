@@ -18,6 +18,7 @@ export function testDeps(overrides: Partial<Deps> = {}): Deps {
     now: () => '2026-01-15T10:00:00.000Z',
     newId: () => `id-${++n}`,
     currency: 'USD',
+    crash: () => {},
     ...overrides,
   };
 }
