@@ -87,7 +87,7 @@ describe('authentication and ownership (JWT)', () => {
     expect(await a.deps.baskets.get('alice')).toEqual([]);
   });
 
-  it('lets only the payer (or an admin) pay, read and refund a payment', async () => {
+  it('lets only the payer (or an admin) pay and read a payment, and only an admin refund it', async () => {
     const a = await shop();
     const alice = await as('alice');
     await a.request('POST', '/api/v1/baskets/add', { user_id: 'alice', product_id: 'mug', quantity: 1 }, alice);
@@ -103,6 +103,12 @@ describe('authentication and ownership (JWT)', () => {
     expect((await a.request('GET', `/api/v1/payments/${paid.body.id}`)).status).toBe(401);
     expect((await a.request('POST', `/api/v1/payments/${paid.body.id}/refund`, {}, await as('mallory'))).status).toBe(
       403,
+    );
+    // The payer may not take back what they keep: a refund is the merchant's.
+    const own = await a.request('POST', `/api/v1/payments/${paid.body.id}/refund`, {}, alice);
+    expect([own.status, own.body.error.code]).toEqual([403, 'forbidden']);
+    expect((await a.request('GET', `/api/v1/payments/${paid.body.id}`, undefined, alice)).body.status).toBe(
+      'completed',
     );
     expect(
       (await a.request('GET', `/api/v1/payments/${paid.body.id}`, undefined, await as('support', { admin: true })))

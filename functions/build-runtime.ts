@@ -15,7 +15,7 @@ import { deadLetterSink } from './events/dead-letter-sink.ts';
 import { openBaskets, type Baskets } from './open-baskets.ts';
 import { openBus } from './event-transport.ts';
 import { openDatabase, type Database } from './open-database.ts';
-import { testProvider } from './payment/provider.ts';
+import { startPaymentRecovery, type PaymentRecovery } from './payment/payment-recovery.ts';
 
 /** The dependencies of a process and what to stop when it shuts down. */
 export interface Runtime {
@@ -40,6 +40,8 @@ export interface RuntimeOptions {
   needs?: readonly Need[];
   /** Serve catalog pages from memory, kept fresh by the database's change notifications. */
   catalogCache?: boolean;
+  /** Finish payments and refunds a crash left pending (payment-recovery.ts; needs the database). */
+  recovery?: boolean;
 }
 
 const everything: readonly Need[] = ['database', 'redis', 'events'];
@@ -48,7 +50,8 @@ const everything: readonly Need[] = ['database', 'redis', 'events'];
  * Builds a process's dependencies from the configuration, opening only what its functions need:
  * the database (PostgreSQL `DATABASE_URL` or PGlite on disk, see openDatabase), the baskets
  * (Redis `REDIS_URL` or in memory), the bus (Kafka, the Dapr sidecar or in process, fed by the
- * outbox relay); the test payment provider. What is not needed is `absent` and never loaded.
+ * outbox relay); the built-in test payment provider (its ledger in the database) and, with
+ * `recovery`, the loop that finishes what a crash left pending at it. What is not needed is `absent` and never loaded.
  */
 export async function buildRuntime(config: Config, log: Log, opts: RuntimeOptions): Promise<Runtime> {
   const needs = new Set(opts.needs ?? everything);
@@ -96,13 +99,18 @@ export async function buildRuntime(config: Config, log: Log, opts: RuntimeOption
     products: db?.products ?? absent('the product store', 'database'),
     payments: db?.payments ?? absent('the payment store', 'database'),
     baskets: baskets?.baskets ?? absent('the basket store', 'redis'),
-    provider: testProvider(),
+    provider: db?.provider ?? absent('the payment provider', 'database'),
     now,
     newId: uuid,
     currency: config.currency,
     crash: failpoints(config.failpoints),
   };
+  const recovery: PaymentRecovery | undefined =
+    opts.recovery && db
+      ? startPaymentRecovery(deps, log, { intervalMs: config.recovery.intervalMs, afterMs: config.recovery.afterMs })
+      : undefined;
   const close = async () => {
+    await recovery?.stop();
     await relay?.stop();
     await closeOpened();
   };

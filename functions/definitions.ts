@@ -26,7 +26,10 @@ export const definitionsIn = (defs: Definitions) =>
  */
 export function needsOf(uses: readonly (keyof Deps)[], events: boolean): Need[] {
   return [
-    ...(uses.includes('products') || uses.includes('payments') ? (['database'] as const) : []),
+    // The built-in payment provider keeps its ledger in the shop's database.
+    ...(uses.includes('products') || uses.includes('payments') || uses.includes('provider')
+      ? (['database'] as const)
+      : []),
     ...(uses.includes('baskets') ? (['redis'] as const) : []),
     ...(events ? (['events'] as const) : []),
   ];
@@ -64,7 +67,7 @@ export function defineFunction<const N extends RequestName, const U extends keyo
   uses,
   ...def
 }: RequestDeclaration<N, U, I, O>): FunctionDef<Deps, I, O> & { name: N } {
-  return { ...def, needs: needsOf(uses, !!def.publishes?.length) };
+  return { ...def, needs: needsOf(uses, !!def.publishes?.length), movesMoney: uses.includes('provider' as U) };
 }
 
 /** Declares an event handler; its topic is its route's, its needs follow from what it uses (and events). */
@@ -77,6 +80,7 @@ export function defineEventHandler<const N extends EventName, const U extends ke
     ...def,
     topic: routes[def.name].topic,
     needs: needsOf(uses, true),
+    movesMoney: uses.includes('provider' as U),
     handler: (deps) => {
       const handle = handler(deps);
       return (data, event, ctx) => handle(data, event, { ...ctx, handler: def.name });

@@ -5,7 +5,9 @@ import { once } from '../platform/sql/once.ts';
 import { expectMigrated } from '../platform/sql/pending-migrations.ts';
 import type { Sql } from '../platform/sql/sql.ts';
 import { sqlPaymentStore } from './payment/sql-store.ts';
+import type { PaymentProvider } from './payment/provider.ts';
 import type { PaymentStore } from './payment/store.ts';
+import { sqlTestProvider } from './payment/test-provider/sql-provider.ts';
 import { demoCatalog } from './product/demo-catalog.ts';
 import { withCatalogCache } from './product/catalog-cache.ts';
 import { sqlProductStore } from './product/sql-store.ts';
@@ -16,6 +18,8 @@ export interface Database {
   sql: Sql;
   products: ProductStore;
   payments: PaymentStore;
+  /** The built-in test provider, its ledger in this database (a stand-in PSP; a real one is its own system). */
+  provider: PaymentProvider;
   close(): Promise<void>;
 }
 
@@ -70,11 +74,12 @@ export async function openDatabase(
     await sql.close();
     throw failed.reason;
   }
-  if (!cached) return { sql, products, payments: sqlPaymentStore(sql), close: () => sql.close() };
+  const payments = { payments: sqlPaymentStore(sql), provider: sqlTestProvider(sql) };
+  if (!cached) return { sql, products, ...payments, close: () => sql.close() };
   return {
     sql,
     products: cached,
-    payments: sqlPaymentStore(sql),
+    ...payments,
     close: async () => {
       await cached.close();
       await sql.close();

@@ -34,6 +34,7 @@ export async function serveFunction(name: FunctionName, def: Definition): Promis
     relay: config.eventTransport !== 'memory' && 'publishes' in def && !!def.publishes?.length,
     needs: def.needs,
     catalogCache: 'catalogCache' in def && !!def.catalogCache,
+    recovery: !!def.movesMoney,
   });
   await startEventDelivery(config, defs, runtime, log, { bindingRoutes: true });
   const app = createHttpApp({

@@ -17,7 +17,9 @@ async function main() {
   const flushTraces = await startTracing('gateway', config.zipkinEndpoint);
   warnIfAuthOff(config.auth, log);
   const embedded = !config.functionUrlTemplate && Object.keys(config.functionUrls).length === 0;
-  const runtime = embedded ? await buildRuntime(config, log, { relay: true, catalogCache: true }) : undefined;
+  const runtime = embedded
+    ? await buildRuntime(config, log, { relay: true, catalogCache: true, recovery: true })
+    : undefined;
   // Rate limits shared by every replica (remote mode too), on the limiter's own client: short timeout, no queue.
   const limiterRedis = config.redisUrl
     ? await (await import('../platform/http/limiter-redis.ts')).openLimiterRedis(config.redisUrl)

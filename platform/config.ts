@@ -56,6 +56,8 @@ const envSchema = v.object({
   EVENT_TRANSPORT: v.optional(v.picklist(['memory', 'kafka', 'dapr'])),
   EVENT_MAX_ATTEMPTS: int(5, 1, 1000),
   OUTBOX_POLL_MS: int(100, 10, 3_600_000),
+  PAYMENT_RECOVERY_AFTER_MS: int(30_000, 100, 86_400_000),
+  PAYMENT_RECOVERY_INTERVAL_MS: int(5_000, 50, 3_600_000),
   OTEL_EXPORTER_ZIPKIN_ENDPOINT: v.optional(
     v.pipe(v.string(), v.url('must be a URL, e.g. http://127.0.0.1:9411/api/v2/spans')),
   ),
@@ -137,6 +139,11 @@ export interface Config {
   eventMaxAttempts: number;
   /** How often the outbox relay looks for pending events. */
   outboxPollMs: number;
+  /**
+   * The payment recovery: how often it looks, and how long a payment or refund stays pending
+   * before it is taken over (longer than a live charge takes: its process may still be at it).
+   */
+  recovery: { intervalMs: number; afterMs: number };
   /** Where spans go (Zipkin v2 JSON API); unset: traces only propagate and reach the logs. */
   zipkinEndpoint: string | undefined;
   /** The Dapr sidecar's HTTP API (`EVENT_TRANSPORT=dapr`), and the token it requires (`DAPR_API_TOKEN`). */
@@ -222,6 +229,7 @@ export function loadConfig(
     eventTransport: e.EVENT_TRANSPORT ?? (e.KAFKA_BROKERS?.length ? 'kafka' : 'memory'),
     eventMaxAttempts: e.EVENT_MAX_ATTEMPTS,
     outboxPollMs: e.OUTBOX_POLL_MS,
+    recovery: { intervalMs: e.PAYMENT_RECOVERY_INTERVAL_MS, afterMs: e.PAYMENT_RECOVERY_AFTER_MS },
     zipkinEndpoint: e.OTEL_EXPORTER_ZIPKIN_ENDPOINT,
     dapr: { host: e.DAPR_HOST, httpPort: e.DAPR_HTTP_PORT, pubsub: e.DAPR_PUBSUB, apiToken: e.DAPR_API_TOKEN },
     eventAuth: { mode: e.EVENT_AUTH, appApiToken: e.APP_API_TOKEN },

@@ -46,6 +46,8 @@ export interface FunctionDef<Deps, I = any, O = any> {
    * a process serving it keeps catalog pages in memory, emptied on every product change.
    */
   catalogCache?: boolean;
+  /** It asks the payment provider: a process serving it also finishes what a crash left pending there. */
+  movesMoney?: boolean;
   /** The REST status for an output; default 200, or 204 when there is no output. */
   restStatus?: (output: O) => number;
   /** The handler over its explicit dependencies. */
@@ -76,5 +78,7 @@ export interface EventHandlerDef<Deps, D = any> {
   data: v.GenericSchema<unknown, D>;
   /** Topics it writes to the outbox: a process serving it alone also runs the outbox relay. */
   publishes?: string[];
+  /** It asks the payment provider: a process serving it also finishes what a crash left pending there. */
+  movesMoney?: boolean;
   handler: (deps: Deps) => (data: D, event: CloudEvent, ctx: CallContext) => Promise<void>;
 }

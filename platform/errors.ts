@@ -18,6 +18,7 @@ export const errorTable = {
   payload_too_large: { http: 413, connect: 'ResourceExhausted' },
   unsupported_media_type: { http: 415, connect: 'InvalidArgument' },
   idempotency_key_reused: { http: 422, connect: 'FailedPrecondition' },
+  amount_too_large: { http: 422, connect: 'FailedPrecondition' },
   rate_limited: { http: 429, connect: 'ResourceExhausted' },
   internal: { http: 500, connect: 'Internal' },
   unavailable: { http: 503, connect: 'Unavailable' },

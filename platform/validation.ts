@@ -29,8 +29,13 @@ export const intSchema = (min: number, max: number) =>
     v.maxValue(max, `must be at most ${max}`),
   );
 
-/** Largest amount of money accepted anywhere, in minor units. */
-export const MAX_AMOUNT_MINOR = 100_000_000_000;
+/**
+ * Largest amount of money anywhere, in minor units: a price, an order's total, a refund, an
+ * event's amount (100 million in a currency of cents). An order above it is refused before it is
+ * charged. With it, the largest basket (MAX_BASKET_LINES lines of MAX_LINE_QUANTITY units) is worth
+ * about 1e15, below 2^53: every total is an exact integer.
+ */
+export const MAX_AMOUNT_MINOR = 10_000_000_000;
 
 /** Validates `value` against `schema`; the first issue becomes a 400 naming the offending field. */
 export function parse<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {

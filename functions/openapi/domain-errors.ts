@@ -18,7 +18,13 @@ export const domainErrors: Record<RequestName, readonly ErrorCode[]> = {
   'add-to-basket': ['not_found', 'insufficient_stock', 'conflict'],
   'remove-from-basket': [],
   'clear-basket': [],
-  'process-payment': ['basket_empty', 'insufficient_stock', 'payment_in_progress', 'idempotency_key_reused'],
+  'process-payment': [
+    'basket_empty',
+    'insufficient_stock',
+    'amount_too_large',
+    'payment_in_progress',
+    'idempotency_key_reused',
+  ],
   'get-payment': ['not_found'],
-  'refund-payment': ['not_found', 'refund_not_allowed'],
+  'refund-payment': ['not_found', 'refund_not_allowed', 'idempotency_key_reused'],
 };

@@ -13,14 +13,17 @@ const meaning: Record<ErrorCode, string> = {
   conflict: 'the change would break a limit of what it changes',
   basket_empty: 'the basket is empty',
   insufficient_stock: 'not enough in stock',
-  refund_not_allowed: 'the payment cannot be refunded (not completed, or the amount exceeds what is left)',
+  refund_not_allowed:
+    'the payment cannot be refunded (not completed, the amount exceeds what is left, or the payment provider refused it)',
   payment_in_progress: 'a payment with this Idempotency-Key is in progress; retry shortly',
   payload_too_large: 'the request body is over the size limit',
   unsupported_media_type: 'a request body that is not `application/json`',
   idempotency_key_reused: 'this Idempotency-Key was used with a different request',
+  amount_too_large: 'the order costs more than any order may (MAX_AMOUNT_MINOR); nothing was charged',
   rate_limited: 'too many requests from this client; `Retry-After` says when to retry',
   internal: 'a fault of the shop',
-  unavailable: 'a dependency (database, Redis, the event broker, the identity provider, the function) is down',
+  unavailable:
+    'a dependency (database, Redis, the event broker, the identity provider, the payment provider, the function) is down',
   upstream_timeout: 'the function did not answer in time (gateway forwarding to functions)',
 };
 

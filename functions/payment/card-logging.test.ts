@@ -10,13 +10,7 @@ describe('logs of payments', () => {
     await startTracing('test', undefined);
     const lines: string[] = [];
     const log = createLog('test', 'trace', { write: (line: string) => void lines.push(line) });
-    const deps = testDeps({
-      provider: {
-        charge: async ({ card }) =>
-          card.number === TEST_CARDS.declined ? { approved: false, reason: 'card_declined' } : { approved: true },
-        refund: async () => {},
-      },
-    });
+    const deps = testDeps();
     await deps.products.insert([aProduct({ id: 'mug', stock: 5 })]);
     await deps.baskets.add('alice', 'mug', 1);
     const a = testApp(['process-payment'], deps, undefined, log);

@@ -1,6 +1,7 @@
 import type { OutboxEvent } from '../../platform/events/outbox.ts';
 import { loadTopics } from '../events/load-topics.ts';
 import type { Payment } from './payment.ts';
+import type { RefundRecord } from './store.ts';
 
 /** The builders of the payment events, once protobuf is loaded (load-topics.ts); keyed by payment id. */
 export async function paymentEvents() {
@@ -33,11 +34,12 @@ export async function paymentEvents() {
         completed_at: now,
       }),
     /** The `payment-refunded` event of a refund. */
-    refunded: (p: Payment, amountMinor: number, reason: string, eventId: string, now: string) =>
+    refunded: (p: Payment, r: RefundRecord, eventId: string, now: string) =>
       about('payment-refunded', '/shop/refund-payment', p, eventId, now, {
-        amount: { amount_minor: amountMinor, currency: p.amount.currency },
+        refund_id: r.id,
+        amount: r.amount,
         total_refunded: p.refunded,
-        reason,
+        reason: r.reason,
         refunded_at: now,
       }),
   };

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Payment } from './payment.ts';
+import type { RefundRecord } from './store.ts';
 import { stockRejected } from '../../test/support/test-events.ts';
 import { testApp } from '../../test/support/function-app.ts';
 import { card, checkoutApp } from '../../test/support/test-checkout.ts';
@@ -9,6 +11,13 @@ async function paid() {
   const { body } = await shop.request('POST', '/api/v1/payments', { user_id: 'alice', card: card() });
   return { a: testApp(['get-payment', 'payment/on-stock-rejected'], shop.deps), id: body.id as string };
 }
+
+/** A payment-refunded event for a refund made by hand. */
+const manualEvent = (p: Payment, r: RefundRecord) => ({
+  topic: 'payment-refunded',
+  key: p.id,
+  event: { id: `ev-${r.id}` } as never,
+});
 
 const refundedEvents = async (a: Awaited<ReturnType<typeof paid>>['a']) =>
   (await a.deps.payments.pending(10)).filter((e) => e.topic === 'payment-refunded');
@@ -32,11 +41,10 @@ describe('payment/on-stock-rejected', () => {
 
   it('refunds only what is left after a manual partial refund, and nothing after a full one', async () => {
     const { a, id } = await paid();
-    await a.deps.payments.refund({ id, amountMinor: 1000, reason: 'manual', now: a.deps.now() }, () => ({
-      topic: 'payment-refunded',
-      key: id,
-      event: { id: 'm1' } as never,
-    }));
+    const refund = { id: 'm1', paymentId: id, amountMinor: 1000, reason: 'manual', now: a.deps.now() };
+    const reserved = (await a.deps.payments.reserveRefund(refund))!;
+    await a.deps.provider.refund({ key: reserved.id, charge: id, amount: reserved.amount });
+    await a.deps.payments.settleRefund('m1', { refunded: true }, (p, r) => manualEvent(p, r), a.deps.now());
     await a.deliver('/payment-stock-rejected', stockRejected('s1', id));
     expect((await a.request('GET', `/api/v1/payments/${id}`)).body).toMatchObject({
       status: 'refunded',
@@ -44,6 +52,25 @@ describe('payment/on-stock-rejected', () => {
     });
     await a.deliver('/payment-stock-rejected', stockRejected('s2', id));
     expect((await refundedEvents(a)).map((e) => e.event.id)).toHaveLength(2);
+    const ledger = await a.deps.provider.ledger();
+    expect(ledger.filter((e) => e.kind === 'refund').map((e) => e.amount.amount_minor)).toEqual([1000, 1500]);
+  });
+
+  it('asks the provider again under the same refund id when it did not answer, and refunds once', async () => {
+    const { a, id } = await paid();
+    const provider = a.deps.provider;
+    let down = true;
+    a.deps.provider = {
+      ...provider,
+      refund: (req) => (down ? Promise.reject(new Error('provider down')) : provider.refund(req)),
+    };
+    const failed = await a.deliver('/payment-stock-rejected', stockRejected('s1', id));
+    expect(failed.status).not.toBe(200);
+    expect((await a.request('GET', `/api/v1/payments/${id}`)).body.status).toBe('completed');
+    down = false;
+    expect((await a.deliver('/payment-stock-rejected', stockRejected('s1', id))).status).toBe(200);
+    expect((await a.request('GET', `/api/v1/payments/${id}`)).body.status).toBe('refunded');
+    expect((await provider.ledger()).filter((e) => e.kind === 'refund')).toHaveLength(1);
   });
 
   it('answers 400 to an event that is not a stock-rejected and refunds nothing', async () => {

@@ -3,13 +3,12 @@ import * as v from 'valibot';
 import { defineFunction } from '../definitions.ts';
 import { invalid, ShopError } from '../../platform/errors.ts';
 import { money } from '../../platform/money.ts';
-import { idSchema } from '../../platform/validation.ts';
+import { idSchema, MAX_AMOUNT_MINOR } from '../../platform/validation.ts';
 import { priceBasket } from '../basket/price.ts';
-import { paymentsByStatus } from '../business-metrics.ts';
 import { brand, expired } from './card.ts';
-import { paymentEvents } from './events.ts';
 import type { Payment } from './payment.ts';
 import { cardSchema, idempotencyKeySchema } from './schemas.ts';
+import { settleCharge } from './settle-charge.ts';
 import type { KeyedPayment } from './store.ts';
 
 type Input = { user_id: string; card: v.InferOutput<typeof cardSchema> };
@@ -30,10 +29,15 @@ function replay(existing: KeyedPayment, input: Input): Payment {
   return existing.payment;
 }
 
-/** Charges a user's basket at current prices and publishes `payment-completed` through the outbox. */
+/**
+ * Charges a user's basket at current prices and publishes `payment-completed` through the outbox:
+ * the payment is recorded pending, the provider charged under the payment's id (its idempotency
+ * key), then the payment settled. A crash or a provider that does not answer leaves it pending, and
+ * the recovery (payment-recovery.ts) settles it with the provider's answer to that key.
+ */
 export default defineFunction({
   name: 'process-payment',
-  uses: ['baskets', 'products', 'payments', 'provider', 'now', 'newId', 'currency'],
+  uses: ['baskets', 'products', 'payments', 'provider', 'now', 'newId', 'currency', 'crash'],
   access: 'user',
   publishes: ['payment-completed'],
   input: v.object({
@@ -62,6 +66,11 @@ export default defineFunction({
     const products = await d.products.getMany(lines.map((l) => l.product_id));
     const basket = priceBasket(input.user_id, lines, products, d.currency);
     if (basket.items.length === 0) throw new ShopError('basket_empty', `the basket of ${input.user_id} is empty`);
+    if (basket.total.amount_minor > MAX_AMOUNT_MINOR)
+      throw new ShopError(
+        'amount_too_large',
+        `the basket's total of ${basket.total.amount_minor} is above the ${MAX_AMOUNT_MINOR} an order may cost; nothing was charged`,
+      );
     const stockOf = new Map(products.map((p) => [p.id, p.stock]));
     for (const item of basket.items) {
       const stock = stockOf.get(item.product_id) ?? 0;
@@ -88,20 +97,18 @@ export default defineFunction({
     const raced = await d.payments.begin(pending, key ? { key, requestHash: fingerprint(input) } : undefined);
     if (raced) return replay(raced, input);
 
+    d.crash('process-payment.after-begin');
     const charge = await d.provider
-      .charge({ reference: pending.id, amount: pending.amount, card: input.card })
-      .catch(async (cause) => {
-        await d.payments.finish({ ...pending, status: 'failed', failure_reason: 'provider_unavailable' }, []);
-        throw new ShopError('unavailable', 'the payment provider is unavailable; nothing was charged', undefined, {
-          cause,
-        });
+      .charge({ key: pending.id, amount: pending.amount, card: input.card })
+      .catch((cause) => {
+        throw new ShopError(
+          'unavailable',
+          `the payment provider did not answer; payment ${pending.id} stays pending until its answer is known: retry with the same Idempotency-Key`,
+          undefined,
+          { cause },
+        );
       });
-    const done: Payment = charge.approved
-      ? { ...pending, status: 'completed' }
-      : { ...pending, status: 'failed', failure_reason: charge.reason };
-    const events = done.status === 'completed' ? [(await paymentEvents()).completed(done, d.newId(), d.now())] : [];
-    await d.payments.finish(done, events);
-    paymentsByStatus.inc({ status: done.status });
-    return done;
+    d.crash('process-payment.after-charge');
+    return settleCharge(d, pending, charge);
   },
 });

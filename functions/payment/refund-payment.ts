@@ -1,44 +1,76 @@
+import { createHash } from 'node:crypto';
 import * as v from 'valibot';
-import { requireUser } from '../../platform/auth.ts';
 import { defineFunction } from '../definitions.ts';
-import { notFound } from '../../platform/errors.ts';
+import { ShopError } from '../../platform/errors.ts';
 import { idSchema, intSchema, MAX_AMOUNT_MINOR, textSchema } from '../../platform/validation.ts';
-import { paymentsByStatus } from '../business-metrics.ts';
-import { paymentEvents } from './events.ts';
-import { statusAfterRefund } from './refund-rules.ts';
+import { completeRefund } from './complete-refund.ts';
+import { idempotencyKeySchema } from './schemas.ts';
+
+/** A keyed refund's own id: the same payment and key always name the same refund. */
+const keyedRefundId = (paymentId: string, key: string) =>
+  `rk-${createHash('sha256').update(`${paymentId}\u0000${key}`).digest('hex').slice(0, 40)}`;
+
+/** Fingerprint of a refund request, to tell a retry from another request reusing its key. */
+const fingerprint = (amount: number | undefined, reason: string) =>
+  createHash('sha256')
+    .update(JSON.stringify([amount ?? 'rest', reason]))
+    .digest('hex');
 
 /**
- * Refunds a completed payment, fully (no amount) or partly, for its payer or an admin, and
- * publishes `payment-refunded`.
+ * The merchant refunds a completed payment, fully (no amount) or partly, and publishes
+ * `payment-refunded`: an admin only (the payer may not take back what they keep). The refund is
+ * reserved first, in the locked transaction that checks what is left, then the provider is asked
+ * under the refund's own id, then the refund is settled (complete-refund.ts).
  */
 export default defineFunction({
   name: 'refund-payment',
-  uses: ['payments', 'provider', 'now', 'newId'],
-  access: 'user',
+  uses: ['payments', 'provider', 'now', 'newId', 'crash'],
+  access: 'admin',
   publishes: ['payment-refunded'],
   input: v.object({
     id: idSchema,
     amount_minor: v.optional(intSchema(1, MAX_AMOUNT_MINOR)),
     reason: v.optional(textSchema(500, 0), ''),
+    idempotency_key: v.optional(
+      v.pipe(
+        v.union([v.literal(''), idempotencyKeySchema], 'must be 1 to 255 visible ASCII characters'),
+        v.description('The same key returns the same refund and refunds once (REST: the Idempotency-Key header).'),
+      ),
+    ),
+  }),
+  restInput: ({ body, headers, params }) => ({
+    ...(body as object),
+    ...params,
+    idempotency_key: headers.get('idempotency-key') ?? undefined,
   }),
   handler:
     (d) =>
-    async ({ id, amount_minor, reason }, ctx) => {
-      const payment = await d.payments.get(id);
-      if (!payment) throw notFound('payment', id);
-      requireUser(ctx.caller, payment.user_id);
-      const amount = amount_minor ?? payment.amount.amount_minor - payment.refunded.amount_minor;
-      statusAfterRefund(payment, amount);
-      await d.provider.refund({
-        reference: payment.id,
-        amount: { amount_minor: amount, currency: payment.amount.currency },
-      });
-      const now = d.now();
-      const { refunded: refundedEvent } = await paymentEvents();
-      const refunded = await d.payments.refund({ id, amountMinor: amount, reason, now }, (p) =>
-        refundedEvent(p, amount, reason, d.newId(), now),
-      );
-      paymentsByStatus.inc({ status: refunded.status });
-      return refunded;
+    async ({ id, amount_minor, reason, idempotency_key }) => {
+      const requestHash = fingerprint(amount_minor, reason);
+      const refund = (await d.payments.reserveRefund({
+        id: idempotency_key ? keyedRefundId(id, idempotency_key) : d.newId(),
+        paymentId: id,
+        amountMinor: amount_minor,
+        reason,
+        requestHash,
+        now: d.now(),
+      }))!;
+      if (refund.request_hash !== requestHash)
+        throw new ShopError('idempotency_key_reused', 'this Idempotency-Key was used with a different refund');
+      if (refund.status === 'pending') {
+        d.crash('refund.after-reserve');
+        const settled = await completeRefund(d, refund).catch((cause) => {
+          throw new ShopError(
+            'unavailable',
+            `the payment provider did not answer; refund ${refund.id} is reserved and will be completed: retry with the same Idempotency-Key`,
+            undefined,
+            { cause },
+          );
+        });
+        Object.assign(refund, settled.refund);
+      }
+      if (refund.status === 'failed')
+        throw new ShopError('refund_not_allowed', `the payment provider refused the refund: ${refund.failure_reason}`);
+      return (await d.payments.get(id))!;
     },
 });

@@ -2,10 +2,10 @@ import type { Sql, SqlQuery, SqlTx } from '../sql/sql.ts';
 import type { Outbox, OutboxEvent } from './outbox.ts';
 import { outboxWritten } from './outbox-writes.ts';
 
-/** Inserts the outbox events of parameter `$n` (their JSON array), in their order. */
-const insertEvents = (n: number) => `insert into outbox (event_id, topic, key, event)
+/** Inserts the outbox events of parameter `$n` (their JSON array), in their order; `where` filters them all. */
+const insertEvents = (n: number, where = '') => `insert into outbox (event_id, topic, key, event)
   select e->'event'->>'id', e->>'topic', e->>'key', e->'event'
-    from jsonb_array_elements($${n}::jsonb) with ordinality as x(e, i) order by i`;
+    from jsonb_array_elements($${n}::jsonb) with ordinality as x(e, i) ${where} order by i`;
 
 /** Queues events in the `outbox` table, inside the caller's transaction; relays hear of them once it commits. */
 export async function enqueue(tx: SqlTx, events: OutboxEvent[]): Promise<void> {
@@ -14,18 +14,24 @@ export async function enqueue(tx: SqlTx, events: OutboxEvent[]): Promise<void> {
 }
 
 /**
- * Runs `change`, one data-modifying statement with `params`, and queues `events` in the same
- * statement: atomic like a transaction, in one round trip instead of four (begin, change,
- * insert, commit). Relays hear of the events once it returns (committed).
+ * Runs `change`, one data-modifying statement with `params` ending in `returning`, and queues
+ * `events` in the same statement only if it changed a row: atomic like a transaction, in one
+ * round trip instead of four (begin, change, insert, commit). Answers the rows the change
+ * returned; relays hear of the events once it returns (committed).
  */
-export async function changeWithEvents(
+export async function changeWithEvents<R>(
   sql: SqlQuery,
   change: string,
   params: unknown[],
   events: OutboxEvent[],
-): Promise<void> {
-  await sql.query(`with change as (${change}) ${insertEvents(params.length + 1)}`, [...params, JSON.stringify(events)]);
-  if (events.length) outboxWritten();
+): Promise<R[]> {
+  const rows = await sql.query<R>(
+    `with change as (${change}), queued as (${insertEvents(params.length + 1, 'where exists (select 1 from change)')})
+     select * from change`,
+    [...params, JSON.stringify(events)],
+  );
+  if (events.length && rows.length) outboxWritten();
+  return rows;
 }
 
 /** The advisory lock key of the outbox relay. */

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { cloudEvent } from '../../functions/events/topics.ts';
 import type { OutboxEvent } from '../../platform/events/outbox.ts';
 import type { Payment } from '../../functions/payment/payment.ts';
-import type { PaymentStore } from '../../functions/payment/store.ts';
+import type { PaymentStore, RefundRecord, RefundReservation } from '../../functions/payment/store.ts';
 
 const now = '2026-02-01T00:00:00.000Z';
 
@@ -66,7 +66,7 @@ export function paymentStoreContract(adapter: string, make: () => Promise<Paymen
 
     it('relays the outbox one relay at a time, keeping a failed batch pending', async () => {
       const done = aPayment({ status: 'completed' });
-      await store.begin(done);
+      await store.begin(aPayment());
       await store.finish(done, [anEvent('e1', done), anEvent('e2', done)]);
       await expect(
         store.relayBatch(10, async (es) => {
@@ -106,70 +106,90 @@ export function paymentStoreContract(adapter: string, make: () => Promise<Paymen
       expect(await store.findByKey('alice', 'other')).toBeUndefined();
     });
 
-    it('refunds within the amount, with the event in the same write', async () => {
+    const paid = async (id = 'p1') => {
+      await store.begin(aPayment({ id, order_id: `o-${id}` }));
+      await store.finish(aPayment({ id, order_id: `o-${id}`, status: 'completed' }), []);
+    };
+    const reserve = (id: string, amountMinor?: number, over: Partial<RefundReservation> = {}) =>
+      store.reserveRefund({ id, paymentId: 'p1', amountMinor, reason: `why ${id}`, now, ...over });
+    const event = (p: Payment, r: RefundRecord) => anEvent(`ev-${r.id}`, p);
+
+    it('settles a pending payment once: a payment settled meanwhile stays as it is, its events not queued', async () => {
       await store.begin(aPayment());
-      await store.finish(aPayment({ status: 'completed' }), []);
-      const part = await store.refund({ id: 'p1', amountMinor: 1000, reason: 'r', now }, (p) => anEvent('r1', p));
-      expect(part).toMatchObject({
-        status: 'partially_refunded',
-        refunded: { amount_minor: 1000, currency: 'USD' },
-        refund_reason: 'r',
-      });
-      await expect(
-        store.refund({ id: 'p1', amountMinor: 2001, reason: 'r', now }, (p) => anEvent('r2', p)),
-      ).rejects.toMatchObject({ code: 'refund_not_allowed' });
-      expect(
-        (await store.refund({ id: 'p1', amountMinor: 2000, reason: 'r', now }, (p) => anEvent('r3', p))).status,
-      ).toBe('refunded');
-      expect((await store.pending(10)).map((e) => e.event.id)).toEqual(['r1', 'r3']);
-      await expect(
-        store.refund({ id: 'nope', amountMinor: 1, reason: 'r', now }, (p) => anEvent('r4', p)),
-      ).rejects.toMatchObject({ code: 'not_found' });
+      const failed = await store.finish(aPayment({ status: 'failed', failure_reason: 'voided' }), []);
+      expect(failed).toMatchObject({ status: 'failed', failure_reason: 'voided' });
+      const done = aPayment({ status: 'completed' });
+      expect(await store.finish(done, [anEvent('e1', done)])).toMatchObject({ status: 'failed' });
+      expect(await store.pending(10)).toEqual([]);
     });
 
-    it('refunds once per (consumer, event id), what is left at most, with the event in the same write', async () => {
-      await store.begin(aPayment());
-      await store.finish(aPayment({ status: 'completed' }), []);
-      await store.refund({ id: 'p1', amountMinor: 500, reason: 'manual', now }, (p) => anEvent('r0', p));
-      const saga = { id: 'p1', amountMinor: 3000, reason: 'out_of_stock', now };
-      const once = await store.refundOnce('c', 'e1', saga, (p, amount) => anEvent(`r1-${amount}`, p));
-      expect(once).toMatchObject({
-        status: 'refunded',
-        refunded: { amount_minor: 3000 },
-        refund_reason: 'out_of_stock',
-      });
-      expect(await store.refundOnce('c', 'e1', saga, (p) => anEvent('r2', p))).toBeUndefined();
-      expect(await store.refundOnce('c', 'e2', saga, (p) => anEvent('r3', p))).toMatchObject({
-        status: 'refunded',
-        refunded: { amount_minor: 3000 },
-      });
-      expect((await store.pending(10)).map((e) => e.event.id)).toEqual(['r0', 'r1-2500']);
-      await expect(store.refundOnce('c', 'e3', { ...saga, id: 'nope' }, (p) => anEvent('r4', p))).rejects.toMatchObject(
-        { code: 'not_found' },
-      );
+    it('lists payments and refunds left pending before a time, oldest first', async () => {
+      await store.begin(aPayment({ id: 'p2', order_id: 'o2', created_at: '2026-01-31T23:00:00.000Z' }));
+      await store.begin(aPayment({ id: 'p3', order_id: 'o3', created_at: '2026-01-31T22:00:00.000Z' }));
+      await store.begin(aPayment({ id: 'p4', order_id: 'o4', created_at: now }));
+      expect((await store.stalePayments(now, 10)).map((p) => p.id)).toEqual(['p3', 'p2']);
+      await paid();
+      await reserve('r1', 100, { now: '2026-01-31T00:00:00.000Z' });
+      await reserve('r2', 100);
+      expect((await store.staleRefunds(now, 10)).map((r) => r.id)).toEqual(['r1']);
     });
 
-    it('refunds once under concurrent deliveries of the same event', async () => {
-      await store.begin(aPayment());
-      await store.finish(aPayment({ status: 'completed' }), []);
-      const saga = { id: 'p1', amountMinor: 3000, reason: 'out_of_stock', now };
-      const results = await Promise.all(
-        Array.from({ length: 4 }, (_, i) => store.refundOnce('c', 'e1', saga, (p) => anEvent(`r${i}`, p))),
-      );
-      expect(results.filter(Boolean)).toHaveLength(1);
-      expect(await store.pending(10)).toHaveLength(1);
+    it('reserves refunds within what is left, counting those still pending, and settles each once', async () => {
+      await paid();
+      expect(await reserve('r1', 1000)).toMatchObject({
+        id: 'r1',
+        payment_id: 'p1',
+        amount: { amount_minor: 1000, currency: 'USD' },
+        status: 'pending',
+        reason: 'why r1',
+      });
+      expect(await reserve('r1', 1000)).toMatchObject({ id: 'r1', status: 'pending' });
+      await expect(reserve('r2', 2001)).rejects.toMatchObject({ code: 'refund_not_allowed' });
+      expect((await reserve('r2'))?.amount.amount_minor).toBe(2000);
+      await expect(reserve('r3', 1)).rejects.toMatchObject({ code: 'refund_not_allowed' });
+      expect((await store.get('p1'))?.refunded.amount_minor).toBe(0);
+      const first = await store.settleRefund('r1', { refunded: true }, event, now);
+      expect(first).toMatchObject({
+        payment: { status: 'partially_refunded', refunded: { amount_minor: 1000 }, refund_reason: 'why r1' },
+        refund: { status: 'succeeded' },
+      });
+      expect((await store.settleRefund('r1', { refunded: true }, event, now)).payment.refunded.amount_minor).toBe(1000);
+      const refused = await store.settleRefund('r2', { refunded: false, reason: 'exceeds' }, event, now);
+      expect(refused.refund).toMatchObject({ status: 'failed', failure_reason: 'exceeds' });
+      expect(refused.payment.refunded.amount_minor).toBe(1000);
+      // The refused reservation is released: what it held can be reserved again.
+      expect((await reserve('r4'))?.amount.amount_minor).toBe(2000);
+      expect((await store.settleRefund('r4', { refunded: true }, event, now)).payment.status).toBe('refunded');
+      expect((await store.pending(10)).map((e) => e.event.id)).toEqual(['ev-r1', 'ev-r4']);
+      expect(await store.getRefund('r2')).toMatchObject({ status: 'failed' });
+      expect((await store.records()).refunds.map((r) => [r.id, r.status])).toEqual([
+        ['r1', 'succeeded'],
+        ['r2', 'failed'],
+        ['r4', 'succeeded'],
+      ]);
     });
 
-    it('never refunds more than the amount under concurrent refunds', async () => {
-      await store.begin(aPayment());
-      await store.finish(aPayment({ status: 'completed' }), []);
-      const results = await Promise.allSettled(
-        Array.from({ length: 5 }, (_, i) =>
-          store.refund({ id: 'p1', amountMinor: 1000, reason: 'r', now }, (p) => anEvent(`c${i}`, p)),
-        ),
+    it('reserves up to what is left for the saga, nothing when nothing is or the payment is not paid', async () => {
+      await paid();
+      await reserve('manual', 500);
+      expect((await reserve('saga', 3000, { upTo: true }))?.amount.amount_minor).toBe(2500);
+      expect(await reserve('saga-2', 3000, { upTo: true })).toBeUndefined();
+      await store.begin(aPayment({ id: 'p2', order_id: 'o2' }));
+      expect(await reserve('saga-3', 3000, { upTo: true, paymentId: 'p2' })).toBeUndefined();
+      await expect(reserve('r', 1, { paymentId: 'p2' })).rejects.toMatchObject({ code: 'refund_not_allowed' });
+      await expect(reserve('r', 1, { paymentId: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
+    });
+
+    it('never reserves more than the amount under 20 concurrent refunds, and settles each once', async () => {
+      await paid();
+      const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => reserve(`c${i}`, 1000)));
+      const reserved = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
+      expect(reserved).toHaveLength(3);
+      await Promise.all(
+        reserved.flatMap((r) => [1, 2].map(() => store.settleRefund(r.id, { refunded: true }, event, now))),
       );
-      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
-      expect((await store.get('p1'))?.refunded.amount_minor).toBe(3000);
+      expect(await store.get('p1')).toMatchObject({ status: 'refunded', refunded: { amount_minor: 3000 } });
+      expect(await store.pending(10)).toHaveLength(3);
     });
   });
 }

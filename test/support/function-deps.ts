@@ -2,7 +2,7 @@ import { memoryOutbox } from '../../platform/events/memory-outbox.ts';
 import { memoryBasketStore } from '../../functions/basket/memory-store.ts';
 import type { Deps } from '../../functions/deps.ts';
 import { memoryPaymentStore } from '../../functions/payment/memory-store.ts';
-import { testProvider } from '../../functions/payment/provider.ts';
+import { memoryTestProvider } from '../../functions/payment/test-provider/memory-provider.ts';
 import { memoryProductStore } from '../../functions/product/memory-store.ts';
 import type { Product } from '../../functions/product/product.ts';
 
@@ -14,7 +14,7 @@ export function testDeps(overrides: Partial<Deps> = {}): Deps {
     products: memoryProductStore(outbox),
     baskets: memoryBasketStore(),
     payments: memoryPaymentStore(outbox),
-    provider: testProvider(),
+    provider: memoryTestProvider(),
     now: () => '2026-01-15T10:00:00.000Z',
     newId: () => `id-${++n}`,
     currency: 'USD',

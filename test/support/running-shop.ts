@@ -71,7 +71,11 @@ export async function startEmbedded(
     RATE_LIMIT_BURST: '1000000',
     ...env,
   });
-  const runtime = await buildRuntime(config, testLog, { relay: opts.relay ?? true, catalogCache: true }); // as gateway/main.ts
+  const runtime = await buildRuntime(config, testLog, {
+    relay: opts.relay ?? true,
+    catalogCache: true,
+    recovery: true,
+  }); // as gateway/main.ts
   const gw = createGateway(config, testLog, runtime);
   await startEventDelivery(config, registry, runtime, testLog, { bindingRoutes: false });
   const server = await serve({ fetch: gw.app.fetch, rpc: gw.rpc, port: 0, host: '127.0.0.1' });

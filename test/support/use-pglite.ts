@@ -26,7 +26,7 @@ export function usePglite() {
   });
   return {
     async fresh(): Promise<Sql> {
-      await sql!.exec('truncate products, processed_events, payments, outbox');
+      await sql!.exec('truncate products, processed_events, refunds, payments, outbox, provider_ledger');
       return sql!;
     },
   };

@@ -19,7 +19,7 @@ export function usePostgres(enabled: boolean) {
   });
   return {
     async fresh(): Promise<Sql> {
-      await sql!.exec('truncate products, processed_events, payments, outbox');
+      await sql!.exec('truncate products, processed_events, refunds, payments, outbox, provider_ledger');
       return sql!;
     },
   };
