@@ -104,4 +104,8 @@ describe('the replay window', () => {
     expect(outsideReplayWindow('2026-01-15T11:05:01+01:00', testClock())).toMatch(/from the future$/);
     expect(outsideReplayWindow('2026-01-08T10:00:00Z', testClock())).toBeUndefined();
   });
+
+  it('fails rather than let every event through when the clock reads no time', () => {
+    expect(() => outsideReplayWindow(EVENT_TIME, Number.NaN)).toThrow('the clock reads no time (NaN)');
+  });
 });

@@ -29,6 +29,8 @@ const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}
  * when it is within the window. Worded to follow "event <id> ".
  */
 export function outsideReplayWindow(time: unknown, now: number): string | undefined {
+  // A clock that reads no time would let every event through: fail instead.
+  if (!Number.isFinite(now)) throw new Error(`the clock reads no time (${now}): events cannot be judged`);
   const written = typeof time === 'string' && RFC_3339.test(time) ? Date.parse(time) : Number.NaN;
   if (!Number.isFinite(written))
     return `has no time it was written at (an RFC 3339 timestamp): ${JSON.stringify(time) ?? 'none'}`;
