@@ -3,7 +3,8 @@ import type { EventBus, EventListener } from '../platform/events/bus.ts';
 import { memoryBus } from '../platform/events/memory-bus.ts';
 import { testSigner } from '../test/support/function-app.ts';
 import { testDeps } from '../test/support/function-deps.ts';
-import { paymentCompleted } from '../test/support/test-events.ts';
+import { EVENT_TIME, paymentCompleted } from '../test/support/test-events.ts';
+import { REPLAY_WINDOW_MS } from '../platform/events/replay-window.ts';
 import { recordingDeadLetters, testLog } from '../test/support/test-log.ts';
 import { startEventDelivery } from './event-transport.ts';
 import { definitionsOf, registry } from './registry.ts';
@@ -89,6 +90,29 @@ describe('the one place that picks the event transport', () => {
         event_id: 'e2',
         key: 'pay-e2',
         reason: expect.stringMatching(/does not carry a valid signature/),
+      },
+    ]);
+  });
+
+  it("judges an event's time by the clock of the deps: a signed event written before the replay window is dead-lettered, the basket untouched", async () => {
+    const bus = memoryBus(testLog);
+    const r = runtime(bus);
+    await r.deps.baskets.add('alice', 'mug', 2);
+    await startEventDelivery({ eventTransport: 'memory' }, definitionsOf(['basket/on-payment-completed']), r, testLog, {
+      bindingRoutes: false,
+    });
+    const written = new Date(Date.parse(EVENT_TIME) - REPLAY_WINDOW_MS - 1_000).toISOString();
+    const old = paymentCompleted('old', 'alice', [{ product_id: 'mug', quantity: 2 }], written);
+    await bus.publish('payment-completed', 'pay-old', testSigner.sign(old));
+    for (let i = 0; i < 200 && r.deadLetters.sent.length === 0; i++) await new Promise((ok) => setTimeout(ok, 5));
+    await bus.close();
+    expect(await r.deps.baskets.get('alice')).toEqual([{ product_id: 'mug', quantity: 2 }]);
+    expect(r.deadLetters.sent).toMatchObject([
+      {
+        handler: 'basket/on-payment-completed',
+        event_id: 'old',
+        attempts: 1,
+        reason: expect.stringMatching(/^event old was written at .*: past the replay window$/),
       },
     ]);
   });

@@ -21,9 +21,10 @@
  * Receive: every message, whichever way it came, goes through its handler's one pipeline
  * (platform/events/pipeline.ts, built by {@link handlerPipeline}):
  *   3. read the CloudEvent (platform/events/cloud-event.ts, the one parser);
- *   4. attempts (platform/events/attempts.ts): verify the signature → decode the data
+ *   4. attempts (platform/events/attempts.ts): verify the signature → check its time is within
+ *      the replay window (platform/events/replay-window.ts) → decode the data
  *      (functions/events/decode.ts) → the handler (functions/<area>/on-*.ts). What can never be
- *      applied (no CloudEvent, a bad signature or data, a handler's `invalid_argument`) is
+ *      applied (no CloudEvent, a bad signature, time or data, a handler's `invalid_argument`) is
  *      dead-lettered at once; a failing handler is tried again in process, with backoff, up to
  *      `EVENT_MAX_ATTEMPTS`, then dead-lettered with the reason; a dependency that is down
  *      (`unavailable`) never counts: the failure goes back to the transport, which delivers the
@@ -69,12 +70,15 @@ export const openBus = (config: Config, log: Log): Promise<EventBus> | EventBus 
       ? openDapr(config)
       : memoryBus(log);
 
-/** The pipeline of a shop event handler: its data decoded as its topic's protobuf message. */
+/**
+ * The pipeline of a shop event handler: its data decoded as its topic's protobuf message, its
+ * time judged by the clock of `deps` (the one the shop dates its events with; tests fix it).
+ */
 export const handlerPipeline = (
   def: EventHandlerDef<Deps>,
   deps: Deps,
-  o: Omit<PipelineOptions, 'decode'>,
-): EventPipeline => eventPipeline(def, deps, { ...o, decode: decodeEvent });
+  o: Omit<PipelineOptions, 'decode' | 'now'>,
+): EventPipeline => eventPipeline(def, deps, { ...o, decode: decodeEvent, now: () => Date.parse(deps.now()) });
 
 /**
  * Starts delivering events to the event handlers among `defs`. On memory and Kafka each handler

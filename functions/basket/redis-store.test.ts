@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { freePort, infraUrls, requireInfra, uniqueName } from '../../test/support/infra.ts';
 import { startRedis } from '../../test/support/private-redis.ts';
 import { stopProcess } from '../../test/support/stop-process.ts';
+import { ACCEPTED_AFTER_APPLIED_MS } from '../../platform/events/replay-window.ts';
 import { connectRedis, redisBasketStore } from './redis-store.ts';
 
 describe('Redis connections', () => {
@@ -31,6 +32,15 @@ describe.runIf(await requireInfra('redis'))('Redis baskets', () => {
     expect(ttl).toBeLessThanOrEqual(300);
     await new Promise((r) => setTimeout(r, 400));
     expect(await store.get('u1')).toEqual([]);
+  });
+
+  it('remembers an applied payment event longer than the pipeline would accept it again (replay window and skew)', async () => {
+    const prefix = `${uniqueName('applied')}:`;
+    const store = redisBasketStore(redis, { ttlMs: 60_000, prefix });
+    await store.add('u1', 'mug', 1);
+    expect(await store.checkout('u1', 'e1', [{ product_id: 'mug', quantity: 1 }])).toBe(true);
+    expect(await redis.pttl(`${prefix}basket-applied:e1`)).toBeGreaterThan(ACCEPTED_AFTER_APPLIED_MS);
+    await redis.del(`${prefix}basket-applied:e1`);
   });
 });
 

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { ShopError } from '../../platform/errors.ts';
+import { ACCEPTED_AFTER_APPLIED_MS } from '../../platform/events/replay-window.ts';
 import { MAX_BASKET_LINES, MAX_LINE_QUANTITY, type AddRefused, type BasketLine, type BasketStore } from './store.ts';
 
 /**
@@ -62,10 +63,11 @@ return 1
 `;
 
 /**
- * How long a payment event is remembered as applied to a basket (duplicates arrive within minutes;
- * Kafka keeps a week).
+ * How long a payment event is remembered as applied to a basket: longer than the pipeline would
+ * accept it again (the replay window and the clock skew), by a week. An event offered again
+ * after its marker expired is past the window and refused before it reaches the basket.
  */
-const APPLIED_TTL_MS = 14 * 24 * 3600 * 1000;
+const APPLIED_TTL_MS = ACCEPTED_AFTER_APPLIED_MS + 7 * 24 * 3600 * 1000;
 
 /**
  * The scripts as client commands: ioredis sends EVAL once per connection, then EVALSHA (the

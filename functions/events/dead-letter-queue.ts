@@ -2,6 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import * as v from 'valibot';
 import type { DeadLetter } from '../../platform/events/attempts.ts';
 import { readCloudEvent } from '../../platform/events/cloud-event.ts';
+import { replayable, type Replayable } from './replayable-letters.ts';
 import { eventData } from './topics.ts';
 
 /** Where the dead-letter topic is: Kafka brokers and the run's topic prefix. */
@@ -104,15 +105,15 @@ export async function readDeadLetters(
 /**
  * Publishes dead letters' messages to their topics again, as received and with their key; the
  * handlers apply each event id once, so a replay only changes what had not been applied.
- * Letters whose payload is no CloudEvent cannot be replayed and are returned apart.
+ * Letters whose payload is no CloudEvent, or whose event is outside the replay window at `now`,
+ * cannot be replayed and are returned apart, unpublished.
  */
 export async function replayDeadLetters(
   t: DeadLetterTopic,
   letters: DeadLetter[],
-): Promise<{ replayed: DeadLetter[]; unreadable: DeadLetter[] }> {
-  const replayed: DeadLetter[] = [];
-  const unreadable: DeadLetter[] = [];
-  for (const d of letters) ('event' in readCloudEvent(d.payload) ? replayed : unreadable).push(d);
+  now: number,
+): Promise<{ replayed: DeadLetter[] } & Omit<Replayable, 'replayable'>> {
+  const { replayable: replayed, unreadable, outside } = replayable(letters, now);
   const producer = kafkaOf(t, 'daprps-dlq-replay').producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
@@ -128,5 +129,5 @@ export async function replayDeadLetters(
   } finally {
     await producer.disconnect();
   }
-  return { replayed, unreadable };
+  return { replayed, unreadable, outside };
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { CloudEvent } from '../../platform/define.ts';
+import { CLOCK_SKEW_MS, REPLAY_WINDOW_MS } from '../../platform/events/replay-window.ts';
 import { eventSigner, type EventSigner } from '../../platform/events/signature.ts';
 
 /** One hostile delivery: what it is, and the body as sent (JSON text). */
@@ -31,6 +32,11 @@ const line = (product_id: string, quantity: number, currency = 'USD', unit = 100
   line_total: { amount_minor: unit * quantity, currency },
 });
 
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The time `ms` after `base` was written (before it when negative). */
+const shifted = (base: CloudEvent, ms: number) => new Date(Date.parse(base.time) + ms).toISOString();
+
 /** `base` with its data's items replaced (the total follows them). */
 const withItems = (base: CloudEvent, items: Line[], id: string): CloudEvent => {
   const amount = items.reduce((n, l) => n + l.line_total.amount_minor, 0);
@@ -46,9 +52,11 @@ const withItems = (base: CloudEvent, items: Line[], id: string): CloudEvent => {
  * Hostile `payment-completed` deliveries built from a valid event `base` (whose data is the
  * protobuf JSON of a PaymentCompleted) over real `products`: a wrong type or specversion,
  * negative, zero or huge quantities, 10,000 lines, an unknown product, a foreign currency, the
- * id of an event already applied (`appliedId`) carrying other items, truncated JSON, all signed
- * with the shop's key (`signer`: as if a holder of the key went wrong); and a valid order for
- * real products without a signature or signed with another key. None of them may take stock.
+ * id of an event already applied (`appliedId`) carrying other items, truncated JSON, a valid
+ * order written before the replay window, dated beyond the clock skew or with no time (`base`
+ * is written at the shop's present), all signed with the shop's key (`signer`: as if a holder
+ * of the key went wrong, or a signed event captured long ago); and a valid order for real
+ * products without a signature or signed with another key. None of them may take stock.
  */
 export function hostilePaymentCompleted(
   base: CloudEvent,
@@ -112,6 +120,15 @@ export function hostilePaymentCompleted(
     fc
       .tuple(product, fc.integer({ min: 1, max: 5 }))
       .map(([p, q]) => json('an applied event id again')(withItems(base, [line(p, q)], appliedId))),
+    fc
+      .tuple(order, fc.integer({ min: 1, max: 365 * DAY_MS }))
+      .map(([e, ms]) => json('past the replay window')({ ...e, time: shifted(base, -REPLAY_WINDOW_MS - ms) })),
+    fc
+      .tuple(order, fc.integer({ min: 1, max: 365 * DAY_MS }))
+      .map(([e, ms]) => json('from the future')({ ...e, time: shifted(base, CLOCK_SKEW_MS + ms) })),
+    fc
+      .tuple(order, fc.oneof(fc.constant(undefined), fc.constantFrom('', 'yesterday', '2026-01-15'), fc.string()))
+      .map(([e, time]) => json('no time or not RFC 3339')({ ...e, time: time as string })),
     order.map((e) => described({ kind: 'unsigned', body: JSON.stringify(e) })),
     order.map((e) => described({ kind: 'signed with another key', body: JSON.stringify(stranger.sign(e)) })),
     fc.tuple(id, fc.nat()).map(([i, cut]) => {

@@ -50,10 +50,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The one layer that owns attempts and dead letters, over any transport. A message that is no
- * event (`read` has a reason), or an event an attempt refuses (a bad signature or data, a
- * handler's `invalid_argument`), is dead-lettered at once. An attempt that fails is made again
- * here, in this delivery, after a backoff, up to `maxAttempts`; the last failure dead-letters the
- * event with its reason. A failure because a dependency is `unavailable` is never counted: it is
+ * event (`read` has a reason), or an event an attempt refuses (a bad signature, a time outside
+ * the replay window, bad data, a handler's `invalid_argument`), is dead-lettered at once. An
+ * attempt that fails is made again here, in this delivery, after a backoff, up to
+ * `maxAttempts`; the last failure dead-letters the event with its reason. A failure because a dependency is `unavailable` is never counted: it is
  * thrown, and the transport delivers the message again until the dependency is back. Every other
  * answer settles the message (the transport acknowledges it), so no redelivery by daprd or Kafka,
  * and no restart, can loop on an event that keeps failing. A dead letter that cannot be sent

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { paymentCompleted } from '../../test/support/test-events.ts';
+import { paymentCompleted, testClock } from '../../test/support/test-events.ts';
 import { recordingDeadLetters, testLog } from '../../test/support/test-log.ts';
 import type { CloudEvent, EventHandlerDef } from '../define.ts';
 import { ShopError } from '../errors.ts';
@@ -9,6 +9,7 @@ import { eventCaller } from '../security/event-caller.ts';
 import { MAX_EVENT_BYTES, mountBinding } from './binding-route.ts';
 import { httpMessage } from './http-message.ts';
 import { eventPipeline } from './pipeline.ts';
+import { REPLAY_WINDOW_MS } from './replay-window.ts';
 import { eventSigner } from './signature.ts';
 
 const route = { binding: 'stock-payment-completed', kafkaTopic: 'run1.payment-completed' };
@@ -71,7 +72,7 @@ function binding(behave: (event: CloudEvent) => Promise<void> = async () => unde
   const pipeline = eventPipeline(
     def,
     {},
-    { decode: (_topic, event) => event.data, signer, deadLetters: dead, log: testLog },
+    { decode: (_topic, event) => event.data, signer, deadLetters: dead, log: testLog, now: testClock },
   );
   mountBinding(app, route, pipeline, eventCaller({ mode: 'token', token: TOKEN }));
   const post = async (
@@ -201,6 +202,31 @@ describe('the binding route daprd delivers to', () => {
     expect(b.dead).toMatchObject([
       { reason: 'event e1 was refused by product/on-payment-completed: items: bad', attempts: 1, event_id: 'e1' },
       { reason: expect.stringMatching(/^event e2 does not carry a valid signature/), attempts: 1, event_id: 'e2' },
+    ]);
+  });
+
+  it('dead-letters a signed event from Kafka written before the replay window (200 DROP), and answers another caller 400', async () => {
+    const b = binding();
+    const old = signer.sign(
+      paymentCompleted('e1', 'a', [], new Date(testClock() - REPLAY_WINDOW_MS - 1).toISOString()),
+    );
+    const reason = `event e1 was written at ${old.time}, more than 7 days before ${new Date(testClock()).toISOString()}: past the replay window`;
+    expect(await b.post(old, fromKafka)).toEqual({
+      status: 200,
+      body: { status: 'DROP', error: { code: 'dead_lettered', message: reason } },
+    });
+    expect(await b.post(old)).toMatchObject({ status: 400, body: { error: { message: reason } } });
+    expect(b.got).toEqual([]);
+    expect(b.dead).toEqual([
+      {
+        topic: 'payment-completed',
+        handler: 'product/on-payment-completed',
+        reason,
+        attempts: 1,
+        event_id: 'e1',
+        key: 'pay-e1',
+        payload: JSON.stringify(old),
+      },
     ]);
   });
 

@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { infraUrls, requireInfra, uniqueName } from '../../test/support/infra.ts';
-import { paymentCompleted } from '../../test/support/test-events.ts';
+import { paymentCompleted, testClock } from '../../test/support/test-events.ts';
 import { recordingDeadLetters, testLog } from '../../test/support/test-log.ts';
 import type { CloudEvent, EventHandlerDef } from '../define.ts';
 import { ShopError } from '../errors.ts';
@@ -13,11 +13,15 @@ import { mountBinding } from './binding-route.ts';
 import { ensureTopics, kafkaBus } from './kafka-bus.ts';
 import { memoryBus } from './memory-bus.ts';
 import { eventPipeline } from './pipeline.ts';
+import { REPLAY_WINDOW_MS } from './replay-window.ts';
 import { eventSigner } from './signature.ts';
 
 const kafkaUp = await requireInfra('kafka');
 const signer = eventSigner('pipeline-test-key-0123456789abcdef0123');
 const signed = (id: string) => signer.sign(paymentCompleted(id, 'a', []));
+/** An event signed by the shop, written `ms` after the test clock's time (before it when negative). */
+const writtenAt = (id: string, ms: number) =>
+  signer.sign(paymentCompleted(id, 'a', [], new Date(testClock() + ms).toISOString()));
 const until = async (check: () => boolean, ms = 20_000) => {
   for (const end = Date.now() + ms; !check() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
 };
@@ -49,14 +53,14 @@ function pipeline(
     pipeline: eventPipeline(
       def,
       {},
-      { decode: (_topic, event) => event.data, signer, deadLetters: dead, log: testLog },
+      { decode: (_topic, event) => event.data, signer, deadLetters: dead, log: testLog, now: testClock },
     ),
   };
 }
 
 /**
  * Messages that can never be applied, each for another reason: not JSON, no CloudEvent, a bad
- * envelope, no signature, data of another shape.
+ * envelope, no signature, data of another shape, written before the replay window.
  */
 const refusals = [
   '{"half',
@@ -67,6 +71,7 @@ const refusals = [
   JSON.stringify({ ...signed('e4'), data: 'text' }),
   JSON.stringify(paymentCompleted('e5', 'a', [])),
   JSON.stringify(signer.sign({ ...paymentCompleted('e6', 'a', []), data: { orderId: 'o6' } })),
+  JSON.stringify(writtenAt('e7', -REPLAY_WINDOW_MS - 1)),
 ];
 
 describe('one pipeline, whichever way a message comes', () => {
@@ -109,6 +114,7 @@ describe('one pipeline, whichever way a message comes', () => {
         ['', 1, 'message is not a CloudEvent: data must be a JSON object'],
         ['e5', 1, 'event e5 does not carry a valid signature of the shop: it was not written by its functions'],
         ['e6', 1, expect.stringMatching(/^event e6 is not a valid payment-completed event: paymentId/)],
+        ['e7', 1, expect.stringMatching(/^event e7 was written at .*: past the replay window$/)],
       ]);
       expect(viaKafka.dead.sent.map((d) => d.payload)).toEqual(refusals);
       expect([...viaKafka.applied, ...viaRoute.applied]).toEqual([]);

@@ -7,6 +7,7 @@ import { parse } from '../validation.ts';
 import { withAttempts, type Attempt, type DeadLetterPolicy, type Delivered } from './attempts.ts';
 import type { Message } from './bus.ts';
 import { readCloudEvent, type ReadEvent } from './cloud-event.ts';
+import { outsideReplayWindow } from './replay-window.ts';
 import type { EventSigner } from './signature.ts';
 
 /** What every handler's pipeline needs besides the handler. */
@@ -16,6 +17,8 @@ export interface PipelineOptions {
   signer: Pick<EventSigner, 'verify'>;
   deadLetters: DeadLetterPolicy;
   log: Log;
+  /** The clock an event's time is judged by (replay-window.ts), in ms since the epoch: the process's own. */
+  now: () => number;
 }
 
 /** The way in to one event handler, the same for every transport. */
@@ -45,10 +48,11 @@ const PLATFORM = { admin: true } as const;
 
 /**
  * The pipeline of one event handler: message → read the CloudEvent (cloud-event.ts) → [verify
- * its signature → decode its data → the handler], the bracket being one attempt, made and made
- * again by the attempts layer (attempts.ts). The shop builds it in one place
- * (functions/event-transport.ts, `handlerPipeline`), for its bus subscription and for its binding
- * route (binding-route.ts) alike; it keeps no state between messages.
+ * its signature → refuse it outside the replay window (replay-window.ts) → decode its data → the
+ * handler], the bracket being one attempt, made and made again by the attempts layer
+ * (attempts.ts). The shop builds it in one place (functions/event-transport.ts,
+ * `handlerPipeline`), for its bus subscription and for its binding route (binding-route.ts)
+ * alike; it keeps no state between messages.
  */
 export function eventPipeline<Deps>(def: EventHandlerDef<Deps>, deps: Deps, o: PipelineOptions): EventPipeline {
   const handler = def.handler(deps);
@@ -94,6 +98,9 @@ export function eventPipeline<Deps>(def: EventHandlerDef<Deps>, deps: Deps, o: P
         };
         if (!o.signer.verify(event))
           return refuse('does not carry a valid signature of the shop: it was not written by its functions');
+        // Its time is signed: only the shop could have dated it, and a replay keeps the date.
+        const outside = outsideReplayWindow(event.time, o.now());
+        if (outside) return refuse(outside);
         let data: unknown;
         try {
           data = parse(def.data, await o.decode(def.topic, event));
@@ -109,7 +116,7 @@ export function eventPipeline<Deps>(def: EventHandlerDef<Deps>, deps: Deps, o: P
         }
         eventsHandled.inc({ handler: def.name, outcome: 'applied' });
         const written = Date.parse(event.time);
-        if (Number.isFinite(written)) eventLag.observe({ handler: def.name }, Math.max(0, Date.now() - written) / 1000);
+        eventLag.observe({ handler: def.name }, Math.max(0, o.now() - written) / 1000);
         return { applied: true };
       },
       contextFrom(traceparent),

@@ -40,4 +40,11 @@ describe('event signatures', () => {
     for (const changed of changes)
       expect(signer.verify(changed as never), JSON.stringify(changed).slice(0, 120)).toBe(false);
   });
+
+  it('refuses a captured event re-dated, however little: its time is signed, so no one but the shop can renew it', () => {
+    const signed = signer.sign(paymentCompleted('e1', 'alice', [], '2026-01-01T10:00:00.000Z'));
+    expect(signer.verify(signed)).toBe(true);
+    for (const time of ['2026-01-15T10:00:00.000Z', '2026-01-01T10:00:00.001Z', undefined])
+      expect(signer.verify({ ...signed, time } as never), String(time)).toBe(false);
+  });
 });

@@ -58,9 +58,11 @@ describe.runIf(ready)(
       refundable.push(real.id, 'ghost-payment');
 
       // Behind one key (one partition): garbage, then a refund request for a payment that does
-      // not exist (yet), then a valid one for the real payment.
-      const ghost = testInfraSigner.sign(stockRejected('ghost-event', 'ghost-payment'));
-      const valid = testInfraSigner.sign(stockRejected('real-event', real.id));
+      // not exist (yet), then a valid one for the real payment; written now, as the shop's clock
+      // judges them (replay window).
+      const now = new Date().toISOString();
+      const ghost = testInfraSigner.sign(stockRejected('ghost-event', 'ghost-payment', 'mug', now));
+      const valid = testInfraSigner.sign(stockRejected('real-event', real.id, 'mug', now));
       const producer = new Kafka({ clientId: 'poison', brokers, logLevel: logLevel.NOTHING }).producer();
       await producer.connect();
       await producer.send({

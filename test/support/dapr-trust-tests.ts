@@ -24,6 +24,8 @@ const handlers = (Object.keys(routes) as FunctionName[]).filter((n) => routes[n]
 const eventRouteOf = (name: FunctionName) => routes[name] as { binding: string; topic: string };
 const bindingOf = (name: FunctionName) => eventRouteOf(name).binding;
 const products = ['yoga-mat', 'notebook', 'desk-lamp'];
+/** The time of an event the running shop should apply: now, by its real clock. */
+const now = () => new Date().toISOString();
 
 /**
  * Tests that nobody but a function's own sidecar can write its events, and that what a sidecar
@@ -155,8 +157,9 @@ export function daprTrustTests(shop: () => TrustTarget): void {
       __offset: '0',
       __key: 'hostile',
     };
+    // Written now: the shop's clock is the real one (replay window).
     const applied = s.signer.sign(
-      paymentCompleted('trust-applied', 'dapr-trust-buyer', [{ product_id: 'notebook', quantity: 1 }]),
+      paymentCompleted('trust-applied', 'dapr-trust-buyer', [{ product_id: 'notebook', quantity: 1 }], now()),
     );
     const first = await stocks();
     expect(await post(route, JSON.stringify(applied), token)).toMatchObject({ status: 200 });
@@ -186,7 +189,12 @@ export function daprTrustTests(shop: () => TrustTarget): void {
   it('drains hostile messages written straight to Kafka (unsigned ones among them): daprd delivers them with the token, each is dead-lettered or refused once, no stock taken; a signed order behind them is applied', async () => {
     const s = shop();
     const before = await stocks();
-    const base = paymentCompleted('trust-kafka-base', 'dapr-trust-buyer', [{ product_id: 'notebook', quantity: 1 }]);
+    const base = paymentCompleted(
+      'trust-kafka-base',
+      'dapr-trust-buyer',
+      [{ product_id: 'notebook', quantity: 1 }],
+      now(),
+    );
     // Kafka refuses messages over 1 MiB itself; every other kind goes on the topic.
     const hostile = fc
       .sample(hostilePaymentCompleted(base, products, 'trust-applied', s.signer), { numRuns: 60, seed: 13 })
@@ -201,7 +209,7 @@ export function daprTrustTests(shop: () => TrustTarget): void {
       });
       // Behind them, one real order signed by the shop: applied, so the handler was listening.
       const real = s.signer.sign(
-        paymentCompleted('trust-kafka-real', 'dapr-trust-buyer', [{ product_id: 'desk-lamp', quantity: 1 }]),
+        paymentCompleted('trust-kafka-real', 'dapr-trust-buyer', [{ product_id: 'desk-lamp', quantity: 1 }], now()),
       );
       await producer.send({
         topic: `${s.prefix}payment-completed`,

@@ -1,11 +1,21 @@
 import type { CloudEvent } from '../../platform/define.ts';
 import { cloudEvent } from '../../functions/events/topics.ts';
 
-/** A `payment-completed` CloudEvent for tests. */
+/** When test events are written, by default: the fixed clock of testDeps (function-deps.ts). */
+export const EVENT_TIME = '2026-01-15T10:00:00.000Z';
+
+/** The fixed clock of pipelines in tests (ms since the epoch): {@link EVENT_TIME}. */
+export const testClock = (): number => Date.parse(EVENT_TIME);
+
+/**
+ * A `payment-completed` CloudEvent for tests, written at `time` (a test against a running shop,
+ * whose clock is the real one, passes the current time).
+ */
 export function paymentCompleted(
   id: string,
   userId: string,
   items: { product_id: string; quantity: number }[],
+  time = EVENT_TIME,
 ): CloudEvent {
   const lines = items.map((i) => ({
     ...i,
@@ -18,25 +28,30 @@ export function paymentCompleted(
     id,
     source: '/test',
     subject: `pay-${id}`,
-    time: '2026-01-15T10:00:00.000Z',
+    time,
     data: {
       payment_id: `pay-${id}`,
       order_id: `ord-${id}`,
       user_id: userId,
       amount: { amount_minor: total, currency: 'USD' },
       items: lines,
-      completed_at: '2026-01-15T10:00:00.000Z',
+      completed_at: time,
     },
   });
 }
 
-/** A `stock-rejected` CloudEvent for tests. */
-export function stockRejected(id: string, paymentId: string, productId = 'mug'): CloudEvent {
+/** A `stock-rejected` CloudEvent for tests, written at `time` (a second after {@link EVENT_TIME}). */
+export function stockRejected(
+  id: string,
+  paymentId: string,
+  productId = 'mug',
+  time = '2026-01-15T10:00:01.000Z',
+): CloudEvent {
   return cloudEvent('stock-rejected', {
     id,
     source: '/test',
     subject: paymentId,
-    time: '2026-01-15T10:00:01.000Z',
+    time,
     data: {
       payment_id: paymentId,
       order_id: 'o1',
@@ -44,7 +59,7 @@ export function stockRejected(id: string, paymentId: string, productId = 'mug'):
       product_id: productId,
       requested: 2,
       available: 1,
-      rejected_at: '2026-01-15T10:00:01.000Z',
+      rejected_at: time,
     },
   });
 }
