@@ -21,7 +21,9 @@ describe('a function is declared once', () => {
     expect(needsOf(['payments', 'provider'], true)).toEqual(['database', 'events']);
     expect(needsOf(['baskets', 'currency'], true)).toEqual(['redis', 'events']);
     expect(needsOf(['baskets', 'products'], false)).toEqual(['database', 'redis']);
-    expect(needsOf(['now', 'newId', 'currency', 'provider'], false)).toEqual([]);
+    expect(needsOf(['now', 'newId', 'currency'], false)).toEqual([]);
+    // The built-in provider keeps its ledger in the shop's database.
+    expect(needsOf(['provider'], false)).toEqual(['database']);
     expect(registry['process-payment'].needs).toEqual(['database', 'redis', 'events']);
     expect(registry['basket/on-payment-completed'].needs).toEqual(['redis', 'events']);
     expect(registry['clear-basket'].needs).toEqual(['redis']);

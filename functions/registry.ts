@@ -7,6 +7,7 @@ import type { Definition, Definitions } from './definitions.ts';
 import getPayment from './payment/get-payment.ts';
 import paymentOnStockRejected from './payment/on-stock-rejected.ts';
 import processPayment from './payment/process-payment.ts';
+import reconcilePayments from './payment/reconcile-payments.ts';
 import refundPayment from './payment/refund-payment.ts';
 import adjustStock from './product/adjust-stock.ts';
 import createProduct from './product/create-product.ts';
@@ -35,6 +36,7 @@ export const registry = {
   'process-payment': processPayment,
   'get-payment': getPayment,
   'refund-payment': refundPayment,
+  'reconcile-payments': reconcilePayments,
   'product/on-payment-completed': productOnPaymentCompleted,
   'basket/on-payment-completed': basketOnPaymentCompleted,
   'payment/on-stock-rejected': paymentOnStockRejected,

@@ -82,6 +82,7 @@ export const routes = {
   'process-payment': rest('POST', '/api/v1/payments', rpcOf('payment', 'ProcessPayment'), 8121),
   'get-payment': rest('GET', '/api/v1/payments/:id', rpcOf('payment', 'GetPayment'), 8122),
   'refund-payment': rest('POST', '/api/v1/payments/:id/refund', rpcOf('payment', 'RefundPayment'), 8123),
+  'reconcile-payments': rest('GET', '/api/v1/reconciliation', rpcOf('payment', 'Reconcile'), 8124),
   'product/on-payment-completed': {
     kind: 'event',
     topic: 'payment-completed',

@@ -105,11 +105,14 @@ describe('the OpenAPI document (GET /openapi.json)', () => {
     expect(opOf('list-products').security).toEqual([]);
   });
 
-  it('takes the Idempotency-Key header on process-payment, and no other header anywhere', () => {
+  it('takes the Idempotency-Key header on the writes a client retries, and no other header anywhere', () => {
     const headers = [...ops].flatMap(([key, op]) =>
       op.parameters.filter((p) => p.in === 'header').map((p) => `${key} ${p.name}`),
     );
-    expect(headers).toEqual(['POST /api/v1/payments Idempotency-Key']);
+    expect(headers).toEqual([
+      'POST /api/v1/payments Idempotency-Key',
+      'POST /api/v1/payments/{id}/refund Idempotency-Key',
+    ]);
     const key = opOf('process-payment').parameters[0]!;
     expect(key).toMatchObject({ in: 'header', required: false, description: expect.stringContaining('charges once') });
     expect(JSON.stringify(key.schema)).toContain('^[\\\\x21-\\\\x7e]{1,255}$');

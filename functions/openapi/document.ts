@@ -9,6 +9,7 @@ const tags = [
   { name: 'products', description: 'The catalog and its stock. Writes are for admins.' },
   { name: 'baskets', description: 'One basket per user, priced at current catalog prices.' },
   { name: 'payments', description: 'Charging a basket, and refunds.' },
+  { name: 'reconciliation', description: "The payment provider's ledger against the shop's records (admins)." },
 ];
 
 /**

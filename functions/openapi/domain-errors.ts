@@ -27,4 +27,5 @@ export const domainErrors: Record<RequestName, readonly ErrorCode[]> = {
   ],
   'get-payment': ['not_found'],
   'refund-payment': ['not_found', 'refund_not_allowed', 'idempotency_key_reused'],
+  'reconcile-payments': [],
 };

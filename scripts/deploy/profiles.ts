@@ -71,6 +71,8 @@ export const profiles: Partial<Record<FunctionName | 'gateway', Partial<Profile>
   'remove-from-basket': { maxScale: 3 },
   'clear-basket': { maxScale: 3 },
   'process-payment': { maxScale: 4, pool: 4 },
+  // An operator's occasional read of two tables: one pod, one connection.
+  'reconcile-payments': { maxScale: 1, pool: 1 },
 };
 
 /**

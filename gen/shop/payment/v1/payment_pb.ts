@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shop/payment/v1/payment.proto.
  */
 export const file_shop_payment_v1_payment: GenFile = /*@__PURE__*/
-  fileDesc("Ch1zaG9wL3BheW1lbnQvdjEvcGF5bWVudC5wcm90bxIPc2hvcC5wYXltZW50LnYxIswCCgdQYXltZW50EgoKAmlkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSDgoGc3RhdHVzGAQgASgJEiUKBmFtb3VudBgFIAEoCzIVLnNob3AuY29tbW9uLnYxLk1vbmV5EicKBWl0ZW1zGAYgAygLMhguc2hvcC5jb21tb24udjEuTGluZUl0ZW0SKgoEY2FyZBgHIAEoCzIcLnNob3AucGF5bWVudC52MS5DYXJkU3VtbWFyeRInCghyZWZ1bmRlZBgIIAEoCzIVLnNob3AuY29tbW9uLnYxLk1vbmV5Ei4KCmNyZWF0ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDmZhaWx1cmVfcmVhc29uGAogASgJEhUKDXJlZnVuZF9yZWFzb24YCyABKAkiKwoLQ2FyZFN1bW1hcnkSDQoFYnJhbmQYASABKAkSDQoFbGFzdDQYAiABKAkiSgoLQ2FyZERldGFpbHMSDgoGbnVtYmVyGAEgASgJEg4KBmhvbGRlchgCIAEoCRIOCgZleHBpcnkYAyABKAkSCwoDY3Z2GAQgASgJIm0KFVByb2Nlc3NQYXltZW50UmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEioKBGNhcmQYAiABKAsyHC5zaG9wLnBheW1lbnQudjEuQ2FyZERldGFpbHMSFwoPaWRlbXBvdGVuY3lfa2V5GAMgASgJIh8KEUdldFBheW1lbnRSZXF1ZXN0EgoKAmlkGAEgASgJIl4KFFJlZnVuZFBheW1lbnRSZXF1ZXN0EgoKAmlkGAEgASgJEhkKDGFtb3VudF9taW5vchgCIAEoA0gAiAEBEg4KBnJlYXNvbhgDIAEoCUIPCg1fYW1vdW50X21pbm9yMoICCg5QYXltZW50U2VydmljZRJSCg5Qcm9jZXNzUGF5bWVudBImLnNob3AucGF5bWVudC52MS5Qcm9jZXNzUGF5bWVudFJlcXVlc3QaGC5zaG9wLnBheW1lbnQudjEuUGF5bWVudBJKCgpHZXRQYXltZW50EiIuc2hvcC5wYXltZW50LnYxLkdldFBheW1lbnRSZXF1ZXN0Ghguc2hvcC5wYXltZW50LnYxLlBheW1lbnQSUAoNUmVmdW5kUGF5bWVudBIlLnNob3AucGF5bWVudC52MS5SZWZ1bmRQYXltZW50UmVxdWVzdBoYLnNob3AucGF5bWVudC52MS5QYXltZW50YgZwcm90bzM", [file_google_protobuf_timestamp, file_shop_common_v1_line_item, file_shop_common_v1_money]);
+  fileDesc("Ch1zaG9wL3BheW1lbnQvdjEvcGF5bWVudC5wcm90bxIPc2hvcC5wYXltZW50LnYxIswCCgdQYXltZW50EgoKAmlkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSDgoGc3RhdHVzGAQgASgJEiUKBmFtb3VudBgFIAEoCzIVLnNob3AuY29tbW9uLnYxLk1vbmV5EicKBWl0ZW1zGAYgAygLMhguc2hvcC5jb21tb24udjEuTGluZUl0ZW0SKgoEY2FyZBgHIAEoCzIcLnNob3AucGF5bWVudC52MS5DYXJkU3VtbWFyeRInCghyZWZ1bmRlZBgIIAEoCzIVLnNob3AuY29tbW9uLnYxLk1vbmV5Ei4KCmNyZWF0ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDmZhaWx1cmVfcmVhc29uGAogASgJEhUKDXJlZnVuZF9yZWFzb24YCyABKAkiKwoLQ2FyZFN1bW1hcnkSDQoFYnJhbmQYASABKAkSDQoFbGFzdDQYAiABKAkiSgoLQ2FyZERldGFpbHMSDgoGbnVtYmVyGAEgASgJEg4KBmhvbGRlchgCIAEoCRIOCgZleHBpcnkYAyABKAkSCwoDY3Z2GAQgASgJIm0KFVByb2Nlc3NQYXltZW50UmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEioKBGNhcmQYAiABKAsyHC5zaG9wLnBheW1lbnQudjEuQ2FyZERldGFpbHMSFwoPaWRlbXBvdGVuY3lfa2V5GAMgASgJIh8KEUdldFBheW1lbnRSZXF1ZXN0EgoKAmlkGAEgASgJIncKFFJlZnVuZFBheW1lbnRSZXF1ZXN0EgoKAmlkGAEgASgJEhkKDGFtb3VudF9taW5vchgCIAEoA0gAiAEBEg4KBnJlYXNvbhgDIAEoCRIXCg9pZGVtcG90ZW5jeV9rZXkYBCABKAlCDwoNX2Ftb3VudF9taW5vciJaChBSZWNvbmNpbGVSZXF1ZXN0EicKGnBlbmRpbmdfb2xkZXJfdGhhbl9zZWNvbmRzGAEgASgFSACIAQFCHQobX3BlbmRpbmdfb2xkZXJfdGhhbl9zZWNvbmRzItABCg5SZWNvbmNpbGlhdGlvbhIwCgtkaWZmZXJlbmNlcxgBIAMoCzIbLnNob3AucGF5bWVudC52MS5EaWZmZXJlbmNlEi8KCHByb3ZpZGVyGAIgASgLMh0uc2hvcC5wYXltZW50LnYxLkxlZGdlclRvdGFscxIrCgRzaG9wGAMgASgLMh0uc2hvcC5wYXltZW50LnYxLkxlZGdlclRvdGFscxIuCgpjaGVja2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKFAQoKRGlmZmVyZW5jZRIMCgRraW5kGAEgASgJEgsKA2tleRgCIAEoCRISCgpwYXltZW50X2lkGAMgASgJEh0KFXByb3ZpZGVyX2Ftb3VudF9taW5vchgEIAEoAxIZChFzaG9wX2Ftb3VudF9taW5vchgFIAEoAxIOCgZkZXRhaWwYBiABKAkigwEKDExlZGdlclRvdGFscxIQCghjdXJyZW5jeRgBIAEoCRIWCg5jYXB0dXJlZF9taW5vchgCIAEoAxIWCg5yZWZ1bmRlZF9taW5vchgDIAEoAxIPCgdjaGFyZ2VzGAQgASgFEg8KB3JlZnVuZHMYBSABKAUSDwoHcGVuZGluZxgGIAEoBTLTAgoOUGF5bWVudFNlcnZpY2USUgoOUHJvY2Vzc1BheW1lbnQSJi5zaG9wLnBheW1lbnQudjEuUHJvY2Vzc1BheW1lbnRSZXF1ZXN0Ghguc2hvcC5wYXltZW50LnYxLlBheW1lbnQSSgoKR2V0UGF5bWVudBIiLnNob3AucGF5bWVudC52MS5HZXRQYXltZW50UmVxdWVzdBoYLnNob3AucGF5bWVudC52MS5QYXltZW50ElAKDVJlZnVuZFBheW1lbnQSJS5zaG9wLnBheW1lbnQudjEuUmVmdW5kUGF5bWVudFJlcXVlc3QaGC5zaG9wLnBheW1lbnQudjEuUGF5bWVudBJPCglSZWNvbmNpbGUSIS5zaG9wLnBheW1lbnQudjEuUmVjb25jaWxlUmVxdWVzdBofLnNob3AucGF5bWVudC52MS5SZWNvbmNpbGlhdGlvbmIGcHJvdG8z", [file_google_protobuf_timestamp, file_shop_common_v1_line_item, file_shop_common_v1_money]);
 
 /**
  * Payment is one charge of a basket, with its refunds.
@@ -221,6 +221,13 @@ export type RefundPaymentRequest = Message<"shop.payment.v1.RefundPaymentRequest
    * @generated from field: string reason = 3;
    */
   reason: string;
+
+  /**
+   * The same key returns the same refund and refunds once (REST: Idempotency-Key header).
+   *
+   * @generated from field: string idempotency_key = 4;
+   */
+  idempotencyKey: string;
 };
 
 /**
@@ -229,6 +236,154 @@ export type RefundPaymentRequest = Message<"shop.payment.v1.RefundPaymentRequest
  */
 export const RefundPaymentRequestSchema: GenMessage<RefundPaymentRequest> = /*@__PURE__*/
   messageDesc(file_shop_payment_v1_payment, 5);
+
+/**
+ * @generated from message shop.payment.v1.ReconcileRequest
+ */
+export type ReconcileRequest = Message<"shop.payment.v1.ReconcileRequest"> & {
+  /**
+   * Payments and refunds pending for longer than this are differences (default 300).
+   *
+   * @generated from field: optional int32 pending_older_than_seconds = 1;
+   */
+  pendingOlderThanSeconds?: number | undefined;
+};
+
+/**
+ * Describes the message shop.payment.v1.ReconcileRequest.
+ * Use `create(ReconcileRequestSchema)` to create a new message.
+ */
+export const ReconcileRequestSchema: GenMessage<ReconcileRequest> = /*@__PURE__*/
+  messageDesc(file_shop_payment_v1_payment, 6);
+
+/**
+ * Reconciliation is what the provider's ledger and the shop's records say, and where they differ.
+ *
+ * @generated from message shop.payment.v1.Reconciliation
+ */
+export type Reconciliation = Message<"shop.payment.v1.Reconciliation"> & {
+  /**
+   * @generated from field: repeated shop.payment.v1.Difference differences = 1;
+   */
+  differences: Difference[];
+
+  /**
+   * @generated from field: shop.payment.v1.LedgerTotals provider = 2;
+   */
+  provider?: LedgerTotals | undefined;
+
+  /**
+   * @generated from field: shop.payment.v1.LedgerTotals shop = 3;
+   */
+  shop?: LedgerTotals | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp checked_at = 4;
+   */
+  checkedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message shop.payment.v1.Reconciliation.
+ * Use `create(ReconciliationSchema)` to create a new message.
+ */
+export const ReconciliationSchema: GenMessage<Reconciliation> = /*@__PURE__*/
+  messageDesc(file_shop_payment_v1_payment, 7);
+
+/**
+ * Difference is one operation on which the two sides disagree.
+ *
+ * @generated from message shop.payment.v1.Difference
+ */
+export type Difference = Message<"shop.payment.v1.Difference"> & {
+  /**
+   * charge_not_recorded, payment_not_charged, refund_not_recorded, refund_not_at_provider,
+   * amount_differs, refunded_total_differs or pending_too_long.
+   *
+   * @generated from field: string kind = 1;
+   */
+  kind: string;
+
+  /**
+   * The operation's idempotency key: a payment's id (its charge) or a refund's id.
+   *
+   * @generated from field: string key = 2;
+   */
+  key: string;
+
+  /**
+   * @generated from field: string payment_id = 3;
+   */
+  paymentId: string;
+
+  /**
+   * @generated from field: int64 provider_amount_minor = 4;
+   */
+  providerAmountMinor: bigint;
+
+  /**
+   * @generated from field: int64 shop_amount_minor = 5;
+   */
+  shopAmountMinor: bigint;
+
+  /**
+   * @generated from field: string detail = 6;
+   */
+  detail: string;
+};
+
+/**
+ * Describes the message shop.payment.v1.Difference.
+ * Use `create(DifferenceSchema)` to create a new message.
+ */
+export const DifferenceSchema: GenMessage<Difference> = /*@__PURE__*/
+  messageDesc(file_shop_payment_v1_payment, 8);
+
+/**
+ * LedgerTotals is the money one side records.
+ *
+ * @generated from message shop.payment.v1.LedgerTotals
+ */
+export type LedgerTotals = Message<"shop.payment.v1.LedgerTotals"> & {
+  /**
+   * @generated from field: string currency = 1;
+   */
+  currency: string;
+
+  /**
+   * @generated from field: int64 captured_minor = 2;
+   */
+  capturedMinor: bigint;
+
+  /**
+   * @generated from field: int64 refunded_minor = 3;
+   */
+  refundedMinor: bigint;
+
+  /**
+   * @generated from field: int32 charges = 4;
+   */
+  charges: number;
+
+  /**
+   * @generated from field: int32 refunds = 5;
+   */
+  refunds: number;
+
+  /**
+   * Operations not settled yet.
+   *
+   * @generated from field: int32 pending = 6;
+   */
+  pending: number;
+};
+
+/**
+ * Describes the message shop.payment.v1.LedgerTotals.
+ * Use `create(LedgerTotalsSchema)` to create a new message.
+ */
+export const LedgerTotalsSchema: GenMessage<LedgerTotals> = /*@__PURE__*/
+  messageDesc(file_shop_payment_v1_payment, 9);
 
 /**
  * PaymentService charges a user's basket and refunds payments.
@@ -259,7 +414,7 @@ export const PaymentService: GenService<{
     output: typeof PaymentSchema;
   },
   /**
-   * Refunds all (amount unset) or part of a completed payment.
+   * Refunds all (amount unset) or part of a completed payment; admins only (the merchant's).
    *
    * @generated from rpc shop.payment.v1.PaymentService.RefundPayment
    */
@@ -267,6 +422,16 @@ export const PaymentService: GenService<{
     methodKind: "unary";
     input: typeof RefundPaymentRequestSchema;
     output: typeof PaymentSchema;
+  },
+  /**
+   * Compares the payment provider's ledger with the shop's payments and refunds; admins only.
+   *
+   * @generated from rpc shop.payment.v1.PaymentService.Reconcile
+   */
+  reconcile: {
+    methodKind: "unary";
+    input: typeof ReconcileRequestSchema;
+    output: typeof ReconciliationSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_shop_payment_v1_payment, 0);
