@@ -3,7 +3,7 @@ import type { LedgerEntry } from './provider.ts';
 import type { RefundRecord } from './store.ts';
 
 /** How the provider's ledger and the shop's records disagree about one operation. */
-export interface Difference {
+interface Difference {
   /**
    * `charge_not_recorded`: captured at the provider, not a paid payment at the shop;
    * `payment_not_charged`: paid at the shop, not captured at the provider; `refund_not_recorded`,
@@ -28,7 +28,7 @@ export interface Difference {
 }
 
 /** Money on one side, in the shop's currency. */
-export interface Totals {
+interface Totals {
   currency: string;
   captured_minor: number;
   refunded_minor: number;
