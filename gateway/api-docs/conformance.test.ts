@@ -179,14 +179,32 @@ describe('real REST answers against /openapi.json', () => {
     expect((await send({ op: 'get-payment', path: { id: paid.body.id }, auth: bob })).status).toBe(403);
     expect((await send({ op: 'get-payment', path: { id: 'no-such-thing' }, auth: alice })).status).toBe(404);
     const refund = { amount_minor: 100, reason: 'conformance' };
+    // Refunds are the merchant's: the payer's own is refused.
     expect((await send({ op: 'refund-payment', path: { id: paid.body.id }, body: refund, auth: alice })).status).toBe(
-      200,
+      403,
     );
+    const refundKey = { 'Idempotency-Key': 'conformance-refund-1' };
+    const refunded = {
+      op: 'refund-payment',
+      path: { id: paid.body.id },
+      body: refund,
+      headers: refundKey,
+      auth: admin,
+    };
+    expect((await send(refunded)).status).toBe(200);
+    expect((await send(refunded)).body.refunded.amount_minor).toBe(100);
     const tooMuch = { amount_minor: 1_000_000 };
-    expect((await send({ op: 'refund-payment', path: { id: paid.body.id }, body: tooMuch, auth: alice })).status).toBe(
+    expect((await send({ op: 'refund-payment', path: { id: paid.body.id }, body: tooMuch, auth: admin })).status).toBe(
       409,
     );
-    expect((await send({ op: 'refund-payment', path: { id: paid.body.id }, auth: alice })).status).toBe(200);
+    expect((await send({ op: 'refund-payment', path: { id: paid.body.id }, auth: admin })).status).toBe(200);
+    const reconciled = await send({
+      op: 'reconcile-payments',
+      query: { pending_older_than_seconds: '60' },
+      auth: admin,
+    });
+    expect([reconciled.status, reconciled.body.differences]).toEqual([200, []]);
+    expect((await send({ op: 'reconcile-payments', auth: alice })).status).toBe(403);
 
     const bobLine = { user_id: 'conf-bob', product_id: 'notebook', quantity: 1 };
     expect((await send({ op: 'add-to-basket', body: bobLine, auth: bob })).status).toBe(200);

@@ -85,6 +85,16 @@ function setSession(s) {
   showAccount();
 }
 
+/** Whether this tab is signed in as an admin (the token's `roles`; the API checks it again). */
+function signedInAsAdmin() {
+  try {
+    const roles = claimsOf(session()?.token ?? '').roles;
+    return Array.isArray(roles) && roles.includes('admin');
+  } catch {
+    return false;
+  }
+}
+
 /** The claims of a JWT (not checked here: the API checks it). */
 function claimsOf(token) {
   const part = token.split('.')[1];
@@ -641,8 +651,8 @@ async function paymentView(id, params) {
   const gen = generation; // a view asked for later wins: this one then draws nothing
   const { body: payment } = await api('GET', `/api/v1/payments/${encodeURIComponent(id)}`);
   remember(payment);
-  const mine = payment.user_id === session()?.user;
-  const refundable = mine && (payment.status === 'completed' || payment.status === 'partially_refunded');
+  // Refunds are the merchant's: the control is an admin's only (the API refuses the payer's).
+  const refundable = signedInAsAdmin() && (payment.status === 'completed' || payment.status === 'partially_refunded');
   const remaining = {
     amount_minor: payment.amount.amount_minor - payment.refunded.amount_minor,
     currency: payment.amount.currency,

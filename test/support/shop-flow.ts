@@ -113,17 +113,18 @@ export function shopFlow(
       expect(res).toMatchObject({ status: 409, body: { error: { code: 'basket_empty' } } });
     });
 
-    it('refunds through the gateway', async () => {
+    it('refunds through the gateway: the merchant may, the payer may not, and the ledgers agree', async () => {
       const carol = await asUser('e2e-carol');
+      const admin = { authorization: `Bearer ${GATEWAY_ADMIN}` };
       await call(api('/baskets/add'), 'POST', { user_id: 'e2e-carol', product_id: 'yoga-mat', quantity: 1 }, carol);
       const paid = await call(api('/payments'), 'POST', { user_id: 'e2e-carol', card: card() }, carol);
-      const refund = await call(
-        api(`/payments/${paid.body.id}/refund`),
-        'POST',
-        { amount_minor: 500, reason: 'scratched' },
-        carol,
-      );
+      const body = { amount_minor: 500, reason: 'scratched' };
+      const own = await call(api(`/payments/${paid.body.id}/refund`), 'POST', body, carol);
+      expect([own.status, own.body.error?.code]).toEqual([403, 'forbidden']);
+      const refund = await call(api(`/payments/${paid.body.id}/refund`), 'POST', body, admin);
       expect(refund.body).toMatchObject({ status: 'partially_refunded', refunded: { amount_minor: 500 } });
+      const reconciled = await call(api('/reconciliation?pending_older_than_seconds=60'), 'GET', undefined, admin);
+      expect([reconciled.status, reconciled.body.differences]).toEqual([200, []]);
     });
 
     it('buyers racing for the last unit: one order is served, every other refused or refunded in full (saga)', async () => {
