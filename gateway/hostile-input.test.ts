@@ -184,6 +184,7 @@ for (const shop of shops)
         gateway = createGateway(config, testLog, runtime);
       });
       const seen = { requests: 0, refused: 0, accepted: 0, failures: 0, routes: new Set<string>() };
+      let differences: number | undefined;
       // The suite's outcome: its first failing test, if any.
       let outcome: Outcome = { passed: true };
       afterAll(async () => {
@@ -195,6 +196,7 @@ for (const shop of shops)
           {
             runs: seen.requests,
             failures: seen.failures,
+            differences,
             note: `${seen.routes.size} routes, property-based (fast-check): ${seen.refused} refused with a 4xx, ${seen.accepted} valid enough to be served`,
           },
           outcome,
@@ -248,5 +250,17 @@ for (const shop of shops)
           );
         }, 120_000);
       }
+
+      it("leaves the provider's ledger and the shop's records reconciled, whatever was sent", async () => {
+        onTestFinished(({ task }) => {
+          outcome = outcome.passed ? outcomeOf(task) : outcome;
+        });
+        const res = await gateway.app.request('http://gw/api/v1/reconciliation?pending_older_than_seconds=60', {
+          headers: { authorization: `Bearer ${GATEWAY_ADMIN}` },
+        });
+        const body = (await res.json()) as { differences?: unknown[] };
+        differences = body.differences?.length;
+        expect([res.status, body.differences]).toEqual([200, []]);
+      });
     },
   );

@@ -22,7 +22,7 @@ const row = (name: SuiteName, cells: (r: Recorded | undefined) => string[]) => {
 const events = names.filter((name) => suites[name].kind === 'events');
 const checks = names.filter((name) => suites[name].kind === 'check');
 const ran = [...recorded.values()];
-const sum = (key: 'sent' | 'doubled' | 'lost' | 'runs' | 'failures') =>
+const sum = (key: 'sent' | 'doubled' | 'lost' | 'runs' | 'failures' | 'differences') =>
   ran.reduce((t, r) => t + (((r as Record<string, unknown>)[key] as number | undefined) ?? 0), 0);
 const last = ran
   .map((r) => r.ran_at)
@@ -35,21 +35,30 @@ const failed = ran.filter((r) => !r.outcome.passed).length;
 const table = [
   `Last run: ${lastRun}, on this repository's machine: ${ran.length - failed} suites passed, ${failed} failed, ${notRun} not run.`,
   '',
-  '| guarantee | test | result | events sent | delivered (distinct) | duplicates absorbed | effects doubled | effects lost | what the run showed |',
-  '|---|---|---|---:|---:|---:|---:|---:|---|',
+  '| guarantee | test | result | events sent | delivered (distinct) | duplicates absorbed | effects doubled | effects lost | reconciliation differences | what the run showed |',
+  '|---|---|---|---:|---:|---:|---:|---:|---:|---|',
   ...events.map((name) =>
     row(name, (r) =>
       r?.kind === 'events'
-        ? [n(r.sent), n(r.delivered), n(r.duplicates), `**${n(r.doubled)}**`, `**${n(r.lost)}**`]
-        : ['', '', '', '', ''],
+        ? [
+            n(r.sent),
+            n(r.delivered),
+            n(r.duplicates),
+            `**${n(r.doubled)}**`,
+            `**${n(r.lost)}**`,
+            `**${n(r.differences)}**`,
+          ]
+        : ['', '', '', '', '', ''],
     ),
   ),
   '',
-  '| guarantee | test | result | cases | broken | what the run showed |',
-  '|---|---|---|---:|---:|---|',
-  ...checks.map((name) => row(name, (r) => (r?.kind === 'check' ? [n(r.runs), `**${n(r.failures)}**`] : ['', '']))),
+  '| guarantee | test | result | cases | broken | reconciliation differences | what the run showed |',
+  '|---|---|---|---:|---:|---:|---|',
+  ...checks.map((name) =>
+    row(name, (r) => (r?.kind === 'check' ? [n(r.runs), `**${n(r.failures)}**`, n(r.differences)] : ['', '', ''])),
+  ),
   '',
-  `Totals of the suites that ran: ${sum('sent')} events sent, ${sum('doubled')} doubled, ${sum('lost')} lost; ${sum('runs')} cases checked, ${sum('failures')} broken.`,
+  `Totals of the suites that ran: ${sum('sent')} events sent, ${sum('doubled')} doubled, ${sum('lost')} lost; ${sum('runs')} cases checked, ${sum('failures')} broken; ${sum('differences')} reconciliation differences (– in a row: that suite did not reconcile).`,
 ].join('\n');
 
 if (process.argv.includes('--print')) {

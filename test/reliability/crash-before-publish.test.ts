@@ -48,21 +48,25 @@ describe.runIf(ready)('a payment function killed between commit and publish (Pos
     let killedWith = -1;
     const pending = async () =>
       (await shop.db.query<{ n: number }>('select count(*)::int as n from outbox where published_at is null'))[0]!.n;
-    recordFigures('crash-before-publish', async () => {
-      const stock = await stockOf(shop.url, product);
-      const orders = (20 - stock) / 2;
-      return {
-        ...counter.figures(),
-        doubled: Math.max(0, orders - paid.length),
-        lost: Math.max(0, paid.length - orders),
-        note:
-          `${paid.length} payments committed, ` +
-          (killedWith < 0
-            ? 'process-payment not killed'
-            : `process-payment SIGKILLed with ${killedWith} events unpublished; ${await pending()} left unpublished after a new replica ran`) +
-          `; stock 20 → ${stock}`,
-      };
-    });
+    recordFigures(
+      'crash-before-publish',
+      async () => {
+        const stock = await stockOf(shop.url, product);
+        const orders = (20 - stock) / 2;
+        return {
+          ...counter.figures(),
+          doubled: Math.max(0, orders - paid.length),
+          lost: Math.max(0, paid.length - orders),
+          note:
+            `${paid.length} payments committed, ` +
+            (killedWith < 0
+              ? 'process-payment not killed'
+              : `process-payment SIGKILLed with ${killedWith} events unpublished; ${await pending()} left unpublished after a new replica ran`) +
+            `; stock 20 → ${stock}`,
+        };
+      },
+      () => shop.url,
+    );
     product = await createProduct(shop.url, 20);
     await fillBaskets(shop.url, users, product, 2);
     const [first, second] = await freePorts(2);

@@ -6,7 +6,7 @@ import { readDeadLetters } from '../../functions/events/dead-letter-queue.ts';
 import { stockRejected } from '../support/test-events.ts';
 import { realInfraEnv, testInfraSigner } from '../support/real-infra-env.ts';
 import { recordFigures } from './figures.ts';
-import { countMessages, createProduct, fillBaskets, handlersDone, pay, useRealShop } from './harness.ts';
+import { approvedCard, countMessages, createProduct, fillBaskets, handlersDone, pay, useRealShop } from './harness.ts';
 
 const { ready, env } = await realInfraEnv();
 const root = new URL('../..', import.meta.url).pathname;
@@ -30,28 +30,32 @@ describe.runIf(ready)(
       const refundable: string[] = [];
       let letters: Awaited<ReturnType<typeof readDeadLetters>>['letters'] = [];
       let replayed = false;
-      recordFigures('dead-letters', async () => {
-        const refunded = (await Promise.all(refundable.map((id) => payments.get(id)))).filter(
-          (p) => p?.status === 'refunded',
-        ).length;
-        const [refunds] = await shop.db.query<{ n: number }>(
-          "select count(*)::int as n from outbox where topic = 'payment-refunded'",
-        );
-        const [applied] = await shop.db.query<{ n: number }>(
-          "select count(*)::int as n from processed_events where consumer = 'payment/on-stock-rejected'",
-        );
-        return {
-          ...counter.figures(),
-          doubled: Math.max(0, refunds!.n - refunded),
-          lost: refundable.length - refunded,
-          note:
-            `${letters.length} dead letters (${letters.map((l) => `${l.event_id || 'unreadable'}: ${l.attempts} attempt(s)`).join(', ')}); ` +
-            `${applied!.n} events applied by payment/on-stock-rejected, ${refunded} of ${refundable.length} payments refunded, ` +
-            (replayed
-              ? 'the failing event replayed with dlq:replay after its payment appeared'
-              : 'the failing event not replayed'),
-        };
-      });
+      recordFigures(
+        'dead-letters',
+        async () => {
+          const refunded = (await Promise.all(refundable.map((id) => payments.get(id)))).filter(
+            (p) => p?.status === 'refunded',
+          ).length;
+          const [refunds] = await shop.db.query<{ n: number }>(
+            "select count(*)::int as n from outbox where topic = 'payment-refunded'",
+          );
+          const [applied] = await shop.db.query<{ n: number }>(
+            "select count(*)::int as n from processed_events where consumer = 'payment/on-stock-rejected'",
+          );
+          return {
+            ...counter.figures(),
+            doubled: Math.max(0, refunds!.n - refunded),
+            lost: refundable.length - refunded,
+            note:
+              `${letters.length} dead letters (${letters.map((l) => `${l.event_id || 'unreadable'}: ${l.attempts} attempt(s)`).join(', ')}); ` +
+              `${applied!.n} events applied by payment/on-stock-rejected, ${refunded} of ${refundable.length} payments refunded, ` +
+              (replayed
+                ? 'the failing event replayed with dlq:replay after its payment appeared'
+                : 'the failing event not replayed'),
+          };
+        },
+        () => shop.url,
+      );
       const product = await createProduct(shop.url, 5);
       await fillBaskets(shop.url, ['dlq-real'], product, 1);
       const real = (await pay(shop.url, 'dlq-real')).body;
@@ -111,6 +115,8 @@ describe.runIf(ready)(
         refunded: { ...real.refunded },
       };
       await payments.begin(ghostPayment);
+      // Charged at the provider as any payment is: a refund of a charge it never made is refused.
+      await shop.runtime.deps.provider.charge({ key: 'ghost-payment', amount: real.amount, card: approvedCard });
       await payments.finish({ ...ghostPayment, status: 'completed' }, []);
       expect((await dlq('replay', 'ghost-event')).stdout).toContain('replayed event ghost-event to stock-rejected');
       replayed = true;

@@ -158,3 +158,15 @@ export async function handlersDone(
     250,
   );
 }
+
+/** The differences the shop's reconciliation finds between the provider's ledger and its own records. */
+export async function reconciled(url: string, pendingOlderThanSeconds = 60): Promise<unknown[]> {
+  const res = await call(
+    `${url}/api/v1/reconciliation?pending_older_than_seconds=${pendingOlderThanSeconds}`,
+    'GET',
+    undefined,
+    { authorization: `Bearer ${GATEWAY_ADMIN}` },
+  );
+  if (res.status !== 200) throw new Error(`reconciliation: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.differences;
+}

@@ -24,22 +24,26 @@ describe.runIf(ready)('concurrent retries of one payment (PostgreSQL, Redis, Kaf
     let rushed = 0; // requests sent at once, counted as they go
     let product = '';
     const count = async (sql: string) => (await shop.db.query<{ n: number }>(sql))[0]!.n;
-    recordFigures('idempotency', async () => {
-      const payments = await count("select count(*)::int as n from payments where user_id = 'idem-1'");
-      const events = await count("select count(*)::int as n from outbox where topic = 'payment-completed'");
-      const stock = await stockOf(shop.url, product);
-      const orders = (10 - stock) / 3;
-      const status = (s: number, code?: string) =>
-        answers.filter((a) => a.status === s && (!code || a.body?.error?.code === code)).length;
-      return {
-        ...counter.figures(),
-        doubled: Math.max(0, payments - 1) + Math.max(0, orders - 1),
-        lost: Math.max(0, 1 - payments) + Math.max(0, 1 - orders),
-        note:
-          `${answers.length} requests with one key (${rushed} at once): ${status(201)} answered 201, ${status(409, 'payment_in_progress')} 409 payment_in_progress, ` +
-          `${status(422, 'idempotency_key_reused')} 422 for another body; ${payments} payment, ${events} event in the outbox, stock 10 → ${stock}`,
-      };
-    });
+    recordFigures(
+      'idempotency',
+      async () => {
+        const payments = await count("select count(*)::int as n from payments where user_id = 'idem-1'");
+        const events = await count("select count(*)::int as n from outbox where topic = 'payment-completed'");
+        const stock = await stockOf(shop.url, product);
+        const orders = (10 - stock) / 3;
+        const status = (s: number, code?: string) =>
+          answers.filter((a) => a.status === s && (!code || a.body?.error?.code === code)).length;
+        return {
+          ...counter.figures(),
+          doubled: Math.max(0, payments - 1) + Math.max(0, orders - 1),
+          lost: Math.max(0, 1 - payments) + Math.max(0, 1 - orders),
+          note:
+            `${answers.length} requests with one key (${rushed} at once): ${status(201)} answered 201, ${status(409, 'payment_in_progress')} 409 payment_in_progress, ` +
+            `${status(422, 'idempotency_key_reused')} 422 for another body; ${payments} payment, ${events} event in the outbox, stock 10 → ${stock}`,
+        };
+      },
+      () => shop.url,
+    );
 
     product = await createProduct(shop.url, 10);
     await fillBaskets(shop.url, ['idem-1'], product, 3);

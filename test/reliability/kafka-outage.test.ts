@@ -41,19 +41,23 @@ describe.runIf(ready)(
       let duringOutage = 0;
       let counter: Awaited<ReturnType<typeof countMessages>> | undefined;
       onTestFinished(async () => counter?.stop());
-      recordFigures('kafka-outage', async () => {
-        // No counter, no count: the report shows "–" rather than a zero nobody counted.
-        if (!counter) throw new Error('the test ended before payment-completed was being counted');
-        const stock = await stockOf(shop.url, product);
-        const left = await Promise.all(paid.map((u) => unitsInBasket(shop.url, u, product)));
-        const orders = (1000 - stock) / 2;
-        return {
-          ...counter.figures(),
-          doubled: Math.max(0, orders - paid.length) + left.filter((n) => n < 1).length,
-          lost: Math.max(0, paid.length - orders) + left.filter((n) => n > 1).length,
-          note: `${paid.length} checkouts answered 201, ${duringOutage} of them while Kafka was stopped or starting again (${Math.round((down.to - down.from) / 1000)} s down incl. restart); stock 1000 → ${stock}`,
-        };
-      });
+      recordFigures(
+        'kafka-outage',
+        async () => {
+          // No counter, no count: the report shows "–" rather than a zero nobody counted.
+          if (!counter) throw new Error('the test ended before payment-completed was being counted');
+          const stock = await stockOf(shop.url, product);
+          const left = await Promise.all(paid.map((u) => unitsInBasket(shop.url, u, product)));
+          const orders = (1000 - stock) / 2;
+          return {
+            ...counter.figures(),
+            doubled: Math.max(0, orders - paid.length) + left.filter((n) => n < 1).length,
+            lost: Math.max(0, paid.length - orders) + left.filter((n) => n > 1).length,
+            note: `${paid.length} checkouts answered 201, ${duringOutage} of them while Kafka was stopped or starting again (${Math.round((down.to - down.from) / 1000)} s down incl. restart); stock 1000 → ${stock}`,
+          };
+        },
+        () => shop.url,
+      );
       product = await createProduct(shop.url, 1000);
       await fillBaskets(shop.url, users, product, 2);
 

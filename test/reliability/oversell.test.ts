@@ -47,23 +47,29 @@ describe.runIf(ready)('200 concurrent checkouts of a product with stock 10 (Post
         overcharged: rows.filter((r) => r.status !== 'completed' && r.net > 0).map((r) => r.user_id),
       };
     };
-    recordFigures('oversell', async () => {
-      const t = tally(await charges());
-      const stock = await stockOf(shop.url, product);
-      const taken = START - stock;
-      const accepted = answers.filter((a) => a.status === 201).length;
-      return {
-        ...completed.figures(),
-        // Stock taken beyond the units kept, orders beyond the stock, refunds beyond the refunded payments: doubled.
-        doubled:
-          Math.max(0, taken - t.units) + Math.max(0, t.kept - START) + Math.max(0, (await refundEvents()) - t.refunded),
-        // Kept units never taken from stock, payments neither kept nor refunded, buyers charged without an order: lost.
-        lost: Math.max(0, t.units - taken) + (accepted - t.kept - t.refunded) + t.overcharged.length,
-        note:
-          `${accepted} payments accepted, ${answers.filter((a) => a.code === 'insufficient_stock').length} refused up front (409); ${t.kept} kept (${t.units} units), ` +
-          `${t.refunded} refunded in full after ${rejected.distinct()} stock-rejected events; stock ${START} → ${stock}; ${t.overcharged.length} buyers charged without an order`,
-      };
-    });
+    recordFigures(
+      'oversell',
+      async () => {
+        const t = tally(await charges());
+        const stock = await stockOf(shop.url, product);
+        const taken = START - stock;
+        const accepted = answers.filter((a) => a.status === 201).length;
+        return {
+          ...completed.figures(),
+          // Stock taken beyond the units kept, orders beyond the stock, refunds beyond the refunded payments: doubled.
+          doubled:
+            Math.max(0, taken - t.units) +
+            Math.max(0, t.kept - START) +
+            Math.max(0, (await refundEvents()) - t.refunded),
+          // Kept units never taken from stock, payments neither kept nor refunded, buyers charged without an order: lost.
+          lost: Math.max(0, t.units - taken) + (accepted - t.kept - t.refunded) + t.overcharged.length,
+          note:
+            `${accepted} payments accepted, ${answers.filter((a) => a.code === 'insufficient_stock').length} refused up front (409); ${t.kept} kept (${t.units} units), ` +
+            `${t.refunded} refunded in full after ${rejected.distinct()} stock-rejected events; stock ${START} → ${stock}; ${t.overcharged.length} buyers charged without an order`,
+        };
+      },
+      () => shop.url,
+    );
 
     product = await createProduct(shop.url, START);
     await fillBaskets(shop.url, users, product, 1);

@@ -14,6 +14,8 @@ export interface Figures {
   doubled: number;
   /** Effects never applied, read back from the stores: must be 0. */
   lost: number;
+  /** Differences the reconciliation found between the provider's ledger and the shop's records at the end: must be 0. */
+  differences?: number;
   /** What else the run showed. */
   note: string;
 }
@@ -24,6 +26,8 @@ export interface Check {
   runs: number;
   /** Cases that broke the guarantee: must be 0. */
   failures: number;
+  /** Differences the reconciliation found at the end: must be 0. */
+  differences?: number;
   note: string;
 }
 

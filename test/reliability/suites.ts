@@ -41,6 +41,12 @@ export const suites = {
     test: 'test/reliability/oversell.test.ts',
     guarantee: 'No overselling; the saga refunds what stock cannot serve: 200 concurrent checkouts of stock 10',
   },
+  'money-crash': {
+    kind: 'check',
+    test: 'test/reliability/money-crash.test.ts',
+    guarantee:
+      'Money moves once across crashes: process-payment and refund-payment SIGKILLed at each step (after the pending row, after the provider answered) settle after a restart, charged and refunded once, the ledgers reconciled',
+  },
   'hostile-input-real': {
     kind: 'check',
     test: 'gateway/hostile-input.test.ts',
