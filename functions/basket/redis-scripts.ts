@@ -1,15 +1,29 @@
 /**
  * Each change runs as one Lua script on the user's key (a JSON array of lines in first-added
  * order), so concurrent changes never lose an update. Every write renews the TTL.
+ * KEYS[1] the basket; KEYS[2], for a change with an Idempotency-Key, the key's record: the
+ * request, a newline, and the lines the change left, written in this same script, so either both
+ * the change and its record are written or neither. A recorded key answers its lines and changes
+ * nothing, or {"reused": true} for another request.
  * ARGV: product id, quantity (0 = the whole line), TTL in ms, sign (+1 add, -1 remove); for a
- * bounded add, the stock, most units of a line and most lines: an add past them changes nothing
- * and returns {"refused": "stock" | "line" | "lines", "in_basket": units held}.
+ * bounded add the stock ('' for none), most units of a line and most lines: an add past them
+ * changes nothing, records nothing (a retry is decided again) and returns
+ * {"refused": "stock" | "line" | "lines", "in_basket": units held}; then the request and the
+ * record's TTL in ms.
  */
 export const CHANGE = `
+if KEYS[2] then
+  local record = redis.call('GET', KEYS[2])
+  if record then
+    local nl = string.find(record, '\\n', 1, true)
+    if string.sub(record, 1, nl - 1) ~= ARGV[8] then return '{"reused":true}' end
+    return string.sub(record, nl + 1)
+  end
+end
 local raw = redis.call('GET', KEYS[1])
 local lines = raw and cjson.decode(raw) or {}
 local pid, qty, ttl, sign = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-if sign > 0 and ARGV[5] then
+if sign > 0 and ARGV[5] ~= '' then
   local held = 0
   for _, line in ipairs(lines) do
     if line.product_id == pid then held = line.quantity end
@@ -31,9 +45,14 @@ for _, line in ipairs(lines) do
   end
 end
 if not found and sign > 0 then out[#out + 1] = { product_id = pid, quantity = qty } end
-if #out == 0 then redis.call('DEL', KEYS[1]) return '[]' end
-local encoded = cjson.encode(out)
-redis.call('SET', KEYS[1], encoded, 'PX', ttl)
+local encoded = '[]'
+if #out == 0 then
+  redis.call('DEL', KEYS[1])
+else
+  encoded = cjson.encode(out)
+  redis.call('SET', KEYS[1], encoded, 'PX', ttl)
+end
+if KEYS[2] then redis.call('SET', KEYS[2], ARGV[8] .. '\\n' .. encoded, 'PX', ARGV[9]) end
 return encoded
 `;
 

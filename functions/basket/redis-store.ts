@@ -1,7 +1,16 @@
 import { Redis } from 'ioredis';
 import { ShopError } from '../../platform/errors.ts';
 import { CHANGE, CHECKOUT } from './redis-scripts.ts';
-import { MAX_BASKET_LINES, MAX_LINE_QUANTITY, type AddRefused, type BasketLine, type BasketStore } from './store.ts';
+import {
+  IDEMPOTENCY_TTL_MS,
+  keyReused,
+  MAX_BASKET_LINES,
+  MAX_LINE_QUANTITY,
+  requestOf,
+  type AddRefused,
+  type BasketLine,
+  type BasketStore,
+} from './store.ts';
 
 /**
  * How long a payment event is remembered as applied to a basket (duplicates arrive within minutes;
@@ -15,14 +24,7 @@ const APPLIED_TTL_MS = 14 * 24 * 3600 * 1000;
  */
 const CHANGE_COMMAND = 'daprpsBasketChange';
 const CHECKOUT_COMMAND = 'daprpsBasketCheckout';
-type ChangeCommand = (
-  key: string,
-  productId: string,
-  quantity: number,
-  ttlMs: number,
-  sign: 1 | -1,
-  ...bounds: number[]
-) => Promise<string>;
+type ChangeCommand = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => Promise<string>;
 type CheckoutCommand = (
   basket: string,
   marker: string,
@@ -59,24 +61,44 @@ export function redisBasketStore(redis: Redis, opts: RedisBasketOptions): Basket
   const key = (userId: string) => `${opts.prefix ?? 'daprps:'}basket:${userId}`;
   const appliedKey = (eventId: string) => `${opts.prefix ?? 'daprps:'}basket-applied:${eventId}`;
   const parse = (raw: string | null): BasketLine[] => (raw ? (JSON.parse(raw) as BasketLine[]) : []);
-  redis.defineCommand(CHANGE_COMMAND, { numberOfKeys: 1, lua: CHANGE });
+  // The change takes its key's record as a second key only when it has one: no numberOfKeys.
+  redis.defineCommand(CHANGE_COMMAND, { lua: CHANGE });
   redis.defineCommand(CHECKOUT_COMMAND, { numberOfKeys: 2, lua: CHECKOUT });
   const changeScript = (redis as unknown as Record<string, ChangeCommand>)[CHANGE_COMMAND]!.bind(redis);
   const checkoutScript = (redis as unknown as Record<string, CheckoutCommand>)[CHECKOUT_COMMAND]!.bind(redis);
-  const change = (userId: string, productId: string, quantity: number, sign: 1 | -1, ...bounds: number[]) =>
-    changeScript(key(userId), productId, quantity, opts.ttlMs, sign, ...bounds).catch((e) =>
+  const keyRecord = (userId: string, idempotencyKey: string) =>
+    `${opts.prefix ?? 'daprps:'}basket-key:${userId}:${idempotencyKey}`;
+  /** Runs the change script (ARGV as redis-scripts.ts says) on the basket and, given a key, its record. */
+  const change = async (
+    userId: string,
+    idempotencyKey: string | undefined,
+    request: string,
+    argv: (string | number)[],
+  ) => {
+    const keys = idempotencyKey === undefined ? [key(userId)] : [key(userId), keyRecord(userId, idempotencyKey)];
+    const raw = await changeScript(keys.length, ...keys, ...argv, request, IDEMPOTENCY_TTL_MS).catch((e) =>
       Promise.reject(unavailable(e)),
     );
+    const answer = JSON.parse(raw) as
+      | BasketLine[]
+      | { refused: AddRefused['refused']; in_basket: number }
+      | { reused: true };
+    if ('reused' in answer) throw keyReused();
+    return answer;
+  };
   return {
     get: async (userId) => parse(await redis.get(key(userId)).catch((e) => Promise.reject(unavailable(e)))),
-    add: async (userId, productId, quantity, stock) => {
-      const bounds = stock === undefined ? [] : [stock, MAX_LINE_QUANTITY, MAX_BASKET_LINES];
-      const answer = JSON.parse(await change(userId, productId, quantity, 1, ...bounds)) as
-        | BasketLine[]
-        | { refused: AddRefused['refused']; in_basket: number };
+    add: async (userId, productId, quantity, stock, idempotencyKey) => {
+      const bounds = stock === undefined ? ['', '', ''] : [stock, MAX_LINE_QUANTITY, MAX_BASKET_LINES];
+      const request = requestOf('add', productId, quantity);
+      const answer = await change(userId, idempotencyKey, request, [productId, quantity, opts.ttlMs, 1, ...bounds]);
       return Array.isArray(answer) ? answer : { refused: answer.refused, inBasket: answer.in_basket };
     },
-    remove: async (userId, productId, quantity) => parse(await change(userId, productId, quantity ?? 0, -1)),
+    remove: async (userId, productId, quantity, idempotencyKey) => {
+      const request = requestOf('remove', productId, quantity);
+      const argv = [productId, quantity ?? 0, opts.ttlMs, -1, '', '', ''];
+      return (await change(userId, idempotencyKey, request, argv)) as BasketLine[];
+    },
     clear: async (userId) => void (await redis.del(key(userId)).catch((e) => Promise.reject(unavailable(e)))),
     checkout: async (userId, eventId, paid) => {
       const lines = JSON.stringify(paid.map(({ product_id, quantity }) => ({ product_id, quantity })));
