@@ -1,12 +1,5 @@
-import {
-  IDEMPOTENCY_TTL_MS,
-  keyReused,
-  MAX_BASKET_LINES,
-  MAX_LINE_QUANTITY,
-  requestOf,
-  type BasketLine,
-  type BasketStore,
-} from './store.ts';
+import { IDEMPOTENCY_TTL_MS, MAX_BASKET_LINES, MAX_LINE_QUANTITY, type BasketLine, type BasketStore } from './store.ts';
+import { keyReused, requestOf } from './keyed-change.ts';
 
 /** What a keyed change recorded: its request, the lines it left, and until when it is remembered. */
 interface KeyRecord {

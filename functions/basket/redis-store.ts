@@ -3,14 +3,13 @@ import { ShopError } from '../../platform/errors.ts';
 import { CHANGE, CHECKOUT } from './redis-scripts.ts';
 import {
   IDEMPOTENCY_TTL_MS,
-  keyReused,
   MAX_BASKET_LINES,
   MAX_LINE_QUANTITY,
-  requestOf,
   type AddRefused,
   type BasketLine,
   type BasketStore,
 } from './store.ts';
+import { keyReused, requestOf } from './keyed-change.ts';
 
 /**
  * How long a payment event is remembered as applied to a basket (duplicates arrive within minutes;

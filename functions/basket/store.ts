@@ -1,5 +1,3 @@
-import { ShopError } from '../../platform/errors.ts';
-
 /** One product in a basket and how many units. */
 export interface BasketLine {
   product_id: string;
@@ -25,22 +23,14 @@ export interface AddRefused {
 /** How long the Idempotency-Key of a basket change is remembered (a day, as Stripe); a retry later applies again. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
-/** What a keyed change asked for, to tell its retry (the same request) from another request reusing the key. */
-export const requestOf = (change: 'add' | 'remove', productId: string, quantity?: number) =>
-  JSON.stringify([change, productId, quantity ?? null]);
-
-/** The refusal of an Idempotency-Key already used with another request (422): nothing changes. */
-export const keyReused = () =>
-  new ShopError('idempotency_key_reused', 'this Idempotency-Key was used with a different request');
-
 /**
  * The basket store port: in memory by default, Redis for real. Every change is atomic.
  *
  * `add` and `remove` take an optional Idempotency-Key, scoped to the user, recorded in the same
  * atomic change as the lines it produced and remembered for IDEMPOTENCY_TTL_MS. A change whose key
- * is recorded for the same request ({@link requestOf}) changes nothing and answers the lines as the
+ * is recorded for the same request (keyed-change.ts) changes nothing and answers the lines as the
  * first change left them (the first result, whatever changed since); for another request it throws
- * {@link keyReused}. A refused add records nothing: its retry is decided again.
+ * `idempotency_key_reused` (422). A refused add records nothing: its retry is decided again.
  */
 export interface BasketStore {
   /** The user's lines in the order they were first added; empty when there is no basket. */
