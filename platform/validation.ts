@@ -29,6 +29,24 @@ export const intSchema = (min: number, max: number) =>
     v.maxValue(max, `must be at most ${max}`),
   );
 
+/** An idempotency key: 1-255 visible ASCII characters. */
+const idempotencyKeySchema = v.pipe(
+  v.string('must be a string'),
+  v.regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters'),
+);
+
+/**
+ * The optional `idempotency_key` input field of a write a client may retry, said with
+ * `description`; `''` (an unset string over Connect) means none.
+ */
+export const optionalIdempotencyKey = (description: string) =>
+  v.optional(
+    v.pipe(
+      v.union([v.literal(''), idempotencyKeySchema], 'must be 1 to 255 visible ASCII characters'),
+      v.description(description),
+    ),
+  );
+
 /**
  * Largest amount of money anywhere, in minor units: a price, an order's total, a refund, an
  * event's amount (100 million in a currency of cents). An order above it is refused before it is

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { BasketService } from '../../gen/shop/basket/v1/basket_pb.ts';
+import type { Failpoint } from '../../platform/failpoints.ts';
 import { aProduct, testDeps } from '../../test/support/function-deps.ts';
 import { testApp } from '../../test/support/function-app.ts';
 import { MAX_BASKET_LINES, MAX_LINE_QUANTITY } from './store.ts';
@@ -76,5 +78,52 @@ describe('add-to-basket', () => {
       quantity: '2',
     });
     expect(res.body.items).toMatchObject([{ quantity: 2 }]);
+  });
+
+  it('answers a retry with the same Idempotency-Key as the first add, adding nothing more; another add with it is a 422', async () => {
+    const a = await app();
+    const add = (quantity: number, key: string) =>
+      a.request(
+        'POST',
+        '/api/v1/baskets/add',
+        { user_id: 'alice', product_id: 'mug', quantity },
+        { 'idempotency-key': key },
+      );
+    const first = await add(2, 'add-1');
+    expect(first.status).toBe(200);
+    expect(await add(2, 'add-1')).toMatchObject({ status: 200, body: first.body });
+    expect(await a.deps.baskets.get('alice')).toEqual([{ product_id: 'mug', quantity: 2 }]);
+    const reused = await add(1, 'add-1');
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe('idempotency_key_reused');
+    expect((await add(1, 'add-2')).body.items).toMatchObject([{ quantity: 3 }]);
+  });
+
+  it('takes the key as the idempotency_key field over Connect, and refuses a key that is not visible ASCII', async () => {
+    const a = await app();
+    const client = a.client(BasketService);
+    const add = () => client.addToBasket({ userId: 'alice', productId: 'mug', quantity: 1, idempotencyKey: 'rpc-1' });
+    await add();
+    expect((await add()).items.map((i) => i.quantity)).toEqual([1]);
+    const res = await a.request(
+      'POST',
+      '/api/v1/baskets/add',
+      { user_id: 'alice', product_id: 'mug', quantity: 1 },
+      { 'idempotency-key': 'two words' },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe('idempotency_key');
+    expect(await a.deps.baskets.get('alice')).toEqual([{ product_id: 'mug', quantity: 1 }]);
+  });
+
+  it('reaches its failpoint once the add is applied, and not for a refused add', async () => {
+    const crashed: Failpoint[] = [];
+    const deps = testDeps({ crash: (at) => void crashed.push(at) });
+    await deps.products.insert([aProduct({ id: 'mug', stock: 3 })]);
+    const a = testApp(['add-to-basket'], deps);
+    await a.request('POST', '/api/v1/baskets/add', { user_id: 'alice', product_id: 'mug', quantity: 2 });
+    expect(crashed).toEqual(['add-to-basket.after-add']);
+    await a.request('POST', '/api/v1/baskets/add', { user_id: 'alice', product_id: 'mug', quantity: 2 });
+    expect(crashed).toEqual(['add-to-basket.after-add']);
   });
 });

@@ -6,6 +6,7 @@ import { startRedis } from '../../test/support/private-redis.ts';
 import { stopProcess } from '../../test/support/stop-process.ts';
 import { ACCEPTED_AFTER_APPLIED_MS } from '../../platform/events/replay-window.ts';
 import { connectRedis, redisBasketStore } from './redis-store.ts';
+import { IDEMPOTENCY_TTL_MS } from './store.ts';
 
 describe('Redis connections', () => {
   it('fail at start with a message naming Redis, the URL and how to start it', async () => {
@@ -41,6 +42,17 @@ describe.runIf(await requireInfra('redis'))('Redis baskets', () => {
     expect(await store.checkout('u1', 'e1', [{ product_id: 'mug', quantity: 1 }])).toBe(true);
     expect(await redis.pttl(`${prefix}basket-applied:e1`)).toBeGreaterThan(ACCEPTED_AFTER_APPLIED_MS);
     await redis.del(`${prefix}basket-applied:e1`);
+  });
+
+  it('keeps an Idempotency-Key for IDEMPOTENCY_TTL_MS, beside the basket, and nothing for a refused add', async () => {
+    const prefix = `${uniqueName('key')}:`;
+    const store = redisBasketStore(redis, { ttlMs: 60_000, prefix });
+    await store.add('u1', 'mug', 1, 5, 'k1');
+    const ttl = await redis.pttl(`${prefix}basket-key:u1:k1`);
+    expect(ttl).toBeGreaterThan(60_000);
+    expect(ttl).toBeLessThanOrEqual(IDEMPOTENCY_TTL_MS);
+    expect(await store.add('u1', 'mug', 9, 5, 'k2')).toEqual({ refused: 'stock', inBasket: 1 });
+    expect(await redis.exists(`${prefix}basket-key:u1:k2`)).toBe(0);
   });
 });
 

@@ -1,66 +1,16 @@
 import { Redis } from 'ioredis';
 import { ShopError } from '../../platform/errors.ts';
 import { ACCEPTED_AFTER_APPLIED_MS } from '../../platform/events/replay-window.ts';
-import { MAX_BASKET_LINES, MAX_LINE_QUANTITY, type AddRefused, type BasketLine, type BasketStore } from './store.ts';
-
-/**
- * Each change runs as one Lua script on the user's key (a JSON array of lines in first-added
- * order), so concurrent changes never lose an update. Every write renews the TTL.
- * ARGV: product id, quantity (0 = the whole line), TTL in ms, sign (+1 add, -1 remove); for a
- * bounded add, the stock, most units of a line and most lines: an add past them changes nothing
- * and returns {"refused": "stock" | "line" | "lines", "in_basket": units held}.
- */
-const CHANGE = `
-local raw = redis.call('GET', KEYS[1])
-local lines = raw and cjson.decode(raw) or {}
-local pid, qty, ttl, sign = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-if sign > 0 and ARGV[5] then
-  local held = 0
-  for _, line in ipairs(lines) do
-    if line.product_id == pid then held = line.quantity end
-  end
-  local refused
-  if held + qty > tonumber(ARGV[5]) then refused = 'stock'
-  elseif held + qty > tonumber(ARGV[6]) then refused = 'line'
-  elseif held == 0 and #lines >= tonumber(ARGV[7]) then refused = 'lines' end
-  if refused then return cjson.encode({ refused = refused, in_basket = held }) end
-end
-local out, found = {}, false
-for _, line in ipairs(lines) do
-  if line.product_id == pid then
-    found = true
-    local left = (sign > 0) and (line.quantity + qty) or ((qty == 0) and 0 or (line.quantity - qty))
-    if left > 0 then out[#out + 1] = { product_id = pid, quantity = left } end
-  else
-    out[#out + 1] = line
-  end
-end
-if not found and sign > 0 then out[#out + 1] = { product_id = pid, quantity = qty } end
-if #out == 0 then redis.call('DEL', KEYS[1]) return '[]' end
-local encoded = cjson.encode(out)
-redis.call('SET', KEYS[1], encoded, 'PX', ttl)
-return encoded
-`;
-
-/**
- * Takes paid lines out of a basket once per event: KEYS[1] the basket, KEYS[2] the event's
- * marker (set first, NX: a second delivery finds it and changes nothing). ARGV: the paid lines
- * as JSON, the basket TTL and the marker TTL in ms. Returns 1 when applied, 0 for a repeat.
- */
-const CHECKOUT = `
-if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[3]) then return 0 end
-local raw = redis.call('GET', KEYS[1])
-if not raw then return 1 end
-local paid = {}
-for _, l in ipairs(cjson.decode(ARGV[1])) do paid[l.product_id] = (paid[l.product_id] or 0) + l.quantity end
-local out = {}
-for _, line in ipairs(cjson.decode(raw)) do
-  local left = line.quantity - (paid[line.product_id] or 0)
-  if left > 0 then out[#out + 1] = { product_id = line.product_id, quantity = left } end
-end
-if #out == 0 then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], cjson.encode(out), 'PX', ARGV[2]) end
-return 1
-`;
+import { CHANGE, CHECKOUT } from './redis-scripts.ts';
+import {
+  IDEMPOTENCY_TTL_MS,
+  MAX_BASKET_LINES,
+  MAX_LINE_QUANTITY,
+  type AddRefused,
+  type BasketLine,
+  type BasketStore,
+} from './store.ts';
+import { keyReused, requestOf } from './keyed-change.ts';
 
 /**
  * How long a payment event is remembered as applied to a basket: longer than the pipeline would
@@ -75,14 +25,7 @@ const APPLIED_TTL_MS = ACCEPTED_AFTER_APPLIED_MS + 7 * 24 * 3600 * 1000;
  */
 const CHANGE_COMMAND = 'daprpsBasketChange';
 const CHECKOUT_COMMAND = 'daprpsBasketCheckout';
-type ChangeCommand = (
-  key: string,
-  productId: string,
-  quantity: number,
-  ttlMs: number,
-  sign: 1 | -1,
-  ...bounds: number[]
-) => Promise<string>;
+type ChangeCommand = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => Promise<string>;
 type CheckoutCommand = (
   basket: string,
   marker: string,
@@ -119,24 +62,44 @@ export function redisBasketStore(redis: Redis, opts: RedisBasketOptions): Basket
   const key = (userId: string) => `${opts.prefix ?? 'daprps:'}basket:${userId}`;
   const appliedKey = (eventId: string) => `${opts.prefix ?? 'daprps:'}basket-applied:${eventId}`;
   const parse = (raw: string | null): BasketLine[] => (raw ? (JSON.parse(raw) as BasketLine[]) : []);
-  redis.defineCommand(CHANGE_COMMAND, { numberOfKeys: 1, lua: CHANGE });
+  // The change takes its key's record as a second key only when it has one: no numberOfKeys.
+  redis.defineCommand(CHANGE_COMMAND, { lua: CHANGE });
   redis.defineCommand(CHECKOUT_COMMAND, { numberOfKeys: 2, lua: CHECKOUT });
   const changeScript = (redis as unknown as Record<string, ChangeCommand>)[CHANGE_COMMAND]!.bind(redis);
   const checkoutScript = (redis as unknown as Record<string, CheckoutCommand>)[CHECKOUT_COMMAND]!.bind(redis);
-  const change = (userId: string, productId: string, quantity: number, sign: 1 | -1, ...bounds: number[]) =>
-    changeScript(key(userId), productId, quantity, opts.ttlMs, sign, ...bounds).catch((e) =>
+  const keyRecord = (userId: string, idempotencyKey: string) =>
+    `${opts.prefix ?? 'daprps:'}basket-key:${userId}:${idempotencyKey}`;
+  /** Runs the change script (ARGV as redis-scripts.ts says) on the basket and, given a key, its record. */
+  const change = async (
+    userId: string,
+    idempotencyKey: string | undefined,
+    request: string,
+    argv: (string | number)[],
+  ) => {
+    const keys = idempotencyKey === undefined ? [key(userId)] : [key(userId), keyRecord(userId, idempotencyKey)];
+    const raw = await changeScript(keys.length, ...keys, ...argv, request, IDEMPOTENCY_TTL_MS).catch((e) =>
       Promise.reject(unavailable(e)),
     );
+    const answer = JSON.parse(raw) as
+      | BasketLine[]
+      | { refused: AddRefused['refused']; in_basket: number }
+      | { reused: true };
+    if ('reused' in answer) throw keyReused();
+    return answer;
+  };
   return {
     get: async (userId) => parse(await redis.get(key(userId)).catch((e) => Promise.reject(unavailable(e)))),
-    add: async (userId, productId, quantity, stock) => {
-      const bounds = stock === undefined ? [] : [stock, MAX_LINE_QUANTITY, MAX_BASKET_LINES];
-      const answer = JSON.parse(await change(userId, productId, quantity, 1, ...bounds)) as
-        | BasketLine[]
-        | { refused: AddRefused['refused']; in_basket: number };
+    add: async (userId, productId, quantity, stock, idempotencyKey) => {
+      const bounds = stock === undefined ? ['', '', ''] : [stock, MAX_LINE_QUANTITY, MAX_BASKET_LINES];
+      const request = requestOf('add', productId, quantity);
+      const answer = await change(userId, idempotencyKey, request, [productId, quantity, opts.ttlMs, 1, ...bounds]);
       return Array.isArray(answer) ? answer : { refused: answer.refused, inBasket: answer.in_basket };
     },
-    remove: async (userId, productId, quantity) => parse(await change(userId, productId, quantity ?? 0, -1)),
+    remove: async (userId, productId, quantity, idempotencyKey) => {
+      const request = requestOf('remove', productId, quantity);
+      const argv = [productId, quantity ?? 0, opts.ttlMs, -1, '', '', ''];
+      return (await change(userId, idempotencyKey, request, argv)) as BasketLine[];
+    },
     clear: async (userId) => void (await redis.del(key(userId)).catch((e) => Promise.reject(unavailable(e)))),
     checkout: async (userId, eventId, paid) => {
       const lines = JSON.stringify(paid.map(({ product_id, quantity }) => ({ product_id, quantity })));

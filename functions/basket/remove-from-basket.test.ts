@@ -44,4 +44,25 @@ describe('remove-from-basket', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe('quantity');
   });
+
+  it('answers a retry with the same Idempotency-Key as the first removal, removing nothing more; another with it is a 422', async () => {
+    const a = await app();
+    const remove = (body: object, key: string) =>
+      a.request(
+        'POST',
+        '/api/v1/baskets/remove',
+        { user_id: 'alice', product_id: 'mug', ...body },
+        { 'idempotency-key': key },
+      );
+    const first = await remove({ quantity: 1 }, 'rm-1');
+    expect(first.body.items).toMatchObject([{ product_id: 'mug', quantity: 2 }, { product_id: 'pot' }]);
+    expect(await remove({ quantity: 1 }, 'rm-1')).toMatchObject({ status: 200, body: first.body });
+    const reused = await remove({}, 'rm-1');
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe('idempotency_key_reused');
+    expect(await a.deps.baskets.get('alice')).toEqual([
+      { product_id: 'mug', quantity: 2 },
+      { product_id: 'pot', quantity: 1 },
+    ]);
+  });
 });

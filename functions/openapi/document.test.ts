@@ -65,6 +65,11 @@ describe('the OpenAPI document (GET /openapi.json)', () => {
     modules = await functionModules(root);
   });
   const opOf = (name: string) => ops.get(tableRoutes.find((r) => r.name === name)!.key)!;
+  /** The error codes an operation says it answers. */
+  const codes = (name: string) =>
+    Object.entries(opOf(name).responses)
+      .filter(([s]) => Number(s) >= 400 && s !== '402')
+      .flatMap(([, r]) => codesOf(doc, r));
 
   it('is a valid OpenAPI 3.1 document (the official schema), and a broken one is not', async () => {
     const validator = new Validator();
@@ -105,17 +110,31 @@ describe('the OpenAPI document (GET /openapi.json)', () => {
     expect(opOf('list-products').security).toEqual([]);
   });
 
-  it('takes the Idempotency-Key header on the writes a client retries, and no other header anywhere', () => {
+  it('takes the Idempotency-Key header on every write a client retries, and no other header anywhere', () => {
     const headers = [...ops].flatMap(([key, op]) =>
       op.parameters.filter((p) => p.in === 'header').map((p) => `${key} ${p.name}`),
     );
-    expect(headers).toEqual([
+    expect(headers.sort()).toEqual([
+      'POST /api/v1/baskets/add Idempotency-Key',
+      'POST /api/v1/baskets/remove Idempotency-Key',
       'POST /api/v1/payments Idempotency-Key',
       'POST /api/v1/payments/{id}/refund Idempotency-Key',
     ]);
-    const key = opOf('process-payment').parameters[0]!;
-    expect(key).toMatchObject({ in: 'header', required: false, description: expect.stringContaining('charges once') });
-    expect(JSON.stringify(key.schema)).toContain('^[\\\\x21-\\\\x7e]{1,255}$');
+    const says = {
+      'process-payment': 'charges once',
+      'add-to-basket': 'adds nothing more',
+      'remove-from-basket': 'removes nothing more',
+      'refund-payment': 'refunds once',
+    };
+    for (const [name, text] of Object.entries(says)) {
+      const key = opOf(name).parameters.find((p) => p.in === 'header')!;
+      expect(key, name).toMatchObject({ in: 'header', required: false, description: expect.stringContaining(text) });
+      expect(JSON.stringify(key.schema)).toContain('^[\\\\x21-\\\\x7e]{1,255}$');
+      const body = opOf(name).requestBody!.content['application/json'].schema as any;
+      expect(Object.keys(body.properties), name).not.toContain('idempotency_key');
+    }
+    expect(codes('add-to-basket')).toContain('idempotency_key_reused');
+    expect(codes('remove-from-basket')).toContain('idempotency_key_reused');
   });
 
   it('places every input field where the REST input reads it: path parameters, query (list-products), JSON body', () => {
@@ -193,10 +212,6 @@ describe('the OpenAPI document (GET /openapi.json)', () => {
       if (key.startsWith('POST') || key.startsWith('PUT'))
         expect(statuses, key).toEqual(expect.arrayContaining([413, 415]));
     }
-    const codes = (name: string) =>
-      Object.entries(opOf(name).responses)
-        .filter(([s]) => Number(s) >= 400 && s !== '402')
-        .flatMap(([, r]) => codesOf(doc, r));
     expect(codes('get-product')).toContain('not_found');
     expect(codes('list-products')).not.toContain('not_found');
     expect(codes('list-products')).not.toContain('forbidden');

@@ -15,8 +15,8 @@ export const domainErrors: Record<RequestName, readonly ErrorCode[]> = {
   'delete-product': ['not_found'],
   'adjust-stock': ['not_found', 'insufficient_stock'],
   'get-basket': [],
-  'add-to-basket': ['not_found', 'insufficient_stock', 'conflict'],
-  'remove-from-basket': [],
+  'add-to-basket': ['not_found', 'insufficient_stock', 'conflict', 'idempotency_key_reused'],
+  'remove-from-basket': ['idempotency_key_reused'],
   'clear-basket': [],
   'process-payment': [
     'basket_empty',

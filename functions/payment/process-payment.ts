@@ -3,11 +3,12 @@ import * as v from 'valibot';
 import { defineFunction } from '../definitions.ts';
 import { invalid, ShopError } from '../../platform/errors.ts';
 import { money } from '../../platform/money.ts';
-import { idSchema, MAX_AMOUNT_MINOR } from '../../platform/validation.ts';
+import { bodyWithIdempotencyKey } from '../../platform/rest.ts';
+import { idSchema, MAX_AMOUNT_MINOR, optionalIdempotencyKey } from '../../platform/validation.ts';
 import { priceBasket } from '../basket/price.ts';
 import { brand, expired } from './card.ts';
 import type { Payment } from './payment.ts';
-import { cardSchema, idempotencyKeySchema } from './schemas.ts';
+import { cardSchema } from './schemas.ts';
 import { settleCharge } from './settle-charge.ts';
 import type { KeyedPayment } from './store.ts';
 
@@ -43,17 +44,11 @@ export default defineFunction({
   input: v.object({
     user_id: idSchema,
     card: cardSchema,
-    idempotency_key: v.optional(
-      v.pipe(
-        v.union([v.literal(''), idempotencyKeySchema], 'must be 1 to 255 visible ASCII characters'),
-        v.description('The same key returns the same payment and charges once (REST: the Idempotency-Key header).'),
-      ),
+    idempotency_key: optionalIdempotencyKey(
+      'The same key returns the same payment and charges once (REST: the Idempotency-Key header).',
     ),
   }),
-  restInput: ({ body, headers }) => ({
-    ...(body as object),
-    idempotency_key: headers.get('idempotency-key') ?? undefined,
-  }),
+  restInput: bodyWithIdempotencyKey,
   restStatus: (p: Payment) => (p.status === 'failed' ? 402 : 201),
   handler: (d) => async (input) => {
     const key = input.idempotency_key || undefined;

@@ -2,9 +2,15 @@ import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { defineFunction } from '../definitions.ts';
 import { ShopError } from '../../platform/errors.ts';
-import { idSchema, intSchema, MAX_AMOUNT_MINOR, textSchema } from '../../platform/validation.ts';
+import { bodyWithIdempotencyKey } from '../../platform/rest.ts';
+import {
+  idSchema,
+  intSchema,
+  MAX_AMOUNT_MINOR,
+  optionalIdempotencyKey,
+  textSchema,
+} from '../../platform/validation.ts';
 import { completeRefund } from './complete-refund.ts';
-import { idempotencyKeySchema } from './schemas.ts';
 
 /** A keyed refund's own id: the same payment and key always name the same refund. */
 const keyedRefundId = (paymentId: string, key: string) =>
@@ -31,18 +37,11 @@ export default defineFunction({
     id: idSchema,
     amount_minor: v.optional(intSchema(1, MAX_AMOUNT_MINOR)),
     reason: v.optional(textSchema(500, 0), ''),
-    idempotency_key: v.optional(
-      v.pipe(
-        v.union([v.literal(''), idempotencyKeySchema], 'must be 1 to 255 visible ASCII characters'),
-        v.description('The same key returns the same refund and refunds once (REST: the Idempotency-Key header).'),
-      ),
+    idempotency_key: optionalIdempotencyKey(
+      'The same key returns the same refund and refunds once (REST: the Idempotency-Key header).',
     ),
   }),
-  restInput: ({ body, headers, params }) => ({
-    ...(body as object),
-    ...params,
-    idempotency_key: headers.get('idempotency-key') ?? undefined,
-  }),
+  restInput: (req) => ({ ...(bodyWithIdempotencyKey(req) as object), ...req.params }),
   handler:
     (d) =>
     async ({ id, amount_minor, reason, idempotency_key }) => {

@@ -17,9 +17,3 @@ export const cardSchema = v.object(
   },
   'must be an object {"number", "holder", "expiry", "cvv"}',
 );
-
-/** An idempotency key: 1-255 visible ASCII characters. */
-export const idempotencyKeySchema = v.pipe(
-  v.string('must be a string'),
-  v.regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters'),
-);

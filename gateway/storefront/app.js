@@ -146,6 +146,26 @@ async function api(method, path, body, headers = {}) {
   throw new ApiError(res.status, parsed?.error);
 }
 
+/** The last basket change whose answer was lost (no answer, or a 5xx): `{ request, key }`. */
+let lostChange;
+
+/**
+ * Adds to or removes from the basket with an Idempotency-Key: a fresh one per change, and the one
+ * it was first sent with when the same change is sent again after its answer was lost, so that a
+ * change the shop applied before the answer was cut is not applied twice.
+ */
+async function changeBasket(path, body) {
+  const request = JSON.stringify([path, body]);
+  const key = lostChange?.request === request ? lostChange.key : newKey();
+  lostChange = undefined;
+  try {
+    return await api('POST', path, body, { 'idempotency-key': key });
+  } catch (e) {
+    if (e.status === 0 || e.status >= 500) lostChange = { request, key };
+    throw e;
+  }
+}
+
 /** What a person should read for an API error. */
 function explain(e) {
   if (!(e instanceof ApiError)) return `Something went wrong: ${e.message}`;
@@ -390,7 +410,7 @@ async function productView(id) {
     const s = session();
     if (!s) throw new ApiError(401, { code: 'unauthenticated', message: 'sign in first' });
     const quantity = Number(data.get('quantity'));
-    const { body: basket } = await api('POST', '/api/v1/baskets/add', {
+    const { body: basket } = await changeBasket('/api/v1/baskets/add', {
       user_id: s.user,
       product_id: p.id,
       quantity: Number.isFinite(quantity) ? quantity : 0,
@@ -440,11 +460,11 @@ async function basketView(userId) {
     try {
       const delta = quantity - line.quantity;
       if (delta > 0)
-        await api('POST', '/api/v1/baskets/add', { user_id: user, product_id: line.product_id, quantity: delta });
+        await changeBasket('/api/v1/baskets/add', { user_id: user, product_id: line.product_id, quantity: delta });
       else if (quantity <= 0)
-        await api('POST', '/api/v1/baskets/remove', { user_id: user, product_id: line.product_id });
+        await changeBasket('/api/v1/baskets/remove', { user_id: user, product_id: line.product_id });
       else if (delta < 0)
-        await api('POST', '/api/v1/baskets/remove', { user_id: user, product_id: line.product_id, quantity: -delta });
+        await changeBasket('/api/v1/baskets/remove', { user_id: user, product_id: line.product_id, quantity: -delta });
       await basketView(userId);
       say(quantity > 0 ? `${line.name}: quantity ${quantity}.` : `Removed ${line.name}.`);
     } catch (e) {

@@ -254,6 +254,31 @@ describe.runIf(chromiumPath)('the storefront in a browser', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
+  it('adds once when the answer of an add is lost after the shop applied it and the person adds again', async () => {
+    const { page, problems } = await visit('/');
+    await signIn(page, 'br-rita');
+    const keys: string[] = [];
+    await page.route('**/api/v1/baskets/add', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      const response = await route.fetch(); // the shop applies the add…
+      if (keys.length === 1) return route.abort('connectionreset'); // …and its answer is lost
+      return route.fulfill({ response });
+    });
+    await page.goto(`${shop.url}/#/product/notebook`);
+    await page.getByLabel('Quantity').fill('2');
+    await page.getByRole('button', { name: 'Add to basket' }).click();
+    await see(page.getByRole('alert')).toContainText('cannot be reached');
+    await page.getByRole('button', { name: 'Add to basket' }).click();
+    await see(page.getByRole('status')).toContainText('Added 2');
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+    await page.unroute('**/api/v1/baskets/add');
+    await page.goto(`${shop.url}/#/basket`);
+    await see(page.getByLabel('Quantity of Dotted Notebook')).toHaveValue('2');
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it("does not show one user another's basket", async () => {
     const alice = await visit('/');
     await signIn(alice.page, 'br-dana');

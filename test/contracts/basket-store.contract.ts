@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BASKET_LINES, MAX_LINE_QUANTITY, type BasketStore } from '../../functions/basket/store.ts';
 
+const reused = { code: 'idempotency_key_reused', status: 422 };
+
 /** The behaviour every BasketStore adapter must have. */
 export function basketStoreContract(adapter: string, make: () => Promise<BasketStore>, enabled = true) {
   describe.runIf(enabled)(`BasketStore contract: ${adapter}`, () => {
@@ -111,6 +113,56 @@ export function basketStoreContract(adapter: string, make: () => Promise<BasketS
     it('loses no unit under concurrent adds', async () => {
       await Promise.all(Array.from({ length: 20 }, () => store.add('u3', 'a', 1)));
       expect(await store.get('u3')).toEqual([{ product_id: 'a', quantity: 20 }]);
+    });
+
+    it('answers a retry of an add with its Idempotency-Key as the first add did, adding nothing more', async () => {
+      expect(await store.add('k1', 'a', 2, 10, 'key-1')).toEqual([{ product_id: 'a', quantity: 2 }]);
+      await store.add('k1', 'b', 1);
+      expect(await store.add('k1', 'a', 2, 10, 'key-1')).toEqual([{ product_id: 'a', quantity: 2 }]);
+      expect(await store.add('k1', 'a', 2, undefined, 'key-1')).toEqual([{ product_id: 'a', quantity: 2 }]);
+      expect(await store.get('k1')).toEqual([
+        { product_id: 'a', quantity: 2 },
+        { product_id: 'b', quantity: 1 },
+      ]);
+    });
+
+    it('refuses a key used with another request (product, quantity or a remove) with a 422, changing nothing', async () => {
+      await store.add('k2', 'a', 2, undefined, 'key-1');
+      await expect(store.add('k2', 'a', 3, undefined, 'key-1')).rejects.toMatchObject(reused);
+      await expect(store.add('k2', 'b', 2, 10, 'key-1')).rejects.toMatchObject(reused);
+      await expect(store.remove('k2', 'a', 2, 'key-1')).rejects.toMatchObject(reused);
+      expect(await store.get('k2')).toEqual([{ product_id: 'a', quantity: 2 }]);
+    });
+
+    it("keeps each user's keys apart: another user's change with the same key applies", async () => {
+      await store.add('k3a', 'a', 1, undefined, 'shared');
+      expect(await store.add('k3b', 'b', 2, undefined, 'shared')).toEqual([{ product_id: 'b', quantity: 2 }]);
+      expect(await store.add('k3a', 'a', 1, undefined, 'shared')).toEqual([{ product_id: 'a', quantity: 1 }]);
+      expect(await store.get('k3a')).toEqual([{ product_id: 'a', quantity: 1 }]);
+      expect(await store.get('k3b')).toEqual([{ product_id: 'b', quantity: 2 }]);
+    });
+
+    it('answers a retry of a remove as the first remove did, removing nothing more', async () => {
+      await store.add('k4', 'a', 5);
+      expect(await store.remove('k4', 'a', 2, 'r1')).toEqual([{ product_id: 'a', quantity: 3 }]);
+      expect(await store.remove('k4', 'a', 2, 'r1')).toEqual([{ product_id: 'a', quantity: 3 }]);
+      expect(await store.remove('k4', 'a', undefined, 'r2')).toEqual([]);
+      await store.add('k4', 'a', 1);
+      expect(await store.remove('k4', 'a', undefined, 'r2')).toEqual([]);
+      await expect(store.remove('k4', 'a', 1, 'r2')).rejects.toMatchObject(reused);
+      expect(await store.get('k4')).toEqual([{ product_id: 'a', quantity: 1 }]);
+    });
+
+    it('applies concurrent adds with one key once, answering each the same', async () => {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => store.add('k5', 'a', 1, 100, 'once')));
+      for (const answer of answers) expect(answer).toEqual([{ product_id: 'a', quantity: 1 }]);
+      expect(await store.get('k5')).toEqual([{ product_id: 'a', quantity: 1 }]);
+    });
+
+    it('records no refused add under its key: a retry is decided again', async () => {
+      expect(await store.add('k6', 'a', 3, 2, 'key-1')).toEqual({ refused: 'stock', inBasket: 0 });
+      expect(await store.add('k6', 'a', 3, 5, 'key-1')).toEqual([{ product_id: 'a', quantity: 3 }]);
+      expect(await store.add('k6', 'a', 3, 5, 'key-1')).toEqual([{ product_id: 'a', quantity: 3 }]);
     });
   });
 }

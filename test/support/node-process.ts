@@ -8,10 +8,11 @@ import { stopProcess } from './stop-process.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 
-/** A Node process under test: its output so far (stdout and stderr together) and its exit code. */
+/** A Node process under test: its output so far (stdout and stderr together, and stderr alone) and its exit code. */
 export interface NodeProcess {
   child: ChildProcess;
   output(): string;
+  stderr(): string;
   exited: Promise<number | null>;
 }
 
@@ -22,10 +23,14 @@ export interface NodeProcess {
 export function startNode(args: string[], env: Record<string, string> = {}): NodeProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env } });
   let out = '';
+  let err = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
-  child.stderr!.on('data', (chunk) => (out += chunk));
+  child.stderr!.on('data', (chunk) => {
+    out += chunk;
+    err += chunk;
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
+  return { child, output: () => out, stderr: () => err, exited };
 }
 
 /** Resolves with the output once it holds `text`; rejects if the process exits first. */

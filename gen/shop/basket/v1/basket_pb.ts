@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shop/basket/v1/basket.proto.
  */
 export const file_shop_basket_v1_basket: GenFile = /*@__PURE__*/
-  fileDesc("ChtzaG9wL2Jhc2tldC92MS9iYXNrZXQucHJvdG8SDnNob3AuYmFza2V0LnYxImgKBkJhc2tldBIPCgd1c2VyX2lkGAEgASgJEicKBWl0ZW1zGAIgAygLMhguc2hvcC5jb21tb24udjEuTGluZUl0ZW0SJAoFdG90YWwYAyABKAsyFS5zaG9wLmNvbW1vbi52MS5Nb25leSIjChBHZXRCYXNrZXRSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiSwoSQWRkVG9CYXNrZXRSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBSJiChdSZW1vdmVGcm9tQmFza2V0UmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSFQoIcXVhbnRpdHkYAyABKAVIAIgBAUILCglfcXVhbnRpdHkiJQoSQ2xlYXJCYXNrZXRSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkywQIKDUJhc2tldFNlcnZpY2USRQoJR2V0QmFza2V0EiAuc2hvcC5iYXNrZXQudjEuR2V0QmFza2V0UmVxdWVzdBoWLnNob3AuYmFza2V0LnYxLkJhc2tldBJJCgtBZGRUb0Jhc2tldBIiLnNob3AuYmFza2V0LnYxLkFkZFRvQmFza2V0UmVxdWVzdBoWLnNob3AuYmFza2V0LnYxLkJhc2tldBJTChBSZW1vdmVGcm9tQmFza2V0Eicuc2hvcC5iYXNrZXQudjEuUmVtb3ZlRnJvbUJhc2tldFJlcXVlc3QaFi5zaG9wLmJhc2tldC52MS5CYXNrZXQSSQoLQ2xlYXJCYXNrZXQSIi5zaG9wLmJhc2tldC52MS5DbGVhckJhc2tldFJlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHliBnByb3RvMw", [file_google_protobuf_empty, file_shop_common_v1_line_item, file_shop_common_v1_money]);
+  fileDesc("ChtzaG9wL2Jhc2tldC92MS9iYXNrZXQucHJvdG8SDnNob3AuYmFza2V0LnYxImgKBkJhc2tldBIPCgd1c2VyX2lkGAEgASgJEicKBWl0ZW1zGAIgAygLMhguc2hvcC5jb21tb24udjEuTGluZUl0ZW0SJAoFdG90YWwYAyABKAsyFS5zaG9wLmNvbW1vbi52MS5Nb25leSIjChBHZXRCYXNrZXRSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiZAoSQWRkVG9CYXNrZXRSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIXCg9pZGVtcG90ZW5jeV9rZXkYBCABKAkiewoXUmVtb3ZlRnJvbUJhc2tldFJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhUKCHF1YW50aXR5GAMgASgFSACIAQESFwoPaWRlbXBvdGVuY3lfa2V5GAQgASgJQgsKCV9xdWFudGl0eSIlChJDbGVhckJhc2tldFJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCTLBAgoNQmFza2V0U2VydmljZRJFCglHZXRCYXNrZXQSIC5zaG9wLmJhc2tldC52MS5HZXRCYXNrZXRSZXF1ZXN0GhYuc2hvcC5iYXNrZXQudjEuQmFza2V0EkkKC0FkZFRvQmFza2V0EiIuc2hvcC5iYXNrZXQudjEuQWRkVG9CYXNrZXRSZXF1ZXN0GhYuc2hvcC5iYXNrZXQudjEuQmFza2V0ElMKEFJlbW92ZUZyb21CYXNrZXQSJy5zaG9wLmJhc2tldC52MS5SZW1vdmVGcm9tQmFza2V0UmVxdWVzdBoWLnNob3AuYmFza2V0LnYxLkJhc2tldBJJCgtDbGVhckJhc2tldBIiLnNob3AuYmFza2V0LnYxLkNsZWFyQmFza2V0UmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eWIGcHJvdG8z", [file_google_protobuf_empty, file_shop_common_v1_line_item, file_shop_common_v1_money]);
 
 /**
  * Basket is a user's basket priced at current catalog prices.
@@ -82,6 +82,14 @@ export type AddToBasketRequest = Message<"shop.basket.v1.AddToBasketRequest"> & 
    * @generated from field: int32 quantity = 3;
    */
   quantity: number;
+
+  /**
+   * A retry with the same key answers the basket of the first add and adds nothing more
+   * (REST: Idempotency-Key header).
+   *
+   * @generated from field: string idempotency_key = 4;
+   */
+  idempotencyKey: string;
 };
 
 /**
@@ -111,6 +119,14 @@ export type RemoveFromBasketRequest = Message<"shop.basket.v1.RemoveFromBasketRe
    * @generated from field: optional int32 quantity = 3;
    */
   quantity?: number | undefined;
+
+  /**
+   * A retry with the same key answers the basket of the first removal and removes nothing more
+   * (REST: Idempotency-Key header).
+   *
+   * @generated from field: string idempotency_key = 4;
+   */
+  idempotencyKey: string;
 };
 
 /**
