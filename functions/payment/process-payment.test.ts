@@ -1,6 +1,8 @@
 import { Code } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
 import { PaymentService } from '../../gen/shop/payment/v1/payment_pb.ts';
+import { MAX_AMOUNT_MINOR } from '../../platform/validation.ts';
+import { aProduct } from '../../test/support/function-deps.ts';
 import { TEST_CARDS } from './provider.ts';
 import { card, checkoutApp } from '../../test/support/test-checkout.ts';
 
@@ -40,6 +42,18 @@ describe('process-payment', () => {
     await a.deps.products.adjustStock('mug', -4, '2026-01-15T10:00:00.000Z');
     const short = await a.request('POST', '/api/v1/payments', { user_id: 'alice', card: card() });
     expect([short.status, short.body.error.code]).toEqual([409, 'insufficient_stock']);
+  });
+
+  it('refuses a 2e11 order with 422 before anything is charged or recorded', async () => {
+    const a = await checkoutApp();
+    const price = { amount_minor: MAX_AMOUNT_MINOR, currency: 'USD' };
+    await a.deps.products.insert([aProduct({ id: 'gold', stock: 100, price })]);
+    await a.deps.baskets.add('bob', 'gold', 20);
+    const res = await a.request('POST', '/api/v1/payments', { user_id: 'bob', card: card() });
+    expect([res.status, res.body.error.code]).toEqual([422, 'amount_too_large']);
+    expect(res.body.error.message).toContain('200000000000');
+    expect(await a.deps.provider.ledger()).toEqual([]);
+    expect((await a.deps.payments.records()).payments).toEqual([]);
   });
 
   it('returns the same payment for a retry with the same Idempotency-Key, charging once', async () => {
