@@ -255,7 +255,7 @@ for (const shop of shops)
         onTestFinished(({ task }) => {
           outcome = outcome.passed ? outcomeOf(task) : outcome;
         });
-        const res = await gateway.app.request('http://gw/api/v1/reconciliation?pending_older_than_seconds=60', {
+        const res = await gateway.app.request('http://gw/api/v1/reconciliation?pending_older_than_seconds=0', {
           headers: { authorization: `Bearer ${GATEWAY_ADMIN}` },
         });
         const body = (await res.json()) as { differences?: unknown[] };

@@ -89,6 +89,9 @@ export function memoryPaymentStore(outbox: MemoryOutbox = memoryOutbox()): Payme
       const r = refunds.get(id);
       return r && copy(r);
     },
+    async refundsOf(paymentId) {
+      return copy([...refunds.values()].filter((r) => r.payment_id === paymentId));
+    },
     async staleRefunds(before, limit) {
       return copy(stale(refunds.values(), (r) => r.status === 'pending', before).slice(0, limit));
     },

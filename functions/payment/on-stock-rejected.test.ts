@@ -56,6 +56,30 @@ describe('payment/on-stock-rejected', () => {
     expect(ledger.filter((e) => e.kind === 'refund').map((e) => e.amount.amount_minor)).toEqual([1000, 1500]);
   });
 
+  it('refunds in full even when a refund pending meanwhile is refused: the event waits for it, then takes the rest', async () => {
+    const { a, id } = await paid();
+    await a.deps.payments.reserveRefund({
+      id: 'm1',
+      paymentId: id,
+      amountMinor: 1000,
+      reason: 'manual',
+      now: a.deps.now(),
+    });
+    const waiting = await a.deliver('/payment-stock-rejected', stockRejected('s1', id));
+    expect(waiting.status).toBe(503);
+    expect((await a.request('GET', `/api/v1/payments/${id}`)).body.refunded.amount_minor).toBe(1500);
+    // The merchant's refund is refused by the provider: what it held is released.
+    await a.deps.payments.settleRefund('m1', { refunded: false, reason: 'disputed' }, manualEvent, a.deps.now());
+    expect((await a.deliver('/payment-stock-rejected', stockRejected('s1', id))).status).toBe(200);
+    expect((await a.request('GET', `/api/v1/payments/${id}`)).body).toMatchObject({
+      status: 'refunded',
+      refunded: { amount_minor: 2500 },
+    });
+    expect((await a.deliver('/payment-stock-rejected', stockRejected('s1', id))).status).toBe(200);
+    const ledger = (await a.deps.provider.ledger()).filter((e) => e.kind === 'refund');
+    expect(ledger.map((e) => e.amount.amount_minor)).toEqual([1500, 1000]);
+  });
+
   it('asks the provider again under the same refund id when it did not answer, and refunds once', async () => {
     const { a, id } = await paid();
     const provider = a.deps.provider;

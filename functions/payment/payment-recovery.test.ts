@@ -106,4 +106,24 @@ describe('payment recovery', () => {
     expect(refunds.map((e) => e.amount.amount_minor).sort((x, y) => x - y)).toEqual([500, 1000]);
     await recovery.stop();
   });
+
+  it('goes on past a refund it cannot settle: the ones behind it are settled', async () => {
+    const { a, recovery, later } = await shop();
+    const paid = await pay(a, 'k4');
+    const reserve = (id: string, amountMinor: number) =>
+      a.deps.payments.reserveRefund({ id, paymentId: paid.body.id, amountMinor, reason: 'crashed', now: a.deps.now() });
+    await reserve('r-stuck', 500);
+    later(1);
+    await reserve('r-behind', 700);
+    const provider = a.deps.provider;
+    a.deps.provider = {
+      ...provider,
+      refund: (r) => (r.key === 'r-stuck' ? Promise.reject(new Error('provider error')) : provider.refund(r)),
+    };
+    later(31_000);
+    expect(await recovery.pass()).toBe(1);
+    expect(await a.deps.payments.getRefund('r-stuck')).toMatchObject({ status: 'pending' });
+    expect(await a.deps.payments.getRefund('r-behind')).toMatchObject({ status: 'succeeded' });
+    await recovery.stop();
+  });
 });

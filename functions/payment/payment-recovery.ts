@@ -31,30 +31,49 @@ export function startPaymentRecovery(d: RecoveryDeps, log: Log, o: RecoveryOptio
   const batch = o.batch ?? 50;
   let running: Promise<number> = Promise.resolve(0);
   let stopped = false;
-  const once = async () => {
-    const before = new Date(Date.parse(d.now()) - o.afterMs).toISOString();
+  /** Settles one thing; a failure is logged and the pass goes on (one bad item must not hold the rest). */
+  const each = async <T extends { id: string }>(items: T[], settle: (item: T) => Promise<Record<string, unknown>>) => {
     let settled = 0;
-    for (const pending of await d.payments.stalePayments(before, batch)) {
-      const payment = await settleCharge(d, pending, await d.provider.closeCharge(pending.id));
-      log.warn({ payment_id: payment.id, status: payment.status }, 'recovery: settled a payment left pending');
-      settled++;
-    }
-    for (const refund of await d.payments.staleRefunds(before, batch)) {
-      const done = await completeRefund(d, refund);
-      log.warn(
-        { payment_id: refund.payment_id, refund_id: refund.id, status: done.refund.status },
-        'recovery: settled a refund left pending',
-      );
-      settled++;
+    for (const item of items) {
+      try {
+        log.warn(await settle(item), 'recovery: settled what a crash left pending');
+        settled++;
+      } catch (err) {
+        log.error({ err, id: item.id }, 'recovery: could not settle it; will try again');
+      }
     }
     return settled;
+  };
+  const once = async () => {
+    const before = new Date(Date.parse(d.now()) - o.afterMs).toISOString();
+    const payments = await each(await d.payments.stalePayments(before, batch), async (pending) => {
+      const payment = await settleCharge(d, pending, await d.provider.closeCharge(pending.id));
+      return { payment_id: payment.id, status: payment.status };
+    });
+    const refunds = await each(await d.payments.staleRefunds(before, batch), async (refund) => {
+      const done = await completeRefund(d, refund);
+      return { payment_id: refund.payment_id, refund_id: refund.id, status: done.refund.status };
+    });
+    return payments + refunds;
   };
   const failed = (err: unknown) => {
     log.error({ err }, 'payment recovery failed; will retry');
     return 0;
   };
-  const pass = () => (running = running.then(once).catch(failed));
-  const timer = setInterval(() => !stopped && void pass(), o.intervalMs);
+  let busy = false;
+  const pass = () =>
+    (running = running.then(async () => {
+      busy = true;
+      try {
+        return await once();
+      } catch (err) {
+        return failed(err);
+      } finally {
+        busy = false;
+      }
+    }));
+  // A tick while a pass runs (a slow provider) is skipped, not queued behind it.
+  const timer = setInterval(() => !stopped && !busy && void pass(), o.intervalMs);
   timer.unref();
   return {
     pass,

@@ -98,7 +98,11 @@ export default defineFunction({
       .catch((cause) => {
         throw new ShopError(
           'unavailable',
-          `the payment provider did not answer; payment ${pending.id} stays pending until its answer is known: retry with the same Idempotency-Key`,
+          `the payment provider did not answer; payment ${pending.id} stays pending until its answer is known: ${
+            key
+              ? 'retry with the same Idempotency-Key'
+              : `read it (GET /api/v1/payments/${pending.id}); a new request is a new payment`
+          }`,
           undefined,
           { cause },
         );

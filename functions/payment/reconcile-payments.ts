@@ -22,7 +22,10 @@ export default defineFunction({
     (d) =>
     async ({ pending_older_than_seconds }) => {
       const now = d.now();
-      const [ledger, records] = await Promise.all([d.provider.ledger(), d.payments.records()]);
+      // The shop's records first, then the ledger: what moves between the two reads is pending
+      // in the first (and young, not a difference), never missing from the second.
+      const records = await d.payments.records();
+      const ledger = await d.provider.ledger();
       const before = new Date(Date.parse(now) - pending_older_than_seconds * 1000).toISOString();
       return reconcile(ledger, records, d.currency, before, now);
     },

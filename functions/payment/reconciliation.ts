@@ -69,6 +69,12 @@ export function reconcile(
   const paidBack = new Map(ledger.filter((e) => e.kind === 'refund').map((e) => [e.key, e]));
   const payments = new Map(shop.payments.map((p) => [p.id, p]));
   const refunds = new Map(shop.refunds.map((r) => [r.id, r]));
+  const settledOf = new Map<string, number>();
+  for (const r of shop.refunds)
+    if (r.status === 'succeeded')
+      settledOf.set(r.payment_id, (settledOf.get(r.payment_id) ?? 0) + r.amount.amount_minor);
+  const same = (a: { amount_minor: number; currency: string }, b: { amount_minor: number; currency: string }) =>
+    a.amount_minor === b.amount_minor && a.currency === b.currency;
   const young = (x: { status: string; created_at: string }) => x.status === 'pending' && x.created_at >= pendingBefore;
 
   for (const c of charges.values()) {
@@ -85,7 +91,7 @@ export function reconcile(
         c.amount.amount_minor,
         0,
       );
-    else if (p.amount.amount_minor !== c.amount.amount_minor)
+    else if (!same(p.amount, c.amount))
       differ(
         { kind: 'amount_differs', key: c.key, payment_id: p.id, detail: 'charge' },
         c.amount.amount_minor,
@@ -99,7 +105,7 @@ export function reconcile(
         0,
         p.amount.amount_minor,
       );
-    const settled = sum(shop.refunds.filter((r) => r.payment_id === p.id && r.status === 'succeeded'));
+    const settled = settledOf.get(p.id) ?? 0;
     if (settled !== p.refunded.amount_minor)
       differ(
         { kind: 'refunded_total_differs', key: p.id, payment_id: p.id, detail: `its refunds sum to ${settled}` },
@@ -121,7 +127,7 @@ export function reconcile(
         e.amount.amount_minor,
         0,
       );
-    else if (r.amount.amount_minor !== e.amount.amount_minor || r.payment_id !== e.charge)
+    else if (!same(r.amount, e.amount) || r.payment_id !== e.charge)
       differ(
         { kind: 'amount_differs', key: e.key, payment_id: r.payment_id, detail: 'refund' },
         e.amount.amount_minor,

@@ -61,7 +61,11 @@ export default defineFunction({
         const settled = await completeRefund(d, refund).catch((cause) => {
           throw new ShopError(
             'unavailable',
-            `the payment provider did not answer; refund ${refund.id} is reserved and will be completed: retry with the same Idempotency-Key`,
+            `the payment provider did not answer; refund ${refund.id} is reserved and will be completed: ${
+              idempotency_key
+                ? 'retry with the same Idempotency-Key'
+                : 'read the payment; a new request is a new refund'
+            }`,
             undefined,
             { cause },
           );

@@ -66,14 +66,17 @@ await onEveryMoneyAdapter((adapter, make, enabled = true) => {
     it("a merchant's full refund racing the saga's: the provider pays back what was captured, once", async () => {
       const stores = await make();
       const { a, id } = await paidShop(stores);
+      const events = [stockRejected('s1', id), stockRejected('s1', id), stockRejected('s2', id)];
+      const deliver = (e: (typeof events)[number]) => a.deliver('/payment-stock-rejected', e);
       const [merchant, ...saga] = await Promise.all([
         a.request('POST', `/api/v1/payments/${id}/refund`, undefined, asAdmin),
-        a.deliver('/payment-stock-rejected', stockRejected('s1', id)),
-        a.deliver('/payment-stock-rejected', stockRejected('s1', id)),
-        a.deliver('/payment-stock-rejected', stockRejected('s2', id)),
+        ...events.map(deliver),
       ]);
       expect([200, 409]).toContain(merchant!.status);
-      expect(saga.map((r) => r.status)).toEqual([200, 200, 200]);
+      // An event that met the merchant's refund still pending is handed back (503), and the
+      // transport delivers it again: it then finds nothing left.
+      expect(saga.every((r) => r.status === 200 || r.status === 503)).toBe(true);
+      for (const e of events) expect((await deliver(e)).status).toBe(200);
       const payment = (await a.request('GET', `/api/v1/payments/${id}`, undefined, asAdmin)).body;
       expect(payment).toMatchObject({ status: 'refunded', refunded: { amount_minor: 5000 } });
       const ledger = await moved(stores.provider);

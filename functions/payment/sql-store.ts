@@ -172,6 +172,12 @@ export function sqlPaymentStore(sql: Sql): PaymentStore {
         return after;
       }),
     getRefund: (id) => refundOf(sql, id),
+    async refundsOf(paymentId) {
+      const rows = await sql.query<RefundRow>('select * from refunds where payment_id = $1 order by created_at, id', [
+        paymentId,
+      ]);
+      return rows.map(toRefund);
+    },
     async staleRefunds(before, limit) {
       const rows = await sql.query<RefundRow>(
         `select * from refunds where status = 'pending' and created_at < $1 order by created_at limit $2`,
@@ -179,13 +185,14 @@ export function sqlPaymentStore(sql: Sql): PaymentStore {
       );
       return rows.map(toRefund);
     },
-    async records() {
-      const [payments, refunds] = await Promise.all([
-        sql.query<Row>('select * from payments order by created_at, id'),
-        sql.query<RefundRow>('select * from refunds order by created_at, id'),
-      ]);
-      return { payments: payments.map(toPayment), refunds: refunds.map(toRefund) };
-    },
+    // One snapshot of both tables: a refund settled between two reads would look like a difference.
+    records: () =>
+      sql.transaction(async (tx) => {
+        await tx.query('set transaction isolation level repeatable read');
+        const payments = await tx.query<Row>('select * from payments order by created_at, id');
+        const refunds = await tx.query<RefundRow>('select * from refunds order by created_at, id');
+        return { payments: payments.map(toPayment), refunds: refunds.map(toRefund) };
+      }),
     ...sqlOutbox(sql),
   };
 }

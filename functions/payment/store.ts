@@ -82,6 +82,8 @@ export interface PaymentStore extends Outbox {
     now: string,
   ): Promise<{ payment: Payment; refund: RefundRecord }>;
   getRefund(id: string): Promise<RefundRecord | undefined>;
+  /** The refunds of a payment, oldest first. */
+  refundsOf(paymentId: string): Promise<RefundRecord[]>;
   /** Refunds still pending that were reserved before `before`, oldest first. */
   staleRefunds(before: string, limit: number): Promise<RefundRecord[]>;
   /** Every payment and every refund the shop records, for reconciliation with the provider's ledger. */

@@ -147,21 +147,22 @@ async function api(method, path, body, headers = {}) {
 }
 
 /** The last basket change whose answer was lost (no answer, or a 5xx): `{ request, key }`. */
-let lostChange;
+let lostPost;
 
 /**
- * Adds to or removes from the basket with an Idempotency-Key: a fresh one per change, and the one
- * it was first sent with when the same change is sent again after its answer was lost, so that a
- * change the shop applied before the answer was cut is not applied twice.
+ * Sends a write a person may send again (a basket change, a refund) with an Idempotency-Key: a
+ * fresh one per write, and the one it was first sent with when the same write is sent again after
+ * its answer was lost, so that a write the shop applied before the answer was cut is not applied
+ * twice.
  */
-async function changeBasket(path, body) {
+async function postOnce(path, body) {
   const request = JSON.stringify([path, body]);
-  const key = lostChange?.request === request ? lostChange.key : newKey();
-  lostChange = undefined;
+  const key = lostPost?.request === request ? lostPost.key : newKey();
+  lostPost = undefined;
   try {
     return await api('POST', path, body, { 'idempotency-key': key });
   } catch (e) {
-    if (e.status === 0 || e.status >= 500) lostChange = { request, key };
+    if (e.status === 0 || e.status >= 500) lostPost = { request, key };
     throw e;
   }
 }
@@ -410,7 +411,7 @@ async function productView(id) {
     const s = session();
     if (!s) throw new ApiError(401, { code: 'unauthenticated', message: 'sign in first' });
     const quantity = Number(data.get('quantity'));
-    const { body: basket } = await changeBasket('/api/v1/baskets/add', {
+    const { body: basket } = await postOnce('/api/v1/baskets/add', {
       user_id: s.user,
       product_id: p.id,
       quantity: Number.isFinite(quantity) ? quantity : 0,
@@ -460,11 +461,10 @@ async function basketView(userId) {
     try {
       const delta = quantity - line.quantity;
       if (delta > 0)
-        await changeBasket('/api/v1/baskets/add', { user_id: user, product_id: line.product_id, quantity: delta });
-      else if (quantity <= 0)
-        await changeBasket('/api/v1/baskets/remove', { user_id: user, product_id: line.product_id });
+        await postOnce('/api/v1/baskets/add', { user_id: user, product_id: line.product_id, quantity: delta });
+      else if (quantity <= 0) await postOnce('/api/v1/baskets/remove', { user_id: user, product_id: line.product_id });
       else if (delta < 0)
-        await changeBasket('/api/v1/baskets/remove', { user_id: user, product_id: line.product_id, quantity: -delta });
+        await postOnce('/api/v1/baskets/remove', { user_id: user, product_id: line.product_id, quantity: -delta });
       await basketView(userId);
       say(quantity > 0 ? `${line.name}: quantity ${quantity}.` : `Removed ${line.name}.`);
     } catch (e) {
@@ -785,7 +785,7 @@ function refundForm(payment, remaining) {
         });
       body.amount_minor = Math.round(Number(amount.replace(',', '.')) * 10 ** digits);
     }
-    const { body: refunded } = await api('POST', `/api/v1/payments/${encodeURIComponent(payment.id)}/refund`, body);
+    const { body: refunded } = await postOnce(`/api/v1/payments/${encodeURIComponent(payment.id)}/refund`, body);
     remember(refunded);
     await paymentView(payment.id, new URLSearchParams());
     say(`Refunded; the payment is now ${(statusLabels[refunded.status] ?? refunded.status).toLowerCase()}.`);

@@ -160,7 +160,7 @@ export async function handlersDone(
 }
 
 /** The differences the shop's reconciliation finds between the provider's ledger and its own records. */
-export async function reconciled(url: string, pendingOlderThanSeconds = 60): Promise<unknown[]> {
+export async function reconciled(url: string, pendingOlderThanSeconds = 0): Promise<unknown[]> {
   const res = await call(
     `${url}/api/v1/reconciliation?pending_older_than_seconds=${pendingOlderThanSeconds}`,
     'GET',

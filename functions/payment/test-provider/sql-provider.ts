@@ -66,7 +66,9 @@ export function sqlTestProvider(sql: Sql): PaymentProvider {
         )) as [{ refunded: number | string }];
         const refusal = refundRefusal(charge, Number(refunded), req);
         if (refusal) return { refunded: false, reason: refusal };
-        await insert(tx, refundEntry(req));
+        // Under the charge's lock no other refund of it can take the key meanwhile; one of another
+        // charge could: then that is the key's first answer.
+        if (!(await insert(tx, refundEntry(req)))) return replayRefund((await entry(tx, req.key))!, req);
         return { refunded: true };
       }),
     async closeCharge(key) {

@@ -31,3 +31,15 @@ create table refunds (
 create index refunds_payment_idx on refunds (payment_id);
 create index refunds_pending_idx on refunds (created_at) where status = 'pending';
 create index payments_pending_idx on payments (created_at) where status = 'pending';
+
+-- Payments made before this migration were charged by a provider that kept no ledger: the
+-- stand-in's ledger starts with what the shop recorded of them (a charge per paid payment, one
+-- refund of what each had refunded), so they can still be refunded and reconcile.
+insert into provider_ledger (key, kind, amount_minor, currency, outcome)
+  select id, 'charge', amount_minor, currency, 'approved' from payments
+   where status in ('completed', 'partially_refunded', 'refunded');
+insert into refunds (id, payment_id, amount_minor, currency, status, reason, created_at, updated_at)
+  select 'before-006:' || id, id, refunded_minor, currency, 'succeeded', refund_reason, updated_at, updated_at
+    from payments where refunded_minor > 0;
+insert into provider_ledger (key, kind, charge_key, amount_minor, currency, outcome)
+  select 'before-006:' || id, 'refund', id, refunded_minor, currency, 'refunded' from payments where refunded_minor > 0;

@@ -2,20 +2,20 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 
 type Api = (method: string, path: string, body: unknown, headers: Record<string, string>) => Promise<unknown>;
-type ChangeBasket = (path: string, body: unknown) => Promise<unknown>;
+type PostOnce = (path: string, body: unknown) => Promise<unknown>;
 
 /**
- * The storefront's changeBasket, cut from its script and run on a stand-in for the script's `api`
+ * The storefront's postOnce, cut from its script and run on a stand-in for the script's `api`
  * (the rest of the script needs a page); keys are numbered in the order made.
  */
-async function changeBasketOn(api: Api): Promise<ChangeBasket> {
+async function postOnceOn(api: Api): Promise<PostOnce> {
   const app = await readFile(new URL('./app.js', import.meta.url), 'utf8');
-  const start = app.indexOf('let lostChange;');
-  const end = app.indexOf('\n}\n', app.indexOf('async function changeBasket(')) + 3;
+  const start = app.indexOf('let lostPost;');
+  const end = app.indexOf('\n}\n', app.indexOf('async function postOnce(')) + 3;
   expect(start).toBeGreaterThan(0);
   let made = 0;
   const newKey = () => `key-${++made}`;
-  return new Function('api', 'newKey', `${app.slice(start, end)}\nreturn changeBasket;`)(api, newKey);
+  return new Function('api', 'newKey', `${app.slice(start, end)}\nreturn postOnce;`)(api, newKey);
 }
 
 /** An error of the API as the script's ApiError carries it. */
@@ -25,7 +25,7 @@ describe("the storefront's basket changes", () => {
   it('send a fresh Idempotency-Key per change, and the same one when a change whose answer was lost is sent again', async () => {
     const sent: string[] = [];
     const answers: (Error | undefined)[] = [undefined, undefined, failure(0), failure(504), undefined, failure(409)];
-    const change = await changeBasketOn(async (method, path, _body, headers) => {
+    const change = await postOnceOn(async (method, path, _body, headers) => {
       sent.push(`${method} ${path} ${headers['idempotency-key']}`);
       const answer = answers.shift();
       if (answer) throw answer;
@@ -53,7 +53,7 @@ describe("the storefront's basket changes", () => {
   it('take a fresh key for another change after a lost answer', async () => {
     const sent: string[] = [];
     let lose = true;
-    const change = await changeBasketOn(async (_method, _path, _body, headers) => {
+    const change = await postOnceOn(async (_method, _path, _body, headers) => {
       sent.push(headers['idempotency-key']!);
       if (lose) {
         lose = false;
@@ -69,6 +69,6 @@ describe("the storefront's basket changes", () => {
   it('are the only way the script adds to or removes from a basket', async () => {
     const app = await readFile(new URL('./app.js', import.meta.url), 'utf8');
     expect(app).not.toMatch(/api\(\s*'POST',\s*'\/api\/v1\/baskets\//);
-    expect(app.match(/changeBasket\('\/api\/v1\/baskets\/(add|remove)'/g)).toHaveLength(4);
+    expect(app.match(/postOnce\('\/api\/v1\/baskets\/(add|remove)'/g)).toHaveLength(4);
   });
 });
