@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,7 +127,11 @@ function request(route: RequestRoute, input: Record<string, unknown>, text: stri
     init: {
       method: route.method,
       body: text,
-      headers: { 'content-type': 'application/json', 'idempotency-key': 'hostile' },
+      // A key per body: the same body again is a retry, another body is not refused for reusing one.
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': `hostile-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`,
+      },
     },
   };
 }

@@ -111,6 +111,9 @@ describe.runIf(ready)('the Taskfile: task invoke for every function, task fn for
     const payment = await ok('process-payment', { user_id: 'tia', card, idempotency_key: 'task-1' });
     expect((await ok('get-payment', { id: payment.id })).status).toBe('completed');
     await ok('refund-payment', { id: payment.id, amount_minor: 100, reason: 'task' });
+    // Connect's JSON leaves an empty list out: no `differences` is none.
+    const reconciled = await ok('reconcile-payments', {});
+    expect([reconciled.differences ?? [], Number(reconciled.provider.refundedMinor)]).toEqual([[], 100]);
     await ok('add-to-basket', { user_id: 'tia', product_id: 'kettle', quantity: 1 });
     await ok('clear-basket', { user_id: 'tia' });
     // Event handlers are not on the edge: each is invoked where it is served alone (task fn),
