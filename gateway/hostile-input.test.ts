@@ -39,6 +39,7 @@ const valid: Record<string, Record<string, unknown>> = {
   },
   'get-payment': { id: 'p1' },
   'refund-payment': { id: 'p1', amount_minor: 100, reason: 'x' },
+  'reconcile-payments': { pending_older_than_seconds: 60 },
 };
 
 /** Values nobody should send: wrong types, extremes, very long or odd strings, SQL, nesting. */
