@@ -1,5 +1,6 @@
 import { IDEMPOTENCY_TTL_MS, MAX_BASKET_LINES, MAX_LINE_QUANTITY, type BasketLine, type BasketStore } from './store.ts';
-import { keyReused, requestOf } from './keyed-change.ts';
+import { keyReused } from '../../platform/idempotency.ts';
+import { requestOf } from './keyed-change.ts';
 
 /** What a keyed change recorded: its request, the lines it left, and until when it is remembered. */
 interface KeyRecord {

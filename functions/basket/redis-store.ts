@@ -10,7 +10,8 @@ import {
   type BasketLine,
   type BasketStore,
 } from './store.ts';
-import { keyReused, requestOf } from './keyed-change.ts';
+import { keyReused } from '../../platform/idempotency.ts';
+import { requestOf } from './keyed-change.ts';
 
 /**
  * How long a payment event is remembered as applied to a basket: longer than the pipeline would

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { defineFunction } from '../definitions.ts';
 import { invalid, ShopError } from '../../platform/errors.ts';
+import { keyReused, requestFingerprint } from '../../platform/idempotency.ts';
 import { money } from '../../platform/money.ts';
 import { bodyWithIdempotencyKey } from '../../platform/rest.ts';
 import { idSchema, MAX_AMOUNT_MINOR, optionalIdempotencyKey } from '../../platform/validation.ts';
@@ -16,15 +16,11 @@ type Input = { user_id: string; card: v.InferOutput<typeof cardSchema> };
 
 /** Fingerprint of a request, to tell a retry from a different request reusing its key (no card secrets in it). */
 const fingerprint = ({ user_id, card }: Input) =>
-  createHash('sha256')
-    .update(JSON.stringify([user_id, card.holder, card.expiry, card.number.slice(-4)]))
-    .digest('hex');
+  requestFingerprint([user_id, card.holder, card.expiry, card.number.slice(-4)]);
 
 /** The answer to a request whose idempotency key was already used. */
 function replay(existing: KeyedPayment, input: Input): Payment {
-  if (existing.requestHash !== fingerprint(input)) {
-    throw new ShopError('idempotency_key_reused', 'this Idempotency-Key was used with a different request');
-  }
+  if (existing.requestHash !== fingerprint(input)) throw keyReused();
   if (existing.payment.status === 'pending')
     throw new ShopError('payment_in_progress', 'a payment with this Idempotency-Key is in progress; retry shortly');
   return existing.payment;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { defineFunction } from '../definitions.ts';
 import { ShopError } from '../../platform/errors.ts';
+import { keyReused, requestFingerprint } from '../../platform/idempotency.ts';
 import { bodyWithIdempotencyKey } from '../../platform/rest.ts';
 import {
   idSchema,
@@ -17,10 +18,7 @@ const keyedRefundId = (paymentId: string, key: string) =>
   `rk-${createHash('sha256').update(`${paymentId}\u0000${key}`).digest('hex').slice(0, 40)}`;
 
 /** Fingerprint of a refund request, to tell a retry from another request reusing its key. */
-const fingerprint = (amount: number | undefined, reason: string) =>
-  createHash('sha256')
-    .update(JSON.stringify([amount ?? 'rest', reason]))
-    .digest('hex');
+const fingerprint = (amount: number | undefined, reason: string) => requestFingerprint([amount ?? 'rest', reason]);
 
 /**
  * The merchant refunds a completed payment, fully (no amount) or partly, and publishes
@@ -54,8 +52,7 @@ export default defineFunction({
         requestHash,
         now: d.now(),
       }))!;
-      if (refund.request_hash !== requestHash)
-        throw new ShopError('idempotency_key_reused', 'this Idempotency-Key was used with a different refund');
+      if (refund.request_hash !== requestHash) throw keyReused();
       if (refund.status === 'pending') {
         d.crash('refund.after-reserve');
         const settled = await completeRefund(d, refund).catch((cause) => {
