@@ -16,10 +16,10 @@ export interface RestRoute {
 /** How a function without its own `restInput` reads its input: the JSON body plus the path parameters. */
 export const defaultRestInput = (req: RestRequest): unknown => ({ ...(req.body as object), ...req.params });
 
-/** The REST input of a function taking an Idempotency-Key: the JSON body, and the header as `idempotency_key`. */
-export const bodyWithIdempotencyKey = ({ body, headers }: RestRequest): unknown => ({
-  ...(body as object),
-  idempotency_key: headers.get('idempotency-key') ?? undefined,
+/** The REST input of a function taking an Idempotency-Key: the default input, and the header as `idempotency_key`. */
+export const bodyWithIdempotencyKey = (req: RestRequest): unknown => ({
+  ...(defaultRestInput(req) as object),
+  idempotency_key: req.headers.get('idempotency-key') ?? undefined,
 });
 
 const JSON_TYPE = { 'content-type': 'application/json' };

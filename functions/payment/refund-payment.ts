@@ -12,6 +12,8 @@ import {
   textSchema,
 } from '../../platform/validation.ts';
 import { completeRefund } from './complete-refund.ts';
+import type { Payment } from './payment.ts';
+import type { RefundRecord } from './store.ts';
 
 /** A keyed refund's own id: the same payment and key always name the same refund. */
 const keyedRefundId = (paymentId: string, key: string) =>
@@ -19,6 +21,13 @@ const keyedRefundId = (paymentId: string, key: string) =>
 
 /** Fingerprint of a refund request, to tell a retry from another request reusing its key. */
 const fingerprint = (amount: number | undefined, reason: string) => requestFingerprint([amount ?? 'rest', reason]);
+
+/** The answer to a settled refund: the payment, or the provider's refusal. */
+function answer(refund: RefundRecord, payment: Payment | undefined): Payment {
+  if (refund.status === 'failed')
+    throw new ShopError('refund_not_allowed', `the payment provider refused the refund: ${refund.failure_reason}`);
+  return payment!;
+}
 
 /**
  * The merchant refunds a completed payment, fully (no amount) or partly, and publishes
@@ -39,7 +48,7 @@ export default defineFunction({
       'The same key returns the same refund and refunds once (REST: the Idempotency-Key header).',
     ),
   }),
-  restInput: (req) => ({ ...(bodyWithIdempotencyKey(req) as object), ...req.params }),
+  restInput: bodyWithIdempotencyKey,
   handler:
     (d) =>
     async ({ id, amount_minor, reason, idempotency_key }) => {
@@ -53,24 +62,18 @@ export default defineFunction({
         now: d.now(),
       }))!;
       if (refund.request_hash !== requestHash) throw keyReused();
-      if (refund.status === 'pending') {
-        d.crash('refund.after-reserve');
-        const settled = await completeRefund(d, refund).catch((cause) => {
-          throw new ShopError(
-            'unavailable',
-            `the payment provider did not answer; refund ${refund.id} is reserved and will be completed: ${
-              idempotency_key
-                ? 'retry with the same Idempotency-Key'
-                : 'read the payment; a new request is a new refund'
-            }`,
-            undefined,
-            { cause },
-          );
-        });
-        Object.assign(refund, settled.refund);
-      }
-      if (refund.status === 'failed')
-        throw new ShopError('refund_not_allowed', `the payment provider refused the refund: ${refund.failure_reason}`);
-      return (await d.payments.get(id))!;
+      if (refund.status !== 'pending') return answer(refund, await d.payments.get(id));
+      d.crash('refund.after-reserve');
+      const settled = await completeRefund(d, refund).catch((cause) => {
+        throw new ShopError(
+          'unavailable',
+          `the payment provider did not answer; refund ${refund.id} is reserved and will be completed: ${
+            idempotency_key ? 'retry with the same Idempotency-Key' : 'read the payment; a new request is a new refund'
+          }`,
+          undefined,
+          { cause },
+        );
+      });
+      return answer(settled.refund, settled.payment);
     },
 });
