@@ -9,6 +9,15 @@ describe('a function is declared once', () => {
     for (const [key, def] of Object.entries(registry)) expect(def.name).toBe(key);
   });
 
+  it('moves money where it asks the provider and writes it down as events: there the recovery runs', () => {
+    const moving = Object.entries(registry).filter(([, def]) => def.movesMoney);
+    expect(moving.map(([name]) => name).sort()).toEqual([
+      'payment/on-stock-rejected',
+      'process-payment',
+      'refund-payment',
+    ]);
+  });
+
   it('an event handler reads its route’s topic', () => {
     for (const [name, route] of Object.entries(routes)) {
       if (route.kind === 'event')

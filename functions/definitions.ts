@@ -67,7 +67,10 @@ export function defineFunction<const N extends RequestName, const U extends keyo
   uses,
   ...def
 }: RequestDeclaration<N, U, I, O>): FunctionDef<Deps, I, O> & { name: N } {
-  return { ...def, needs: needsOf(uses, !!def.publishes?.length), movesMoney: uses.includes('provider' as U) };
+  const publishes = !!def.publishes?.length;
+  // Moving money at the provider is written down as events (payment-completed, payment-refunded);
+  // a function that only reads the provider's ledger (reconciliation) runs no recovery.
+  return { ...def, needs: needsOf(uses, publishes), movesMoney: publishes && uses.includes('provider' as U) };
 }
 
 /** Declares an event handler; its topic is its route's, its needs follow from what it uses (and events). */
@@ -80,7 +83,7 @@ export function defineEventHandler<const N extends EventName, const U extends ke
     ...def,
     topic: routes[def.name].topic,
     needs: needsOf(uses, true),
-    movesMoney: uses.includes('provider' as U),
+    movesMoney: !!def.publishes?.length && uses.includes('provider' as U),
     handler: (deps) => {
       const handle = handler(deps);
       return (data, event, ctx) => handle(data, event, { ...ctx, handler: def.name });
