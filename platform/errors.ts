@@ -21,6 +21,7 @@ export const errorTable = {
   amount_too_large: { http: 422, connect: 'FailedPrecondition' },
   rate_limited: { http: 429, connect: 'ResourceExhausted' },
   internal: { http: 500, connect: 'Internal' },
+  bad_gateway: { http: 502, connect: 'Unknown' },
   unavailable: { http: 503, connect: 'Unavailable' },
   upstream_timeout: { http: 504, connect: 'DeadlineExceeded' },
 } as const satisfies Record<string, { http: number; connect: keyof typeof Code }>;

@@ -22,6 +22,8 @@ const meaning: Record<ErrorCode, string> = {
   amount_too_large: 'the order costs more than any order may (MAX_AMOUNT_MINOR); nothing was charged',
   rate_limited: 'too many requests from this client; `Retry-After` says when to retry',
   internal: 'a fault of the shop',
+  bad_gateway:
+    'the function failed after it got the request, which may have run (gateway forwarding to functions); ask again with the same Idempotency-Key',
   unavailable:
     'a dependency (database, Redis, the event broker, the identity provider, the payment provider, the function) is down',
   upstream_timeout: 'the function did not answer in time (gateway forwarding to functions)',
@@ -57,7 +59,7 @@ export const errorSchemas: Record<string, JsonSchema> = {
  * The codes every route of the edge can answer, whatever its function: its input is checked
  * (400), a bearer token that is sent is checked (401), bodies are limited and must be JSON (413,
  * 415: on the methods whose body is read), each client is rate limited (429), and a fault or a
- * dependency or function that is down or slow answers 500, 503 or 504; plus 403 where only some
+ * dependency or function that is down, fails mid-call or is slow answers 500, 502, 503 or 504; plus 403 where only some
  * callers may.
  */
 export function commonErrors(route: RequestRoute, access: FunctionDef<unknown>['access']): ErrorCode[] {
@@ -69,6 +71,7 @@ export function commonErrors(route: RequestRoute, access: FunctionDef<unknown>['
     ...(route.method === 'POST' || route.method === 'PUT' ? (['unsupported_media_type'] as const) : []),
     'rate_limited',
     'internal',
+    'bad_gateway',
     'unavailable',
     'upstream_timeout',
   ];

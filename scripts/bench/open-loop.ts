@@ -1,4 +1,4 @@
-import { AnswerParser } from '../../gateway/http1-client.ts';
+import { AnswerParser } from './answer-parser.ts';
 
 /**
  * The parts of the open-loop load generator (open-loop-worker.ts) worth testing on their own: its
@@ -17,7 +17,7 @@ export const dueAt = (i: number, rate: number): number => (i * 1000) / rate;
 
 /**
  * Finds where HTTP/1.1 answers end in the bytes a connection receives (one request at a time on
- * it: no pipelining), with the gateway's own parser (gateway/http1-client.ts). Answers with
+ * it: no pipelining), with the load generators' parser (answer-parser.ts). Answers with
  * `Content-Length`, chunked ones, and those without a body (204, 304, 1xx) end; any other ends
  * when the connection closes ({@link closed}).
  */

@@ -1,6 +1,5 @@
-import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AnswerParser, Http1Pool } from './http1-client.ts';
+import { describe, expect, it } from 'vitest';
+import { AnswerParser } from '../scripts/bench/answer-parser.ts';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
 const json = (body: string, extra = '') =>
@@ -12,7 +11,7 @@ function read(text: string, cut: number, parser = new AnswerParser()) {
   return a && { status: a.status, headers: a.headers, body: a.body.toString('latin1') };
 }
 
-describe('reading an HTTP/1.1 answer', () => {
+describe('the load generators reading an HTTP/1.1 answer', () => {
   it('reads a Content-Length answer whatever the bytes are cut into, header names in lower case', () => {
     const answer = json('{"a":1}', 'Set-Cookie: a=1\r\nset-cookie: b=2\r\n');
     for (let cut = 1; cut < answer.length; cut++)
@@ -76,83 +75,5 @@ describe('reading an HTTP/1.1 answer', () => {
     expect(fails('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n')).toThrow(/chunk size/);
     expect(fails('HTTP/1.1 200 OK\r\nno colon\r\n\r\n')).toThrow(/header/);
     expect(fails(`HTTP/1.1 200 OK\r\nx: ${'y'.repeat(20_000)}`)).toThrow(/too large/);
-  });
-});
-
-describe('the connections to one replica', () => {
-  const servers: net.Server[] = [];
-  const sockets: net.Socket[] = [];
-  afterEach(async () => {
-    for (const socket of sockets.splice(0)) socket.destroy();
-    for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
-  });
-
-  /**
-   * A server answering the n-th request it gets with `answer(n)`: bytes, bytes and then the
-   * connection's end, or at once the end (undefined).
-   */
-  async function server(answer: (n: number, request: string) => string | [string, 'end'] | undefined) {
-    const connections: net.Socket[] = [];
-    let n = 0;
-    const s = net.createServer((socket) => {
-      connections.push(socket);
-      sockets.push(socket);
-      socket.on('data', (d) => {
-        const reply = answer(n++, d.toString('latin1'));
-        if (reply === undefined) socket.destroy();
-        else if (Array.isArray(reply)) socket.end(reply[0]);
-        else socket.write(reply);
-      });
-    });
-    servers.push(s);
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    const pool = new Http1Pool('127.0.0.1', (s.address() as net.AddressInfo).port, 2);
-    return { pool, connections };
-  }
-  const get = 'GET / HTTP/1.1\r\nhost: x\r\n\r\n';
-
-  it('keeps one connection for calls one after another, and sends the head and body as given', async () => {
-    const seen: string[] = [];
-    const { pool, connections } = await server((n, request) => {
-      seen.push(request);
-      return json(`{"n":${n}}`);
-    });
-    for (let i = 0; i < 3; i++)
-      expect((await pool.request(get, undefined, false).answer).body.toString()).toBe(`{"n":${i}}`);
-    await pool.request('POST / HTTP/1.1\r\ncontent-length: 2\r\n\r\n', Buffer.from('{}'), false).answer;
-    expect(connections).toHaveLength(1);
-    expect(seen.at(-1)).toBe('POST / HTTP/1.1\r\ncontent-length: 2\r\n\r\n{}');
-    pool.close();
-  });
-
-  it('lets calls beyond its connections wait for one, and opens a new one after a close', async () => {
-    const { pool, connections } = await server(() => json('{}', 'Connection: close\r\n'));
-    const answers = await Promise.all(Array.from({ length: 5 }, () => pool.request(get, undefined, false).answer));
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(connections).toHaveLength(5);
-  });
-
-  it('does not reuse a connection the server may be closing (Keep-Alive timeout under a second)', async () => {
-    const { pool, connections } = await server(() => json('{}', 'Keep-Alive: timeout=1\r\n'));
-    await pool.request(get, undefined, false).answer;
-    await pool.request(get, undefined, false).answer;
-    expect(connections).toHaveLength(2);
-  });
-
-  it('fails a call whose connection closes before its answer, or mid-answer, or that is aborted', async () => {
-    const { pool } = await server((n) =>
-      n === 0 ? undefined : ['HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc', 'end'],
-    );
-    await expect(pool.request(get, undefined, false).answer).rejects.toThrow(/before an answer/);
-    const mid = pool.request(get, undefined, false);
-    await expect(mid.answer).rejects.toThrow(/mid-answer/);
-    const refused = new Http1Pool('127.0.0.1', 1);
-    await expect(refused.request(get, undefined, false).answer).rejects.toThrow(
-      expect.objectContaining({ cause: expect.objectContaining({ code: 'ECONNREFUSED' }) }),
-    );
-    const { pool: silent } = await server(() => '');
-    const call = silent.request(get, undefined, false);
-    call.abort(new Error('too slow'));
-    await expect(call.answer).rejects.toThrow('too slow');
   });
 });
