@@ -17,6 +17,7 @@ import { plans, progress, ratio, type Figure } from './figure.ts';
 import { bundle, startNode, type Started } from './start-process.ts';
 import { table, writeResults } from './report.ts';
 import { asInTheImage, type AsInTheImage } from './as-in-the-image.ts';
+import { infra } from './infra.ts';
 import { median, spread } from './stats.ts';
 
 const run = promisify(execFile);
@@ -29,17 +30,6 @@ const only = new Set(onlyArg ? onlyArg.split(',') : sections);
 for (const name of only)
   if (!(sections as readonly string[]).includes(name))
     throw new Error(`--only: unknown figure ${name}; one of ${sections.join(', ')}`);
-
-/** The infrastructure `infra:up` runs (started when it is not), as environment assignments. */
-async function infra(): Promise<Record<string, string>> {
-  const { stdout } = await run('bash', ['scripts/infra/up.sh'], { maxBuffer: 1024 * 1024 });
-  return Object.fromEntries(
-    stdout
-      .trim()
-      .split('\n')
-      .map((l) => l.split('=', 2) as [string, string]),
-  );
-}
 
 const processes: Started[] = [];
 const started = async (p: Promise<Started>) => {
