@@ -11,6 +11,8 @@ import { Pool, type Dispatcher } from 'undici';
 const MAX_ANSWER_HEAD_BYTES = 16 * 1024;
 /** The most bytes of an answer's body; a longer answer fails the call as its bytes come, not once read whole. */
 export const MAX_ANSWER_BODY_BYTES = 8 * 1024 * 1024;
+/** The most connections to one replica; a call beyond waits for one. */
+const MAX_CONNECTIONS = 256;
 /** How long a connection stays idle before it is closed, when the replica does not say (Keep-Alive: timeout). */
 const IDLE_MS = 4_000;
 
@@ -36,6 +38,7 @@ export class CallFailed extends Error {
 /** The connections to one replica (`origin`: `http://host:port`). */
 export const replicaPool = (origin: string): Pool =>
   new Pool(origin, {
+    connections: MAX_CONNECTIONS,
     pipelining: 1,
     maxHeaderSize: MAX_ANSWER_HEAD_BYTES,
     maxResponseSize: MAX_ANSWER_BODY_BYTES,
