@@ -203,6 +203,8 @@ describe('gateway rate limit', () => {
     });
     expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await call(`${gw.url}/health/ready`)).status).toBe(200);
+    // Only the probes themselves: any other path under /health is limited like the rest.
+    expect((await call(`${gw.url}/health/x`)).status).toBe(429);
   });
 });
 
