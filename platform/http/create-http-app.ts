@@ -18,6 +18,8 @@ export interface HttpAppOptions {
   info?: Record<string, unknown>;
   /** Readiness checks of the dependencies this process needs. */
   checks?: Record<string, Check>;
+  /** The clock (ms) the readiness answer ages by (health.ts); tests set it. */
+  now?: () => number;
   /** Paths that limit their bodies themselves (event routes: an oversized message is dead-lettered, not refused). */
   ownBodyLimit?: ReadonlySet<string>;
   /**
@@ -40,7 +42,7 @@ export function createHttpApp(opts: HttpAppOptions): Hono<{ Variables: RequestVa
   app.use(requestContext(opts.log));
   app.use(httpMetrics());
   app.use(bodyLimit(opts.bodyLimitBytes, opts.ownBodyLimit));
-  mountHealth(app, opts.checks ?? {}, opts.info);
+  mountHealth(app, opts.checks ?? {}, opts.info, opts.now);
   app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }));
   for (const middleware of opts.edge ?? []) app.use(middleware);
   app.use(literalPathMethods(app));
