@@ -40,6 +40,7 @@ export function createGateway(config: Config, log: Log, runtime?: Runtime, limit
     bodyLimitBytes: config.bodyLimitBytes,
     info: { service: 'gateway', mode },
     checks: runtime?.checks,
+    metricsToken: config.metricsToken,
     edge: [
       rateLimit({
         store: rateLimitBuckets(config, log, limiterRedis),

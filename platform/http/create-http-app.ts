@@ -3,9 +3,10 @@ import { HTTPException } from 'hono/http-exception';
 import { ShopError, toShopError } from '../errors.ts';
 import type { Log } from '../log.ts';
 import { mountHealth, type Check } from '../health.ts';
-import { httpMetrics, registry } from '../metrics.ts';
+import { httpMetrics } from '../metrics.ts';
 import { literalPathMethods, methodNotAllowed, methodsOn } from './allowed-methods.ts';
 import { bodyLimit } from './body-limit.ts';
+import { mountMetrics } from './metrics-route.ts';
 import { securityHeaders } from './security-headers.ts';
 import { httpTracing } from './request-spans.ts';
 import { requestContext, type RequestVars } from './request-context.ts';
@@ -18,6 +19,8 @@ export interface HttpAppOptions {
   info?: Record<string, unknown>;
   /** Readiness checks of the dependencies this process needs. */
   checks?: Record<string, Check>;
+  /** The bearer token `/metrics` asks for (METRICS_TOKEN); unset: it answers anyone. */
+  metricsToken?: string;
   /** The clock (ms) the readiness answer ages by (health.ts); tests set it. */
   now?: () => number;
   /** Paths that limit their bodies themselves (event routes: an oversized message is dead-lettered, not refused). */
@@ -30,10 +33,10 @@ export interface HttpAppOptions {
 }
 
 /**
- * A Hono app with request ids, JSON request logs, Prometheus metrics (`/metrics`), body limit,
- * health (`/health/live`, `/health/ready`) and JSON errors: 404 for a path no route has, 405 with
- * `Allow` for a method a path's routes lack (on a path a route names literally, before any route
- * with a parameter can take it).
+ * A Hono app with request ids, JSON request logs, Prometheus metrics (`/metrics`, for the holder of
+ * `metricsToken` when set), body limit, health (`/health/live`, `/health/ready`) and JSON errors:
+ * 404 for a path no route has, 405 with `Allow` for a method a path's routes lack (on a path a
+ * route names literally, before any route with a parameter can take it).
  */
 export function createHttpApp(opts: HttpAppOptions): Hono<{ Variables: RequestVars }> {
   const app = new Hono<{ Variables: RequestVars }>();
@@ -43,7 +46,7 @@ export function createHttpApp(opts: HttpAppOptions): Hono<{ Variables: RequestVa
   app.use(httpMetrics());
   app.use(bodyLimit(opts.bodyLimitBytes, opts.ownBodyLimit));
   mountHealth(app, opts.checks ?? {}, opts.info, opts.now);
-  app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+  mountMetrics(app, opts.metricsToken);
   for (const middleware of opts.edge ?? []) app.use(middleware);
   app.use(literalPathMethods(app));
   app.notFound((c) => {
