@@ -42,6 +42,7 @@ export async function serveFunction(name: FunctionName, def: Definition): Promis
     bodyLimitBytes: config.bodyLimitBytes,
     info: { function: name },
     checks: readinessChecks(def, runtime),
+    metricsToken: config.metricsToken,
     ownBodyLimit: eventPaths([name]),
   });
   // An event route takes deliveries only from this function's own sidecar or event source.

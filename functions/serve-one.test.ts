@@ -11,12 +11,15 @@ const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
 const tsx = join(root, 'node_modules/.bin/tsx');
 
+/** The bearer token the served function's /metrics asks for. */
+const METRICS_TOKEN = 'metrics-token-0123456789';
+
 /** Starts `serve-one.ts <name>` as a real process on a free port; resolves with its URL once it listens. */
 async function startAlone(name: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   await copyPgliteTemplate(dataDir);
   const child = spawn(tsx, ['functions/serve-one.ts', name], {
     cwd: root,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', METRICS_TOKEN },
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -73,13 +76,16 @@ describe('a function served alone and invoked with JSON', () => {
     const rest = await fetch(`${url}/api/v1/products/kettle`);
     expect(rest.status).toBe(200);
     expect((await fetch(`${url}/api/v1/baskets/alice`)).status).toBe(404);
-    // Its own health (readiness checks only what it needs) and metrics.
+    // Its own health (readiness checks only what it needs) and metrics, for the holder of METRICS_TOKEN only.
     expect(await (await fetch(`${url}/health/ready`)).json()).toMatchObject({
       status: 'ok',
       function: 'get-product',
       checks: { database: { ok: true } },
     });
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    const metrics = await (
+      await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     expect(metrics).toContain('http_requests_total{route="/api/v1/products/:id",method="GET",status="200"} 1');
     expect(metrics).toContain('nodejs_eventloop_lag_seconds');
   }, 60_000);

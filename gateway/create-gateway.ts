@@ -40,14 +40,15 @@ export function createGateway(config: Config, log: Log, runtime?: Runtime, limit
     bodyLimitBytes: config.bodyLimitBytes,
     info: { service: 'gateway', mode },
     checks: runtime?.checks,
+    metricsToken: config.metricsToken,
+    edge: [
+      rateLimit({
+        store: rateLimitBuckets(config, log, limiterRedis),
+        clientOf: clientAddress(config.trustProxyHops, peerAddress, config.clientIpHeader),
+      }),
+      corsAllowList(config.corsOrigins),
+    ],
   });
-  app.use(
-    rateLimit({
-      store: rateLimitBuckets(config, log, limiterRedis),
-      clientOf: clientAddress(config.trustProxyHops, peerAddress, config.clientIpHeader),
-    }),
-  );
-  app.use(corsAllowList(config.corsOrigins));
   mountApiDocs(app);
   mountStorefront(app, config);
   if (runtime) {

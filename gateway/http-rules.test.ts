@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ProductService } from '../gen/shop/product/v1/product_pb.ts';
 import { loadConfig } from '../platform/config.ts';
 import { asUser, call, useEmbeddedGateway } from '../test/support/running-shop.ts';
+import { testLog } from '../test/support/test-log.ts';
+import { createGateway } from './create-gateway.ts';
 
 describe('gateway HTTP rules', () => {
   const gw = useEmbeddedGateway({ BODY_LIMIT_BYTES: '1024' });
@@ -65,6 +67,30 @@ describe('gateway HTTP rules', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://shop.example');
     expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
+  });
+
+  it('answers 405 to a method a literal path lacks, before a route with a parameter takes the path as a value', async () => {
+    // GET /api/v1/baskets/:user_id would answer for user "add" (a 403 for alice), DELETE would clear that basket.
+    const alice = await asUser('alice');
+    for (const [path, method] of [
+      ['/api/v1/baskets/add', 'GET'],
+      ['/api/v1/baskets/add', 'HEAD'],
+      ['/api/v1/baskets/remove', 'DELETE'],
+    ] as const) {
+      const res = await call(`${gw.url}${path}`, method, undefined, alice);
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow'), `${method} ${path}`).toBe('POST, OPTIONS');
+    }
+    expect((await call(`${gw.url}/api/v1/baskets/add`, 'GET', undefined, alice)).body).toEqual({
+      error: {
+        code: 'method_not_allowed',
+        message: 'GET is not allowed on /api/v1/baskets/add; it allows POST, OPTIONS',
+      },
+    });
+    // A browser reads the 405: CORS (and the rate limit) run before it.
+    const fromShop = await call(`${gw.url}/api/v1/baskets/add`, 'GET', undefined, { origin: 'http://shop.example' });
+    expect(fromShop.headers.get('access-control-allow-origin')).toBe('http://shop.example');
+    expect((await call(`${gw.url}/api/v1/baskets/alice`, 'GET', undefined, alice)).status).toBe(200);
   });
 
   it('gives every response a request id, keeping a sane incoming one', async () => {
@@ -141,6 +167,26 @@ describe('gateway HTTP rules', () => {
   });
 });
 
+describe('forwarding gateway HTTP rules', () => {
+  // Every function "elsewhere", on a port nothing listens on: what the gateway answers itself.
+  const gw = createGateway(loadConfig({ FUNCTION_URL_TEMPLATE: 'http://127.0.0.1:1/{name}' }), testLog);
+
+  it('answers 405 to a method a literal path lacks itself, forwarding nothing to the route with a parameter', async () => {
+    for (const [path, method] of [
+      ['/api/v1/baskets/add', 'GET'],
+      ['/api/v1/baskets/remove', 'DELETE'],
+    ] as const) {
+      const res = await gw.app.request(path, { method });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow'), `${method} ${path}`).toBe('POST, OPTIONS');
+      expect(await res.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
+    }
+    const options = await gw.app.request('/api/v1/baskets/add', { method: 'OPTIONS' });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')).toBe('POST, OPTIONS');
+  });
+});
+
 describe('gateway rate limit', () => {
   const gw = useEmbeddedGateway({ RATE_LIMIT_PER_MINUTE: '60', RATE_LIMIT_BURST: '5' });
 
@@ -157,6 +203,8 @@ describe('gateway rate limit', () => {
     });
     expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await call(`${gw.url}/health/ready`)).status).toBe(200);
+    // Only the probes themselves: any other path under /health is limited like the rest.
+    expect((await call(`${gw.url}/health/x`)).status).toBe(429);
   });
 });
 

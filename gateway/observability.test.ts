@@ -7,8 +7,11 @@ function series(scrape: string, name: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(name.length + 1));
 }
 
+/** What Prometheus presents (the PodMonitor, from the Secret daprps-metrics-token). */
+const METRICS_TOKEN = 'metrics-token-0123456789';
+
 describe('observability of the embedded shop: /metrics and health', () => {
-  const gw = useEmbeddedGateway();
+  const gw = useEmbeddedGateway({ METRICS_TOKEN });
   const api = (path: string) => `${gw.url}/api/v1${path}`;
   const card = { number: '4242424242424242', holder: 'Obs Erver', expiry: '12/30', cvv: '123' };
 
@@ -32,7 +35,12 @@ describe('observability of the embedded shop: /metrics and health', () => {
     await call(api('/products/kettle'));
     await call(api('/products/no-such-thing'));
 
-    const scrape = async () => (await fetch(`${gw.url}/metrics`)).text();
+    expect(await call(`${gw.url}/metrics`)).toMatchObject({
+      status: 401,
+      body: { error: { code: 'unauthenticated' } },
+    });
+    const scrape = async () =>
+      (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     await eventually(
       async () =>
         (series(await scrape(), 'events_handled_total{handler="basket/on-payment-completed",outcome="applied"}') ??

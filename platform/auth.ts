@@ -3,6 +3,7 @@ import { sign, verify } from 'hono/jwt';
 import { ShopError } from './errors.ts';
 import { devSecret } from './security/dev-secret.ts';
 import { jwksVerifier } from './security/jwks.ts';
+import { bearerToken } from './security/bearer-token.ts';
 import { sameSecret } from './security/same-secret.ts';
 
 /** Who calls: a user (JWT `sub`), possibly an admin (`roles` holds "admin", or the static ADMIN_TOKEN). */
@@ -29,8 +30,6 @@ export interface AuthConfig {
   /** Static bearer token that is an admin (development fallback). */
   adminToken?: string;
 }
-
-const bearer = (authorization: string | undefined) => /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
 
 type Claims = Record<string, unknown>;
 
@@ -106,7 +105,7 @@ export function authenticator(config: AuthConfig): (authorization: string | unde
       : secretVerifier(config),
   );
   return async (authorization) => {
-    const token = bearer(authorization);
+    const token = bearerToken(authorization);
     if (config.adminToken && token && sameSecret(token, config.adminToken)) return { admin: true };
     if (config.mode === 'off') return { admin: false, unchecked: true };
     if (!token) return { admin: false };

@@ -30,6 +30,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ ADMIN_TOKEN: '', PORT: '' })).toMatchObject({ adminToken: undefined, port: 8080 });
   });
 
+  it('takes a metrics token of 16 characters or more, and none by default', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'metrics-token-0123456789' }).metricsToken).toBe('metrics-token-0123456789');
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow('METRICS_TOKEN: must be at least 16 characters');
+  });
+
   it('names every invalid variable in one error', () => {
     expect(() => loadConfig({ PORT: 'eighty', ADMIN_TOKEN: 'short', SHOP_CURRENCY: 'usd' })).toThrow(
       /PORT.*ADMIN_TOKEN.*SHOP_CURRENCY/,

@@ -74,6 +74,7 @@ const envSchema = v.object({
   BASKET_TTL_SECONDS: int(7 * 24 * 3600, 60, 365 * 24 * 3600),
   SEED_DEMO: v.optional(v.picklist(['true', 'false']), 'true'),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  METRICS_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
   AUTH: v.optional(v.picklist(['jwt', 'off'], 'must be "jwt" or "off"'), 'jwt'),
   JWT_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
   JWT_JWKS_URL: v.optional(v.pipe(v.string(), v.url('must be the URL of a JWKS'))),
@@ -157,6 +158,8 @@ export interface Config {
   /** The HMAC key events are signed and checked with; unset: the development key in `.data/`. */
   eventSigningKey: string | undefined;
   adminToken: string | undefined;
+  /** The bearer token `GET /metrics` asks for; unset: it answers anyone. */
+  metricsToken: string | undefined;
   /** How callers are authenticated: JWT (HS256 secret or JWKS), or `off` (explicitly, with a warning). */
   auth: { mode: 'jwt' | 'off'; jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   currency: string;
@@ -236,6 +239,7 @@ export function loadConfig(
     eventAuth: { mode: e.EVENT_AUTH, appApiToken: e.APP_API_TOKEN },
     eventSigningKey: e.EVENT_SIGNING_KEY,
     adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
     auth: {
       mode: e.AUTH,
       jwtSecret: e.JWT_SECRET,

@@ -139,6 +139,18 @@ describe('deployment manifests follow the route table', () => {
     }
   });
 
+  it('gives every Service, the gateway included, the metrics token the PodMonitor presents, from its own Secret, required', async () => {
+    const monitor = parse(await readFile(join(root, 'knative/monitoring/pod-monitor.yaml'), 'utf8'));
+    const presented = monitor.spec.podMetricsEndpoints.find((e: any) => e.port === 'user-port').authorization;
+    expect(presented).toEqual({ type: 'Bearer', credentials: { name: 'daprps-metrics-token', key: 'token' } });
+    const services = (await docs('knative/base/services')).filter((d) => d.doc?.kind === 'Service').map((d) => d.doc);
+    expect(services.map((s) => s.metadata.name)).toContain('gateway');
+    for (const svc of services) {
+      const env = svc.spec.template.spec.containers[0].env.find((e: any) => e.name === 'METRICS_TOKEN');
+      expect(env?.valueFrom, svc.metadata.name).toEqual({ secretKeyRef: presented.credentials });
+    }
+  });
+
   it('gives the event signing key to every function that writes or applies events, and to no other', async () => {
     const services = (await docs('knative/base/services')).filter((d) => d.doc?.kind === 'Service').map((d) => d.doc);
     const needsEvents = new Set(

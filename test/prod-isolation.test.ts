@@ -193,16 +193,23 @@ describe.runIf(ready)(
       expect([kourier, knative, ...stranger].some((from) => admitted(policies, ns, job, from, 8012))).toBe(false);
     });
 
-    it('scrapes the app, daprd and the queue-proxy of every pod by a PodMonitor naming the ports the pods carry', async () => {
+    it('scrapes the app, daprd and the queue-proxy of every pod by a PodMonitor naming the ports the pods carry, the app with its metrics token', async () => {
       const monitor = parse(await readFile(join(root, 'knative/monitoring/pod-monitor.yaml'), 'utf8'));
       expect(monitor).toMatchObject({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor' });
+      const metricsToken = { name: 'daprps-metrics-token', key: 'token' };
+      // The token to the app only: daprd and the queue-proxy ask for none, and should not see it.
       expect(monitor.spec.podMetricsEndpoints).toEqual([
-        { port: 'user-port', path: '/metrics' },
+        { port: 'user-port', path: '/metrics', authorization: { type: 'Bearer', credentials: metricsToken } },
         { port: 'dapr-metrics', path: '/' },
         { port: 'http-usermetric', path: '/metrics' },
       ]);
       for (const svc of knativeServices(objectsOf(render('prod')))) {
         const spec = svc.spec.template.spec;
+        // From that Secret, required: a pod without it does not start rather than serve /metrics to anyone.
+        expect(
+          spec.containers[0].env.find((e: any) => e.name === 'METRICS_TOKEN')?.valueFrom,
+          svc.metadata.name,
+        ).toEqual({ secretKeyRef: metricsToken });
         expect(matches(monitor.spec.selector, svc.spec.template.metadata.labels), svc.metadata.name).toBe(true);
         expect(spec.containers[0].ports[0].containerPort).toBe(podPorts['user-port']);
         const daprMetrics = svc.spec.template.metadata.annotations['dapr.io/metrics-port'];

@@ -31,11 +31,45 @@ describe('a method a path does not have', () => {
     expect(collection.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
   });
 
-  it('lists the methods of every route the path matches (a literal and a parameter)', async () => {
-    const res = await app().request('/things/add', { method: 'PUT' });
-    expect(res.status).toBe(200); // PUT /things/:id answers for id "add"
-    const patch = await app().request('/things/add', { method: 'PATCH' });
-    expect(patch.headers.get('allow')).toBe('GET, HEAD, POST, PUT, DELETE, OPTIONS');
+  it('answers 405 on a path a route names literally, before a route with a parameter can take it as a value', async () => {
+    const a = app();
+    for (const method of ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH']) {
+      const res = await a.request('/things/add', { method }); // not GET, PUT or DELETE /things/:id for id "add"
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get('allow'), method).toBe('POST, OPTIONS');
+    }
+    expect(await (await a.request('/things/add')).json()).toEqual({
+      error: { code: 'method_not_allowed', message: 'GET is not allowed on /things/add; it allows POST, OPTIONS' },
+    });
+    const options = await a.request('/things/add', { method: 'OPTIONS' });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')).toBe('POST, OPTIONS');
+    expect((await a.request('/things/add', { method: 'POST' })).status).toBe(200);
+    // Any other value still reaches the route with the parameter.
+    expect(await (await a.request('/things/adds', { method: 'PUT' })).json()).toEqual({ id: 'adds' });
+  });
+
+  it('answers 405 before the middleware added after the app, once every middleware it runs behind let the request through', async () => {
+    const seen: string[] = [];
+    const a = createHttpApp({
+      log: createLog('test', 'silent'),
+      bodyLimitBytes: 1024,
+      edge: [
+        async function edge(c, next) {
+          seen.push(`edge ${c.req.method}`);
+          await next();
+        },
+      ],
+    });
+    a.use(async (c, next) => {
+      seen.push(`later ${c.req.method}`);
+      await next();
+    });
+    a.post('/things/add', (c) => c.json({}));
+    a.get('/things/:id', (c) => c.json({ id: c.req.param('id') }));
+    expect((await a.request('/things/add')).status).toBe(405);
+    expect((await a.request('/things/add', { method: 'POST' })).status).toBe(200);
+    expect(seen).toEqual(['edge GET', 'edge POST', 'later POST']);
   });
 
   it('still answers the methods a path has, HEAD with its GET, and 404 for a path no route has', async () => {

@@ -6,8 +6,14 @@ import { clientAddress, rateLimit } from './rate-limit.ts';
 
 function limited(perMinute: number, burst: number) {
   let t = 0;
-  const app = createHttpApp({ log: testLog, bodyLimitBytes: 1024 });
-  app.use(rateLimit({ store: memoryBuckets({ perMinute, burst }, () => t), clientOf: clientAddress(1, () => 'peer') }));
+  // As the gateway has it: before any route, and before a 405.
+  const app = createHttpApp({
+    log: testLog,
+    bodyLimitBytes: 1024,
+    edge: [
+      rateLimit({ store: memoryBuckets({ perMinute, burst }, () => t), clientOf: clientAddress(1, () => 'peer') }),
+    ],
+  });
   app.get('/x', (c) => c.json({ ok: true }));
   const get = async (client = '203.0.113.7') => {
     const res = await app.request('/x', { headers: { 'x-forwarded-for': client } });
@@ -60,5 +66,21 @@ describe('rate limiting per client', () => {
     await l.get();
     for (let i = 0; i < 5; i++)
       expect((await l.app.request('/health/live', { headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(200);
+  });
+
+  it('limits every other path under /health and /metrics: a 404 within the burst, a 429 past it', async () => {
+    const l = limited(60, 1);
+    const ask = (path: string, method = 'GET') =>
+      l.app.request(path, { method, headers: { 'x-forwarded-for': '203.0.113.7' } });
+    const first = await ask('/health/x');
+    expect(first.status).toBe(404);
+    expect(await first.json()).toMatchObject({ error: { code: 'not_found' } });
+    for (const [path, method] of [
+      ['/health/x', 'GET'],
+      ['/healthz', 'GET'],
+      ['/metrics/x', 'GET'],
+      ['/health/ready', 'POST'],
+    ])
+      expect((await ask(path!, method)).status, `${method} ${path}`).toBe(429);
   });
 });

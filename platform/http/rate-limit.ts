@@ -17,7 +17,7 @@ export interface RateLimitOptions {
  */
 export function rateLimit(o: RateLimitOptions): MiddlewareHandler {
   return async function rateLimit(c, next) {
-    if (isProbe(c.req.path)) return next();
+    if (isProbe(c.req)) return next();
     const taken = await o.store.take(o.clientOf(c));
     if (!taken.allowed) {
       const seconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));

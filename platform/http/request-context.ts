@@ -37,7 +37,7 @@ export function requestContext(log: Log): MiddlewareHandler<{ Variables: Request
     // On the answer's headers (c.header() now would copy the whole answer into a new one), unless
     // it was made with it (answer.ts).
     if (!isComplete(c.res)) c.res.headers.set('X-Request-Id', requestId);
-    if (isProbe(c.req.path)) return;
+    if (isProbe(c.req)) return;
     const grpcStatus = grpcStatusOf(c);
     child.info(
       {

@@ -10,7 +10,7 @@ import { routeLabel } from './route-label.ts';
  */
 export function httpTracing(): MiddlewareHandler {
   return async function httpTracing(c, next) {
-    if (isProbe(c.req.path)) return next();
+    if (isProbe(c.req)) return next();
     const attributes = { 'http.request.method': c.req.method, 'url.path': c.req.path };
     await inSpan(
       c.req.method,

@@ -46,6 +46,16 @@ const revisionSpec = (p: Profile) => [
 ];
 
 /**
+ * The token every Service's `/metrics` asks for, the one the PodMonitor presents: Knative gives a
+ * container one port, and the gateway's is public. Not optional: a pod without it does not start,
+ * rather than serve its metrics to anyone. Its own Secret, so that Prometheus reads no other.
+ */
+const metricsTokenEnv = [
+  '            # /metrics answers only this bearer token: the PodMonitor presents it (knative/monitoring/).',
+  ...secretEnv('METRICS_TOKEN', 'daprps-metrics-token', 'token'),
+];
+
+/**
  * A function's Knative Service as YAML text: which variables it gets is decided where compose's
  * and `task dapr:up`'s are (processes.ts, from its needs); here only where each value comes from.
  */
@@ -76,6 +86,7 @@ export function functionService(p: FunctionProcess): string {
       : []),
     ...(gets.has('REDIS_URL') ? secretEnv('REDIS_URL', 'daprps-secrets', 'redis-url') : []),
     ...secretEnv('ADMIN_TOKEN', 'daprps-secrets', 'admin-token', true),
+    ...metricsTokenEnv,
     ...(gets.has('EVENT_SIGNING_KEY')
       ? [
           '            # Events are signed with it when written and checked when received (docs/security.md).',
@@ -117,7 +128,7 @@ export function gatewayService(): string {
     ...header('gateway', 'gateway', false),
     ...scaleAnnotations('gateway', p),
     ...revisionSpec(p),
-    ...container(secretEnv('ADMIN_TOKEN', 'daprps-secrets', 'admin-token', true), p.resources),
+    ...container([...secretEnv('ADMIN_TOKEN', 'daprps-secrets', 'admin-token', true), ...metricsTokenEnv], p.resources),
     '',
   ].join('\n');
 }
