@@ -30,7 +30,7 @@ describe('bytes that are no message answer invalid_argument on every RPC protoco
   for (const via of RPC_VIAS) {
     it(`${viaLabel(via)}: a message that does not parse, with or without a token`, async () => {
       const body = via.protocol === 'connect' ? GARBAGE : frame(GARBAGE);
-      for (const headers of [{}, { authorization: `Bearer ${GATEWAY_ADMIN}` }])
+      for (const headers of [{}, { authorization: `Bearer ${GATEWAY_ADMIN}` }] as Record<string, string>[])
         expect(await rpc().send(via, GET_PRODUCT, body, headers)).toMatchObject({
           code: 'invalid_argument',
           status: 400,
