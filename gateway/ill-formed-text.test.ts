@@ -99,4 +99,15 @@ describe('text that is not well-formed Unicode (a lone surrogate) is refused on 
         });
       expect([await catalog(), await payment()]).toEqual(before);
     });
+
+  for (const via of RPC_VIAS.filter((v) => v.protocol !== 'connect'))
+    it(`${viaLabel(via)}, JSON: a lone surrogate where a number goes is invalid_argument, though the error quotes it`, async () => {
+      // Connect's error quotes the value, and cannot write a lone surrogate in grpc-message.
+      const json = new TextEncoder().encode(JSON.stringify({ id: paymentId, amount_minor: LONE }));
+      const type = via.protocol === 'grpc' ? 'application/grpc+json' : 'application/grpc-web+json';
+      expect(await client.send(via, REFUND_PAYMENT, frame(json), { 'content-type': type })).toMatchObject({
+        code: 'invalid_argument',
+        status: 400,
+      });
+    });
 });
