@@ -1,77 +1,22 @@
-import { ConnectError, createConnectRouter, type ConnectRouter, type ConnectRouterOptions } from '@connectrpc/connect';
-import {
-  createAsyncIterable,
-  encodeEnvelope,
-  readAllBytes,
-  type UniversalHandler,
-  type UniversalServerResponse,
-} from '@connectrpc/connect/protocol';
-import { codeToHttpStatus, errorFromJsonBytes, errorToJsonBytes } from '@connectrpc/connect/protocol-connect';
-import { findTrailerError, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
-import { trailerFlag, trailerParse, trailerSerialize } from '@connectrpc/connect/protocol-grpc-web';
-import { toConnectError } from '../connect-errors.ts';
-import { isGrpcWeb } from './answer-status.ts';
+import { createConnectRouter, type ConnectRouter, type ConnectRouterOptions } from '@connectrpc/connect';
+import type { UniversalHandler, UniversalServerRequest } from '@connectrpc/connect/protocol';
+import { remapError, unquotableError } from './rpc-error-answers.ts';
 
-/** The error to answer instead of `err`: toConnectError's, when it has another code. */
-function remapped(err: ConnectError | undefined): ConnectError | undefined {
-  const ours = err && toConnectError(err);
-  return ours && ours.code !== err.code ? ours : undefined;
-}
-
-/** Remaps the error of a gRPC status (trailers, or a gRPC-Web trailer frame's) in place; whether it did. */
-function remapStatus(trailer: Headers): boolean {
-  const ours = remapped(findTrailerError(trailer));
-  if (!ours) return false;
-  trailer.delete('grpc-status-details-bin');
-  setTrailerStatus(trailer, ours);
-  return true;
-}
-
-/**
- * A gRPC-Web body with the error of its trailer frame remapped. Connect writes each frame as one
- * chunk; the trailer frame (flag 0x80, uncompressed: it is small) is read again.
- */
-async function* remapTrailerFrame(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-  for await (const chunk of body) {
-    const whole = chunk.length >= 5 && new DataView(chunk.buffer, chunk.byteOffset).getUint32(1) === chunk.length - 5;
-    const trailer = chunk[0] === trailerFlag && whole ? trailerParse(chunk.subarray(5)) : undefined;
-    yield trailer && remapStatus(trailer) ? encodeEnvelope(trailerFlag, trailerSerialize(trailer)) : chunk;
-  }
-}
-
-/** A Connect unary error answer (JSON `{code, message}`, not compressed: it is small) with its error remapped. */
-async function remapConnectError(res: UniversalServerResponse): Promise<UniversalServerResponse> {
-  if (!res.body || res.header?.has('content-encoding')) return res;
-  const bytes = await readAllBytes(res.body, Number.MAX_SAFE_INTEGER);
-  let ours: ConnectError | undefined;
+/** Connect's answer to `req`, or the answer to an error it failed to write. */
+async function answered(handler: UniversalHandler, req: UniversalServerRequest) {
   try {
-    ours = remapped(errorFromJsonBytes(bytes, undefined, new ConnectError('not an error')));
-  } catch {}
-  if (!ours) return { ...res, body: createAsyncIterable([bytes]) };
-  const body = errorToJsonBytes(ours, {});
-  res.header?.set('content-length', String(body.byteLength));
-  return { ...res, status: codeToHttpStatus(ours.code), body: createAsyncIterable([body]) };
-}
-
-/**
- * Connect's answer with its error, if any, as toConnectError maps it: also the errors Connect
- * answers itself, which no method sees (a message that does not parse, broken framing). The error
- * is where each protocol puts it: gRPC's trailers (set before a unary answer's first byte), the
- * trailer frame of a gRPC-Web body, the JSON body of a Connect answer.
- */
-async function remapError(res: UniversalServerResponse): Promise<UniversalServerResponse> {
-  const type = res.header?.get('content-type') ?? '';
-  if (isGrpcWeb(type)) return res.body ? { ...res, body: remapTrailerFrame(res.body) } : res;
-  if (/^application\/grpc/i.test(type)) {
-    if (res.trailer) remapStatus(res.trailer);
-    return res;
+    return await handler(req);
+  } catch (e) {
+    const refused = e instanceof URIError ? unquotableError(req.header.get('content-type')) : undefined;
+    if (refused) return refused;
+    throw e;
   }
-  return res.status !== 200 && /^application\/json/i.test(type) ? remapConnectError(res) : res;
 }
 
 /**
  * The handlers of a server's Connect-RPC routes, by path: Connect's, answering every error as
- * toConnectError maps it. Both servers answer RPCs with them (the Hono route, serve's HTTP/2).
+ * toConnectError maps it (rpc-error-answers.ts). Both servers answer RPCs with them (the Hono
+ * route, serve's HTTP/2).
  */
 export function rpcHandlers(
   routes: (router: ConnectRouter) => void,
@@ -82,7 +27,7 @@ export function rpcHandlers(
   return new Map(
     router.handlers.map((handler) => [
       handler.requestPath,
-      Object.assign(async (req: Parameters<UniversalHandler>[0]) => remapError(await handler(req)), handler),
+      Object.assign(async (req: UniversalServerRequest) => remapError(await answered(handler, req)), handler),
     ]),
   );
 }
