@@ -22,12 +22,14 @@ export const RPC_VIAS: RpcVia[] = [
 /** A via said in a test's name. */
 export const viaLabel = (via: RpcVia) => `${via.protocol} over HTTP/${via.http}`;
 
-/** What an RPC answered: its code by Connect's name (`ok` for none), message, and the status it counts as. */
+/** What an RPC answered: its code by Connect's name (`ok` for none, `none` when it has none), message, and the status it counts as. */
 export interface RpcAnswer {
   code: string;
   message: string;
   /** The HTTP status, or for a gRPC code the status the Connect protocol gives it (as answer-status.ts counts). */
   status: number;
+  /** The code of a REST JSON error: the gateway's middleware refused the call before any protocol (a body over the limit). */
+  edge?: string;
 }
 
 /** A gRPC length-prefixed message: a flag byte (1: compressed), a 4-byte big-endian length, the bytes. */
@@ -42,19 +44,37 @@ export function frame(message: Uint8Array, flags = 0, length = message.length): 
 /** The content type of a binary message in `protocol`. */
 const binaryType = { connect: 'application/proto', grpc: 'application/grpc', 'grpc-web': 'application/grpc-web+proto' };
 
-/** The answer of a gRPC or gRPC-Web call with the RPC code `code` (none: a broken answer, or the HTTP status's). */
-function grpcAnswer(code: number | undefined, message: string, httpStatus: number): RpcAnswer {
+/** The code of a REST JSON error (`{"error":{"code"}}`) in `body`, if it is one. */
+function edgeError(body: Uint8Array): string | undefined {
+  try {
+    const code = JSON.parse(new TextDecoder().decode(body))?.error?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A `grpc-message` decoded, or as it came when it is not percent-encoded UTF-8. */
+function decoded(message: string): string {
+  try {
+    return decodeURIComponent(message);
+  } catch {
+    return message;
+  }
+}
+
+/** The answer of a gRPC or gRPC-Web call with the RPC code `code` (none: the HTTP status's, or a broken answer). */
+function grpcAnswer(code: number | undefined, message: string, httpStatus: number, body: Uint8Array): RpcAnswer {
   if (code === undefined)
-    return { code: 'none', message: 'no grpc-status', status: httpStatus === 200 ? 500 : httpStatus };
+    return {
+      code: 'none',
+      message: 'no grpc-status',
+      status: httpStatus === 200 ? 500 : httpStatus,
+      edge: edgeError(body),
+    };
   return {
     code: code === 0 ? 'ok' : codeToString(code),
-    message: (() => {
-      try {
-        return decodeURIComponent(message);
-      } catch {
-        return message;
-      }
-    })(),
+    message: decoded(message),
     status: code === 0 ? httpStatus : httpStatusOfRpcCode(code),
   };
 }
@@ -66,12 +86,13 @@ const trailerMessage = (body: Uint8Array) =>
 /** The answer of a Connect unary call: 200, or an error `{code, message}` as JSON. */
 function connectAnswer(status: number, body: Uint8Array): RpcAnswer {
   if (status === 200) return { code: 'ok', message: '', status };
+  let error: { code?: unknown; message?: unknown } = {};
   try {
-    const { code, message } = JSON.parse(new TextDecoder().decode(body)) as { code?: string; message?: string };
-    return { code: code ?? 'none', message: message ?? '', status };
-  } catch {
-    return { code: 'none', message: 'not a Connect error', status };
-  }
+    error = JSON.parse(new TextDecoder().decode(body)) ?? {};
+  } catch {}
+  return typeof error.code === 'string'
+    ? { code: error.code, message: String(error.message ?? ''), status }
+    : { code: 'none', message: 'not a Connect error', status, edge: edgeError(body) };
 }
 
 /**
@@ -111,18 +132,19 @@ export function rawRpcClient(url: string, headers: Record<string, string> = {}) 
         const res = await overHttp2(path, head, body);
         if (via.protocol === 'connect') return connectAnswer(res.status, res.body);
         if (via.protocol === 'grpc-web')
-          return grpcAnswer(grpcWebTrailerStatus(res.body), trailerMessage(res.body), res.status);
+          return grpcAnswer(grpcWebTrailerStatus(res.body), trailerMessage(res.body), res.status, res.body);
         const code = res.trailers['grpc-status'];
         return grpcAnswer(
           code === undefined ? undefined : Number(code),
           String(res.trailers['grpc-message'] ?? ''),
           res.status,
+          res.body,
         );
       }
       const res = await fetch(`${url}${path}`, { method: 'POST', headers: head, body });
       const bytes = new Uint8Array(await res.arrayBuffer());
       if (via.protocol === 'connect') return connectAnswer(res.status, bytes);
-      return grpcAnswer(grpcWebTrailerStatus(bytes), trailerMessage(bytes), res.status);
+      return grpcAnswer(grpcWebTrailerStatus(bytes), trailerMessage(bytes), res.status, bytes);
     },
     close: () => session?.close(),
   };
