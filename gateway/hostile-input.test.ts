@@ -14,6 +14,10 @@ import { copyPgliteTemplate } from '../test/support/pglite-template.ts';
 import { realInfraEnv } from '../test/support/real-infra-env.ts';
 import { createGateway, type Gateway } from './create-gateway.ts';
 import { dropSchema, GATEWAY_ADMIN } from '../test/support/running-shop.ts';
+import { serve, type Server } from '../platform/http/serve.ts';
+import { hostileRpc } from '../test/support/hostile-rpc.ts';
+import { loneSurrogate, withLoneSurrogate } from '../test/support/lone-surrogates.ts';
+import { rawRpcClient, type RawRpcClient } from '../test/support/raw-rpc.ts';
 
 /** A valid input of every request function, as REST JSON (path parameters included). */
 const valid: Record<string, Record<string, unknown>> = {
@@ -46,6 +50,8 @@ const valid: Record<string, Record<string, unknown>> = {
 const hostile = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary', maxLength: 40 }),
+  // Text that is not well-formed UTF-16: lone surrogates among other characters.
+  fc.string({ unit: fc.oneof(loneSurrogate, fc.string({ minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 20 }),
   fc.constantFrom(
     "'; drop table products; --",
     '1 OR 1=1',
@@ -99,6 +105,8 @@ const body = (input: Record<string, unknown>) =>
       ),
     },
     { weight: 1, arbitrary: fc.jsonValue().map((j) => JSON.stringify(j)) },
+    // The valid input but for a lone surrogate at the end of one of its strings: refused for that alone.
+    ...withLoneSurrogate(input).map((arbitrary) => ({ weight: 1, arbitrary: arbitrary.map((b) => JSON.stringify(b)) })),
   );
 
 /** The REST request for a route: path parameters from the input (or hostile), the rest as query or body. */
@@ -109,8 +117,11 @@ function request(route: RequestRoute, input: Record<string, unknown>, text: stri
   } catch {}
   const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
   const text_ = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+  // A URL cannot carry a lone surrogate (percent-encoding is of UTF-8): it goes as U+FFFD.
   const path = route.path.replace(/:(\w+)/g, (_, p: string) =>
-    encodeURIComponent(text_(typeof fields === 'object' && fields && p in fields ? (fields as any)[p] : input[p])),
+    encodeURIComponent(
+      text_(typeof fields === 'object' && fields && p in fields ? (fields as any)[p] : input[p]).toWellFormed(),
+    ),
   );
   if (route.method === 'GET' || route.method === 'DELETE') {
     const query =
@@ -177,6 +188,8 @@ for (const shop of shops)
     () => {
       let runtime: Runtime;
       let gateway: Gateway;
+      let server: Server;
+      let rpc: RawRpcClient;
       let dir = '';
       beforeAll(async () => {
         dir = await mkdtemp(join(tmpdir(), 'daprps-hostile-'));
@@ -188,12 +201,18 @@ for (const shop of shops)
         });
         runtime = await buildRuntime(config, testLog, { relay: false });
         gateway = createGateway(config, testLog, runtime);
+        // RPCs go to a served port: gRPC needs HTTP/2.
+        const { bodyLimitBytes: readMaxBytes } = config;
+        server = await serve({ fetch: gateway.app.fetch, rpc: gateway.rpc, readMaxBytes, port: 0, host: '127.0.0.1' });
+        rpc = rawRpcClient(`http://127.0.0.1:${server.port}`);
       });
-      const seen = { requests: 0, refused: 0, accepted: 0, failures: 0, routes: new Set<string>() };
+      const seen = { requests: 0, rpcs: 0, refused: 0, accepted: 0, failures: 0, routes: new Set<string>() };
       let differences: number | undefined;
       // The suite's outcome: its first failing test, if any.
       let outcome: Outcome = { passed: true };
       afterAll(async () => {
+        rpc?.close();
+        await server?.close();
         await runtime?.close();
         await rm(dir, { recursive: true, force: true });
         await shop.cleanUp();
@@ -203,7 +222,7 @@ for (const shop of shops)
             runs: seen.requests,
             failures: seen.failures,
             differences,
-            note: `${seen.routes.size} routes, property-based (fast-check): ${seen.refused} refused with a 4xx, ${seen.accepted} valid enough to be served`,
+            note: `${seen.routes.size} routes, property-based (fast-check), ${seen.rpcs} of the requests over Connect, gRPC and gRPC-Web (binary and JSON, HTTP/1.1 and HTTP/2): ${seen.refused} refused with a 4xx, ${seen.accepted} valid enough to be served`,
           },
           outcome,
         );
@@ -218,12 +237,31 @@ for (const shop of shops)
           await runtime.deps.payments.pending(1000),
         ]);
 
+      /**
+       * Counts an answer, and fails the case on a 5xx, on a refusal without a well-formed error,
+       * and on a refusal that changed something (`before`: the state before the request).
+       */
+      async function judge(name: string, what: string, status: number, wellFormedError: boolean, before: string) {
+        seen.requests++;
+        seen.routes.add(name);
+        if (status >= 500) seen.failures++;
+        else if (status >= 400) seen.refused++;
+        else seen.accepted++;
+        expect(status, what).toBeLessThan(500);
+        if (status < 400) return;
+        if (!wellFormedError) seen.failures++;
+        expect(wellFormedError, `${what}: a refusal without a well-formed error`).toBe(true);
+        const after = await state();
+        if (after !== before) seen.failures++;
+        expect(after, what).toBe(before);
+      }
+
       for (const [name, input] of Object.entries(valid)) {
+        const route = routes[name as FunctionName] as RequestRoute;
         it(`${name}: 4xx with a JSON error for anything malformed, never 5xx`, async () => {
           onTestFinished(({ task }) => {
             outcome = outcome.passed ? outcomeOf(task) : outcome;
           });
-          const route = routes[name as FunctionName] as RequestRoute;
           await fc.assert(
             fc.asyncProperty(body(input), async (text) => {
               const before = await state();
@@ -233,26 +271,33 @@ for (const shop of shops)
                 headers: { ...init.headers, authorization: `Bearer ${GATEWAY_ADMIN}` },
               });
               const answer = await res.text();
-              seen.requests++;
-              seen.routes.add(name);
-              if (res.status >= 500) seen.failures++;
-              else if (res.status >= 400) seen.refused++;
-              else seen.accepted++;
-              expect(
-                res.status,
-                `${init.method} ${path.slice(0, 200)} ${text.slice(0, 300)} → ${answer.slice(0, 300)}`,
-              ).toBeLessThan(500);
-              if (res.status >= 400) {
-                if (!isJsonError(answer)) seen.failures++;
-                expect(JSON.parse(answer)).toMatchObject({
-                  error: { code: expect.any(String), message: expect.any(String) },
-                });
-                const after = await state();
-                if (after !== before) seen.failures++;
-                expect(after).toBe(before);
-              }
+              const what = `${init.method} ${path.slice(0, 200)} ${text.slice(0, 300)} → ${answer.slice(0, 300)}`;
+              await judge(name, what, res.status, isJsonError(answer), before);
             }),
             { numRuns: 150 },
+          );
+        }, 120_000);
+
+        it(`${name}: over Connect, gRPC and gRPC-Web, bytes that are no message and ill-formed text are a 4xx, never 5xx`, async () => {
+          onTestFinished(({ task }) => {
+            outcome = outcome.passed ? outcomeOf(task) : outcome;
+          });
+          const method = await route.rpc.load();
+          const headers = { authorization: `Bearer ${GATEWAY_ADMIN}` };
+          await fc.assert(
+            fc.asyncProperty(hostileRpc(method.input, input, body(input)), async (call) => {
+              const before = await state();
+              const answer = await rpc.send(call.via, route.rpc.path, call.body, {
+                'content-type': call.contentType,
+                ...(call.token ? headers : {}),
+              });
+              seen.rpcs++;
+              const what = `${fc.stringify(call)} → ${JSON.stringify(answer).slice(0, 300)}`;
+              // A refusal is the protocol's error, or the edge's JSON error when its middleware
+              // refused the call before any protocol (a body over the limit).
+              await judge(name, what, answer.status, answer.code !== 'none' || answer.edge !== undefined, before);
+            }),
+            { numRuns: 100 },
           );
         }, 120_000);
       }

@@ -1,19 +1,13 @@
 import { fromJson, toJson, type DescMethodUnary, type JsonValue, type Message } from '@bufbuild/protobuf';
-import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
+import { Code, type ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
 import { trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
-import { errorTable, ShopError, toShopError } from './errors.ts';
+import { toConnectError } from './connect-errors.ts';
+import { ShopError } from './errors.ts';
 import { httpStatusOfRpcCode } from './http/answer-status.ts';
 import type { Invoker } from './invoker.ts';
 import type { Log } from './log.ts';
 import { traceFields } from './tracing.ts';
-
-/** Turns a thrown error into a ConnectError with the matching code; the cause stays for logs. */
-function toConnectError(e: unknown): ConnectError {
-  if (e instanceof ConnectError) return e;
-  const err = toShopError(e);
-  return new ConnectError(err.message, Code[errorTable[err.code].connect], undefined, undefined, err);
-}
 
 /**
  * Logs a failed call: a server failure at error with its cause's stack (as a REST 5xx is); a

@@ -38,3 +38,32 @@ describe('parse', () => {
     expect(parse(named, { name: ' tab\there ' })).toEqual({ name: 'tab\there' });
   });
 });
+
+describe('parse refuses text that is not well-formed Unicode', () => {
+  const anyText = v.object({
+    name: textSchema(200),
+    card: v.object({ holder: v.string() }),
+    tags: v.array(v.string()),
+  });
+  const ok = { name: 'Mug', card: { holder: 'A B' }, tags: ['a'] };
+
+  it('a lone surrogate in any string, however its schema reads it, is a 400 naming the field', () => {
+    for (const [input, field] of [
+      [{ ...ok, name: 'Mug \ud800' }, 'name'],
+      [{ ...ok, name: '\udfffMug' }, 'name'],
+      [{ ...ok, card: { holder: 'A \udc00 B' } }, 'card.holder'],
+      [{ ...ok, tags: ['a', 'b\ud83d'] }, 'tags.1'],
+    ] as const)
+      expect(() => parse(anyText, input), field).toThrow(
+        expect.objectContaining({
+          code: 'invalid_argument',
+          field,
+          message: `${field}: must be well-formed Unicode text (it holds a lone surrogate)`,
+        }),
+      );
+  });
+
+  it('takes surrogate pairs, U+FFFD, and a lone surrogate in a field the schema drops', () => {
+    expect(parse(anyText, { ...ok, name: '𝔘 🚀 \ufffd', ignored: '\ud800' })).toEqual({ ...ok, name: '𝔘 🚀 \ufffd' });
+  });
+});

@@ -55,12 +55,35 @@ export const optionalIdempotencyKey = (description: string) =>
  */
 export const MAX_AMOUNT_MINOR = 10_000_000_000;
 
-/** Validates `value` against `schema`; the first issue becomes a 400 naming the offending field. */
+/** The path of the first string in `value` that is not well-formed UTF-16 (it holds a lone surrogate). */
+function illFormedAt(value: unknown, path: string[] = []): string[] | undefined {
+  if (typeof value === 'string') return value.isWellFormed() ? undefined : path;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = illFormedAt(item, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A 400 naming `field` (a dotted path), if there is one. */
+const invalidInput = (field: string | undefined, message: string) =>
+  new ShopError('invalid_argument', field ? `${field}: ${message}` : message, field);
+
+/**
+ * Validates `value` against `schema`; the first issue becomes a 400 naming the offending field. So
+ * does a string of the result that is not well-formed Unicode, whatever its schema: a lone surrogate
+ * (`"\ud800"` in JSON) that no UTF-8 column, protobuf string or event could hold as sent.
+ */
 export function parse<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
   const result = v.safeParse(schema, value, { abortEarly: true });
-  if (result.success) return result.output;
+  if (result.success) {
+    const at = illFormedAt(result.output);
+    if (at)
+      throw invalidInput(at.join('.') || undefined, 'must be well-formed Unicode text (it holds a lone surrogate)');
+    return result.output;
+  }
   const issue = result.issues[0];
   const field = issue.path?.map((p) => String(p.key)).join('.');
-  const message = issue.input === undefined && field ? 'is required' : issue.message;
-  throw new ShopError('invalid_argument', field ? `${field}: ${message}` : message, field);
+  throw invalidInput(field, issue.input === undefined && field ? 'is required' : issue.message);
 }

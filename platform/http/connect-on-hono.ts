@@ -23,15 +23,16 @@ export interface Http2Rpc {
  */
 export function mountConnect(app: Hono<{ Variables: RequestVars }>, rpc: RpcRoutes, readMaxBytes: number): void {
   const handlers = loadOnce(async () => {
-    const [{ createConnectRouter }, { createFetchHandler }, routes] = await Promise.all([
-      import('@connectrpc/connect'),
+    const [{ createFetchHandler }, { rpcHandlers }, routes] = await Promise.all([
       import('@connectrpc/connect/protocol'),
+      import('./rpc-handlers.ts'),
       rpc.load(),
     ]);
-    const router = createConnectRouter({ readMaxBytes });
-    routes(router);
     return new Map(
-      router.handlers.map((handler) => [handler.requestPath, createFetchHandler(handler, { httpVersion: '1.1' })]),
+      [...rpcHandlers(routes, { readMaxBytes })].map(([path, handler]) => [
+        path,
+        createFetchHandler(handler, { httpVersion: '1.1' }),
+      ]),
     );
   });
   for (const path of rpc.paths) {

@@ -101,15 +101,29 @@ async function writeAnswer(
 
 /**
  * HTTP/2 requests: an RPC goes through the app (its middleware: request id, log line, metrics,
- * trace, rate limit) with the headers only, and its route has `serve` answer it with the Connect
- * node adapter on node's request and response (gRPC needs trailers); the rest goes to the fetch
- * handler. Connect and what it loads are made on the first RPC: they are not part of a start.
+ * trace, rate limit) with the headers only, and its route has `serve` answer it with the RPC
+ * handlers (rpc-handlers.ts) on node's request and response (gRPC needs trailers); the rest goes to
+ * the fetch handler. Connect and what it loads are made on the first RPC: they are not part of a start.
  */
 function http2Listener(opts: ServeOptions & { rpc: RpcRoutes }, fallback: ReturnType<typeof getRequestListener>) {
   const paths = new Set(opts.rpc.paths);
   const adapter = loadOnce(async () => {
-    const [{ connectNodeAdapter }, routes] = await Promise.all([import('@connectrpc/connect-node'), opts.rpc.load()]);
-    return connectNodeAdapter({ routes, fallback: fallback as never, readMaxBytes: opts.readMaxBytes });
+    const [node, { rpcHandlers }, routes] = await Promise.all([
+      import('@connectrpc/connect-node'),
+      import('./rpc-handlers.ts'),
+      opts.rpc.load(),
+    ]);
+    const handlers = rpcHandlers(routes, {
+      readMaxBytes: opts.readMaxBytes,
+      acceptCompression: [node.compressionGzip, node.compressionBrotli],
+    });
+    return (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+      const handler = handlers.get(req.url.split('?', 1)[0] ?? '');
+      if (!handler) return void fallback(req, res);
+      handler(node.universalRequestFromNodeRequest(req, res, undefined, undefined))
+        .then((answer) => node.universalResponseToNodeResponse(answer, res))
+        .catch(() => res.destroy()); // writing failed (the client went away): the stream ends
+    };
   });
   return (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
     if (req.method !== 'POST' || !paths.has(req.url.split('?', 1)[0] ?? '')) return void fallback(req, res);
@@ -124,7 +138,7 @@ function http2Listener(opts: ServeOptions & { rpc: RpcRoutes }, fallback: Return
         if (!res.stream.destroyed) {
           await new Promise<void>((resolve) => {
             res.once('close', resolve); // answered, or the client went away
-            handle(req as never, res as never);
+            handle(req, res);
           });
         }
         return sentAnswer(res, body);
@@ -142,8 +156,8 @@ function http2Listener(opts: ServeOptions & { rpc: RpcRoutes }, fallback: Return
 /**
  * Serves HTTP/1.1 and cleartext HTTP/2 (h2c) on one port: the first bytes of each connection
  * decide which server gets the socket. HTTP/1.1 goes to the fetch handler; HTTP/2 too, except that
- * an RPC is answered by the Connect node adapter once the app's middleware let it through (gRPC
- * needs trailers).
+ * an RPC is answered on node's request and response once the app's middleware let it through
+ * (gRPC needs trailers).
  */
 export async function serve(opts: ServeOptions): Promise<Server> {
   const fetchListener = getRequestListener(opts.fetch);

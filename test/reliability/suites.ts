@@ -51,13 +51,13 @@ export const suites = {
     kind: 'check',
     test: 'gateway/hostile-input.test.ts',
     guarantee:
-      'Bad input (PostgreSQL and Redis): always a 4xx with a JSON error, never a 5xx, and a refusal changes nothing',
+      'Bad input (PostgreSQL and Redis), over REST and every RPC protocol, binary bodies and lone surrogates included: always a 4xx with an error, never a 5xx, and a refusal changes nothing',
   },
   'hostile-input': {
     kind: 'check',
     test: 'gateway/hostile-input.test.ts',
     guarantee:
-      'Bad input (embedded default: PGlite, baskets in memory): always a 4xx with a JSON error, never a 5xx, and a refusal changes nothing',
+      'Bad input (embedded default: PGlite, baskets in memory), over REST and every RPC protocol, binary bodies and lone surrogates included: always a 4xx with an error, never a 5xx, and a refusal changes nothing',
   },
   'redis-outage': {
     kind: 'check',
