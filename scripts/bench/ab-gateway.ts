@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,8 +16,8 @@ import { bundle, startNode, type Started } from './start-process.ts';
  * A/B of the forwarding gateway at two commits: each commit's production bundle, built in a
  * worktree of its own (cached outside the repo), forwards the same list-products (this tree's) and
  * is loaded in alternation with the other. `npm run bench:ab -- <base> [<subject>] [--quick]`
- * (subject: HEAD); the figures go to bench/ab/gateway-<base>-<subject>.md, stamped with both
- * commits. Throughput of the subject ÷ the base's, same sitting: what a change to the gateway
+ * (subject: HEAD); each sitting is appended to bench/ab/gateway-<base>-<subject>.md, named by
+ * both commits. Throughput of the subject ÷ the base's, same sitting: what a change to the gateway
  * costs or gains.
  */
 
@@ -82,23 +82,30 @@ async function main() {
     const line = (c: typeof base) => `\`${c.sha.slice(0, 12)}\` ${c.title.slice(0, 100)}`;
     const out = join(root, 'bench/ab', `gateway-${base.sha.slice(0, 7)}-${subject.sha.slice(0, 7)}.md`);
     await mkdir(join(root, 'bench/ab'), { recursive: true });
-    await writeFile(
-      out,
-      `# Gateway A/B: ${subject.sha.slice(0, 7)} ÷ ${base.sha.slice(0, 7)}
+    const head = `# Gateway A/B: ${subject.sha.slice(0, 7)} ÷ ${base.sha.slice(0, 7)}
 
-Measured ${when} UTC by \`npm run bench:ab -- ${base.sha.slice(0, 12)} ${subject.sha.slice(0, 12)}${quick ? ' --quick' : ''}\`
-(scripts/bench/ab-gateway.ts), ${thisMachine()}; ${plan.runs} run(s) of ${plan.seconds} s each side, in
-alternation, ${plan.connections} connections, \`GET ${path}\` through the forwarding gateway to one
-list-products on PostgreSQL (the limiter in memory, request log at error).
+\`npm run bench:ab -- ${base.sha.slice(0, 12)} ${subject.sha.slice(0, 12)}\` (scripts/bench/ab-gateway.ts): each side
+built from its commit, \`GET ${path}\` through the forwarding gateway to one list-products on
+PostgreSQL (the limiter in memory, request log at error), the two sides loaded in alternation.
+Each sitting is appended below; compare within a sitting, not across.
 
-| side | commit | req/s (median) | p99 ms |
-|---|---|---:|---:|
-| A (base) | ${line(base)} | ${r.baselineRps} | ${r.baselineP99} |
-| B (subject) | ${line(subject)} | ${r.rps} | ${r.p99} |
+- A (base): ${line(base)}
+- B (subject): ${line(subject)}
+`;
+    const sitting = `
+## ${when} UTC
+
+${thisMachine()}; ${plan.runs} run(s) of ${plan.seconds} s each side, ${plan.connections} connections${quick ? ' (--quick)' : ''}.
+
+| side | req/s (median) | p99 ms |
+|---|---:|---:|
+| A | ${r.baselineRps} | ${r.baselineP99} |
+| B | ${r.rps} | ${r.p99} |
 
 **B ÷ A: ${r.ratio}** (${r.spread}; ${r.failed} failed requests).
-`,
-    );
+`;
+    if (!existsSync(out)) await writeFile(out, head);
+    await appendFile(out, sitting);
     progress(`B ÷ A = ${r.ratio} (${r.rps} vs ${r.baselineRps} req/s, ${r.failed} failed): ${out}`);
   } finally {
     for (const p of started.reverse()) await p.stop().catch(() => undefined);
