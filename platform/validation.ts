@@ -55,13 +55,19 @@ export const optionalIdempotencyKey = (description: string) =>
  */
 export const MAX_AMOUNT_MINOR = 10_000_000_000;
 
-/** The path of the first string in `value` that is not well-formed UTF-16 (it holds a lone surrogate). */
-function illFormedAt(value: unknown, path: string[] = []): string[] | undefined {
-  if (typeof value === 'string') return value.isWellFormed() ? undefined : path;
+/**
+ * The path of the first string in `value` that is not well-formed UTF-16 (it holds a lone
+ * surrogate); built only on the way back from one, so a well-formed input allocates nothing.
+ */
+function illFormedAt(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return value.isWellFormed() ? undefined : [];
   if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const found = illFormedAt(item, [...path, key]);
-    if (found) return found;
+  for (const key in value) {
+    const found = illFormedAt((value as Record<string, unknown>)[key]);
+    if (found) {
+      found.unshift(key);
+      return found;
+    }
   }
   return undefined;
 }
