@@ -9,6 +9,12 @@
 # The TypeScript is bundled at build time (`npm run build`, scripts/build.ts): a bundle per
 # function holding only that function's code, the gateway's, and dist/main.mjs, which picks one.
 # The image runs them with node over the production dependencies; no TypeScript tooling.
+#
+# npm ci takes the registry settings of the machine that builds, when passed as build secrets
+# (BuildKit; they stay out of every layer): `npmrc`, an .npmrc (registry, auth), and `npm_ca`,
+# certificates to trust besides Node's own (a proxy's CA). Without them, npm's defaults:
+#   docker build --secret id=npmrc,src=$HOME/.npmrc --secret id=npm_ca,src=<ca.pem> .
+# scripts/container/image.sh passes the ones this machine's npm uses.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -20,7 +26,9 @@ COPY package.json package-lock.json ./
 # as an optional dependency; the others (buf, protobufjs) are not needed to bundle, nor is the
 # `node` dev dependency's (it fetches the Node that npm scripts run on outside the image; without
 # it, npm run finds the image's own node).
-RUN npm ci --ignore-scripts --no-audit --no-fund
+RUN --mount=type=secret,id=npmrc --mount=type=secret,id=npm_ca \
+    if [ -f /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
+    NPM_CONFIG_USERCONFIG=/run/secrets/npmrc npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY gen ./gen
 COPY platform ./platform
@@ -37,7 +45,9 @@ COPY package.json package-lock.json ./
 # --omit=optional as well: the only optional packages left are pg-cloudflare (used by pg on
 # Cloudflare Workers only) and typescript, an optional peer of valibot that npm would otherwise
 # install. Revisit if a runtime dependency ever needs an optional (e.g. native) package.
-RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
+RUN --mount=type=secret,id=npmrc --mount=type=secret,id=npm_ca \
+    if [ -f /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
+    NPM_CONFIG_USERCONFIG=/run/secrets/npmrc npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
 # --- runtime --------------------------------------------------------------------------------

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the production image (Dockerfile) as daprps:latest and prints its tag; its size goes to
+# the log. The base is NODE_IMAGE when set (node:24-bookworm-slim where a registry answers), else
+# the one made here (base-image.sh); the engine is DOCKER_HOST's, else the project's own
+# (engine.sh). npm ci inside the build gets this machine's npm registry and the certificates its
+# npm trusts as build secrets (the Dockerfile's `npmrc` and `npm_ca`), written to a temporary
+# file, never into the image or the repo. Layers are cached by the engine (under $DAPRPS_CACHE_DIR).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE_DIR="${DAPRPS_CACHE_DIR:-${HOME:-/root}/.cache/daprps}"
+IMAGE="${IMAGE:-daprps:latest}"
+log() { printf '[container] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+[ -n "${DOCKER_HOST:-}" ] || eval "export $(bash "$root/scripts/container/engine.sh")"
+NODE_IMAGE="${NODE_IMAGE:-$(bash "$root/scripts/container/base-image.sh")}"
+
+# The Dockerfile needs BuildKit (RUN --mount): buildx when the client has it, else a client older
+# than 23.0, which has BuildKit built in (Debian's docker.io, 20.10, in /usr/bin; the newer client
+# first on PATH here has no buildx and would build with the legacy builder, which cannot).
+if docker buildx version >/dev/null 2>&1; then build=(docker buildx build --load)
+else
+  build=()
+  for client in $(type -ap docker); do
+    major=$("$client" version --format '{{.Client.Version}}' 2>/dev/null | cut -d. -f1)
+    if [ -n "$major" ] && [ "$major" -lt 23 ]; then build=(env DOCKER_BUILDKIT=1 "$client" build); break; fi
+  done
+  [ ${#build[@]} -gt 0 ] || die "building needs BuildKit: install docker buildx"
+fi
+
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+printf 'registry=%s\n' "$(cd "$root" && npm config get registry)" >"$tmp/npmrc"
+secrets=(--secret "id=npmrc,src=$tmp/npmrc")
+ca=$(cd "$root" && npm config get cafile)
+[ -f "$ca" ] || ca="${NODE_EXTRA_CA_CERTS:-}"
+[ -n "$ca" ] && [ -f "$ca" ] && secrets+=(--secret "id=npm_ca,src=$ca")
+
+revision=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
+git -C "$root" diff --quiet HEAD 2>/dev/null || revision="$revision-dirty"
+mkdir -p "$CACHE_DIR/docker"
+buildlog="$CACHE_DIR/docker/image-build.log"
+started=$(date +%s)
+log "building $IMAGE on $NODE_IMAGE (log $buildlog)"
+"${build[@]}" --progress=plain --build-arg "NODE_IMAGE=$NODE_IMAGE" "${secrets[@]}" \
+  --label "org.opencontainers.image.revision=$revision" -t "$IMAGE" "$root" >"$buildlog" 2>&1 \
+  || { tail -n 30 "$buildlog" >&2; die "docker build failed, see $buildlog"; }
+size=$(docker image inspect "$IMAGE" --format '{{.Size}}' | awk '{ printf "%.0f MB", $1 / 1e6 }')
+log "$IMAGE built in $(( $(date +%s) - started ))s: $size (of which $NODE_IMAGE $(docker image inspect "$NODE_IMAGE" --format '{{.Size}}' | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
+echo "$IMAGE"
