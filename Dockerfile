@@ -83,4 +83,7 @@ USER node
 RUN node dist/warm-compile-cache.mjs
 EXPOSE 8080
 # node is PID 1 and gets SIGTERM itself; the app shuts down cleanly on it (platform/shutdown.ts).
+# As PID 1 no signal has a default action: before the app handles SIGTERM (while it starts),
+# dist/main.mjs and dist/migrate.mjs exit on it at once (platform/pid1-signals.ts), else a stop
+# would wait for the grace period's SIGKILL.
 CMD ["node", "dist/main.mjs"]

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import net from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,8 @@ interface Started {
   readyMs: number;
 }
 const started: Started[] = [];
+/** Every container the tests created, removed after them. */
+const created: string[] = [];
 
 /**
  * Starts the image as the manifest `file` runs it (its securityContext), on the host's network
@@ -56,6 +59,7 @@ async function start(
   const all = { ...base, ...env, HOST: '127.0.0.1', PORT: String(port) };
   const t0 = performance.now();
   const id = (await docker('run', '-d', '--network', 'host', ...flags, ...envFlags(all), image)).trim();
+  created.push(id);
   const runMs = performance.now() - t0;
   const url = `http://127.0.0.1:${port}`;
   for (let i = 1; ; i++) {
@@ -83,7 +87,7 @@ async function stop(ids: string[]): Promise<string[]> {
 
 describe.runIf(ready)(`the production image (${image}) as Knative runs it`, () => {
   afterAll(async () => {
-    if (started.length) await docker('rm', '-f', ...started.map((s) => s.id));
+    if (created.length) await docker('rm', '-f', ...created);
     await dropSchema(infra);
   });
 
@@ -188,4 +192,34 @@ describe.runIf(ready)(`the production image (${image}) as Knative runs it`, () =
     );
     expect(changed.flat()).toEqual([]);
   }, 120_000);
+
+  it('exits on SIGTERM while it is still starting, not only once it serves (node is PID 1 in the container)', async () => {
+    // A PostgreSQL that takes the connection and never answers holds the function in its start.
+    const sockets: net.Socket[] = [];
+    let held = () => {};
+    const connected = new Promise<void>((resolve) => (held = resolve));
+    const server = net.createServer((socket) => {
+      sockets.push(socket);
+      held();
+    });
+    const [port] = await freePorts(1);
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const flags = dockerSecurityFlags((await manifestContainer(serviceFile('get-product'))).securityContext);
+      const env = {
+        FUNCTION: 'get-product',
+        DATABASE_URL: `postgres://daprps@127.0.0.1:${port}/daprps`,
+        HOST: '127.0.0.1',
+      };
+      const id = (await docker('run', '-d', '--network', 'host', ...flags, ...envFlags(env), image)).trim();
+      created.push(id);
+      await connected;
+      await docker('stop', '-t', '30', id);
+      // 143: ended by SIGTERM itself; 137 would be SIGKILL at the end of the grace period.
+      expect((await docker('inspect', '-f', '{{.State.ExitCode}}', id)).trim()).toBe('143');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
+  }, 60_000);
 });

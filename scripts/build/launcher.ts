@@ -5,9 +5,12 @@
  * table (`product/on-payment-completed`) or by its service name (`product-on-payment-completed`).
  */
 
+import { exitOnSignalsUntilHandled } from '../../platform/pid1-signals.ts';
+
 /** Service name by function name (the route table's names); defined by the build. */
 declare const SERVICE_NAMES: Record<string, string>;
 
+exitOnSignalsUntilHandled();
 const wanted = process.argv[2] || process.env.FUNCTION || '';
 // Not a string literal: the bundler leaves the import alone, node resolves it next to this file.
 const load = (file: string) => import(new URL(file, import.meta.url).href);
@@ -22,5 +25,3 @@ if (!wanted) {
   }
   await load(`./functions/${service}.mjs`);
 }
-
-export {};
