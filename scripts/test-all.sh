@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The full test run: provisions PostgreSQL, Redis and Kafka (installing them when missing) and
-# daprd and the manifest tools (built once from the Go module proxy, cached) and Chromium, then runs
+# daprd and the manifest tools (built once from the Go module proxy, cached) and Chromium, and the
+# production image (a Docker engine, the base made here, the build; scripts/container/), then runs
 # every suite with REQUIRE_INFRA=1, so a suite that cannot reach its infrastructure fails
 # instead of skipping. Extra arguments go to vitest.
 set -euo pipefail
@@ -14,6 +15,13 @@ bash scripts/tools/install.sh >/dev/null
 # Debian's Chromium for the browser tests (installed once when missing; no browser download).
 CHROMIUM_PATH="$(bash scripts/browser/install.sh)"
 export CHROMIUM_PATH
+# The production image for test/image.test.ts, each step timed (installs and makes what is missing).
+timed() { local t0; t0=$(date +%s); "$@"; printf '[test-all] %s: %ss\n' "${*: -1}" $(( $(date +%s) - t0 )) >&2; }
+engine="$(timed bash scripts/container/engine.sh)"
+export "$engine"
+NODE_IMAGE="$(timed bash scripts/container/base-image.sh)"
+export NODE_IMAGE
+timed bash scripts/container/image.sh >/dev/null
 export REQUIRE_INFRA=1 TEST_DATABASE_URL="$DATABASE_URL" TEST_REDIS_URL="$REDIS_URL" TEST_KAFKA_BROKERS="$KAFKA_BROKERS" TEST_ZIPKIN_ENDPOINT="$OTEL_EXPORTER_ZIPKIN_ENDPOINT"
 unset DATABASE_URL REDIS_URL KAFKA_BROKERS OTEL_EXPORTER_ZIPKIN_ENDPOINT
 npx tsc --noEmit

@@ -12,8 +12,8 @@ IMAGE="${IMAGE:-daprps:latest}"
 log() { printf '[container] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-[ -n "${DOCKER_HOST:-}" ] || eval "export $(bash "$root/scripts/container/engine.sh")"
-NODE_IMAGE="${NODE_IMAGE:-$(bash "$root/scripts/container/base-image.sh")}"
+if [ -z "${DOCKER_HOST:-}" ]; then engine=$(bash "$root/scripts/container/engine.sh"); export "$engine"; fi
+[ -n "${NODE_IMAGE:-}" ] || NODE_IMAGE=$(bash "$root/scripts/container/base-image.sh")
 
 # The Dockerfile needs BuildKit (RUN --mount): buildx when the client has it, else a client older
 # than 23.0, which has BuildKit built in (Debian's docker.io, 20.10, in /usr/bin; the newer client
