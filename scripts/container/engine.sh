@@ -37,6 +37,12 @@ uplink=$(ip route show default 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p' 
 mtu=$(cat "/sys/class/net/$uplink/mtu" 2>/dev/null || echo 1500)
 [ "$mtu" -lt 1500 ] && mtu_flag=(--mtu "$mtu") || mtu_flag=()
 mkdir -p "$dir/data" "$dir/exec"
+# A pidfile of a dockerd that is gone (or a zombie nobody reaped: a killed session's) stops a start.
+state() { awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null || echo gone; }
+for pidfile in "$dir/dockerd.pid" "$dir/exec/containerd/containerd.pid"; do
+  [ -f "$pidfile" ] || continue
+  case $(state "$(cat "$pidfile")") in gone|Z) rm -f "$pidfile" ;; esac
+done
 log "starting dockerd (data in $dir/data, log $dir/dockerd.log)"
 nohup dockerd --data-root "$dir/data" --exec-root "$dir/exec" -H "unix://$sock" --pidfile "$dir/dockerd.pid" \
   "${mtu_flag[@]}" >"$dir/dockerd.log" 2>&1 &
