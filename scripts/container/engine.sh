@@ -3,7 +3,9 @@
 # and prints its address as an environment assignment (DOCKER_HOST=unix://...). There is no
 # systemd here to start one: dockerd runs as root in the background, its data, run state, socket,
 # pidfile and log under $DAPRPS_CACHE_DIR/docker (images and build cache are kept between runs).
-# Reused when it already answers. Set DOCKER_HOST to use another engine instead (checked, not started).
+# Its default bridge (docker0, NAT by iptables, which docker.io brings) works here: builds reach
+# the package registries through it. Reused when it already answers. Set DOCKER_HOST to use
+# another engine instead (checked, not started).
 set -euo pipefail
 CACHE_DIR="${DAPRPS_CACHE_DIR:-${HOME:-/root}/.cache/daprps}"
 dir="$CACHE_DIR/docker"
@@ -31,11 +33,6 @@ if ! command -v dockerd >/dev/null; then
 fi
 [ "$(id -u)" -eq 0 ] || die "dockerd runs as root here (no rootless setup): run this as root, or start an engine and set DOCKER_HOST"
 
-# Containers' packets leave through the host's uplink: a bridge MTU above the uplink's (1400 on
-# some of these machines) stalls TLS downloads inside builds.
-uplink=$(ip route show default 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n 1)
-mtu=$(cat "/sys/class/net/$uplink/mtu" 2>/dev/null || echo 1500)
-[ "$mtu" -lt 1500 ] && mtu_flag=(--mtu "$mtu") || mtu_flag=()
 mkdir -p "$dir/data" "$dir/exec"
 # A pidfile of a dockerd that is gone (or a zombie nobody reaped: a killed session's) stops a start.
 state() { awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null || echo gone; }
@@ -45,7 +42,7 @@ for pidfile in "$dir/dockerd.pid" "$dir/exec/containerd/containerd.pid"; do
 done
 log "starting dockerd (data in $dir/data, log $dir/dockerd.log)"
 nohup dockerd --data-root "$dir/data" --exec-root "$dir/exec" -H "unix://$sock" --pidfile "$dir/dockerd.pid" \
-  "${mtu_flag[@]}" >"$dir/dockerd.log" 2>&1 &
+  >"$dir/dockerd.log" 2>&1 &
 pid=$!
 for _ in $(seq 150); do
   answers "unix://$sock" && break
