@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 const exec = promisify(execFile);
 
 /** The engine the tests use: DOCKER_HOST, else the one `scripts/container/engine.sh` starts. */
-export function dockerHost(env: Record<string, string | undefined> = process.env): string {
+function dockerHost(env: Record<string, string | undefined> = process.env): string {
   if (env.DOCKER_HOST) return env.DOCKER_HOST;
   const cache = env.DAPRPS_CACHE_DIR ?? join(env.HOME ?? homedir(), '.cache/daprps');
   return `unix://${join(cache, 'docker/docker.sock')}`;
