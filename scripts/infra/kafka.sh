@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Apache Kafka $KAFKA_VERSION as one KRaft broker+controller on 127.0.0.1:$KAFKA_PORT, run with the
-# machine's Java 17 from the jars on Maven Central (cached in $CACHE_DIR), then the project's
+# machine's Java 17 from the jars on Maven Central (fetch-kafka.sh), then the project's
 # topics. Reused when already running.
 . "$(dirname "$0")/common.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -8,27 +8,7 @@ brokers="127.0.0.1:$KAFKA_PORT"
 
 if ! port_open "$KAFKA_PORT"; then
   command -v java >/dev/null || die "Java 17+ is needed to run Kafka"
-  libs="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
-  if [ ! -f "$libs/.complete" ]; then
-    command -v mvn >/dev/null || die "Maven is needed once, to fetch Kafka's jars"
-    log "fetching Kafka $KAFKA_VERSION jars with Maven (once) into $libs"
-    pom=$(mktemp -d)
-    cat >"$pom/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>daprps</groupId><artifactId>kafka-runtime</artifactId><version>1</version>
-  <dependencies>
-    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>
-    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
-    <dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId><version>1.2.25</version></dependency>
-  </dependencies>
-</project>
-POM
-    (cd "$pom" && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs") >"$INFRA_DIR/kafka-fetch.log" 2>&1 \
-      || die "fetching Kafka's jars failed, see $INFRA_DIR/kafka-fetch.log"
-    rm -rf "$pom"
-    touch "$libs/.complete"
-  fi
+  libs=$("$(dirname "$0")/fetch-kafka.sh")
 
   dir="$INFRA_DIR/kafka"
   mkdir -p "$dir/data"

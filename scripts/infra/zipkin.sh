@@ -1,18 +1,12 @@
 #!/usr/bin/env bash
 # Zipkin $ZIPKIN_VERSION (in-memory storage) on 127.0.0.1:$ZIPKIN_PORT, run with the machine's Java
-# 17 from the server's executable jar on Maven Central (cached in $CACHE_DIR): where the
+# 17 from the server's executable jar on Maven Central (fetch-zipkin.sh): where the
 # functions' OpenTelemetry spans and the Dapr sidecars' spans go. Reused when already running.
 . "$(dirname "$0")/common.sh"
-jar="$CACHE_DIR/zipkin-$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar"
 
 if ! port_open "$ZIPKIN_PORT"; then
   command -v java >/dev/null || die "Java 17+ is needed to run Zipkin"
-  if [ ! -f "$jar" ]; then
-    command -v mvn >/dev/null || die "Maven is needed once, to fetch Zipkin's server jar"
-    log "fetching Zipkin $ZIPKIN_VERSION with Maven (once) into $(dirname "$jar")"
-    mvn -q -B dependency:copy -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" -DoutputDirectory="$(dirname "$jar")" \
-      >"$INFRA_DIR/zipkin-fetch.log" 2>&1 || die "fetching Zipkin failed, see $INFRA_DIR/zipkin-fetch.log"
-  fi
+  jar=$("$(dirname "$0")/fetch-zipkin.sh")
   dir="$INFRA_DIR/zipkin"
   mkdir -p "$dir"
   log "starting Zipkin on 127.0.0.1:$ZIPKIN_PORT"
