@@ -1,7 +1,7 @@
 import { envSuffix } from '../../gateway/function-urls.ts';
 import { daprVersion, sidecarArgs } from '../dapr/daprd.ts';
 import { composeAddresses, composeComponents, composeComponentsDir } from './compose-components.ts';
-import { infrastructureServices, infrastructureVolumes } from './compose-infra.ts';
+import { hostPort, infrastructureServices, infrastructureVolumes } from './compose-infra.ts';
 import { GENERATED } from './knative-service.ts';
 import {
   envNamesOf,
@@ -147,7 +147,7 @@ export function composeFile(): string {
     '  gateway:',
     '    <<: *function',
     '    # The host port: 8080, or DAPRPS_PORT when set.',
-    '    ports: ["127.0.0.1:${DAPRPS_PORT:-8080}:8080"]',
+    `    ports: [${hostPort('DAPRPS_PORT', 8080)}]`,
     '    environment:',
     '      HOST: 0.0.0.0',
     '      PORT: "8080"',

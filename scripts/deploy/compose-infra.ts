@@ -69,8 +69,11 @@ export const infrastructureServices = (): string[] => [
   '  zipkin:',
   '    image: openzipkin/zipkin:3.5.1',
   '    # The host port: 9411, or DAPRPS_ZIPKIN_PORT when set (a native Zipkin of npm run infra:up has 9411).',
-  '    ports: ["127.0.0.1:${DAPRPS_ZIPKIN_PORT:-9411}:9411"]',
+  `    ports: [${hostPort('DAPRPS_ZIPKIN_PORT', 9411)}]`,
 ];
+
+/** A port published on the host's loopback only: `port` there, or the value of `variable` when set. */
+export const hostPort = (variable: string, port: number) => `"127.0.0.1:\${${variable}:-${port}}:${port}"`;
 
 /** The named volumes of the infrastructure, as YAML lines under `volumes:`. */
 export const infrastructureVolumes = (): string[] => ['  postgres-data:', '  kafka-data:'];
