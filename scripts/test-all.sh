@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The full test run: provisions PostgreSQL, Redis and Kafka (installing them when missing) and
 # daprd and the manifest tools (built once from the Go module proxy, cached) and Chromium, and the
-# production image (a Docker engine, the base made here, the build; scripts/container/), then runs
+# production image (a Docker engine, the base made here, the build; scripts/container/) and what
+# compose.yaml runs on (stand-ins of its infrastructure's images, Compose v2), then runs
 # every suite with REQUIRE_INFRA=1, so a suite that cannot reach its infrastructure fails
 # instead of skipping. Extra arguments go to vitest.
 set -euo pipefail
@@ -22,6 +23,9 @@ export "$engine"
 NODE_IMAGE="$(timed bash scripts/container/base-image.sh)"
 export NODE_IMAGE
 timed bash scripts/container/image.sh >/dev/null
+# compose.yaml's infrastructure (test-only stand-ins, no registry here) and Compose v2, for test/compose.test.ts.
+timed bash scripts/container/stand-ins.sh >/dev/null
+timed bash scripts/container/compose.sh >/dev/null
 export REQUIRE_INFRA=1 TEST_DATABASE_URL="$DATABASE_URL" TEST_REDIS_URL="$REDIS_URL" TEST_KAFKA_BROKERS="$KAFKA_BROKERS" TEST_ZIPKIN_ENDPOINT="$OTEL_EXPORTER_ZIPKIN_ENDPOINT"
 unset DATABASE_URL REDIS_URL KAFKA_BROKERS OTEL_EXPORTER_ZIPKIN_ENDPOINT
 npx tsc --noEmit

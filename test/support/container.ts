@@ -12,16 +12,17 @@ function dockerHost(env: Record<string, string | undefined> = process.env): stri
   return `unix://${join(cache, 'docker/docker.sock')}`;
 }
 
+/** The environment of a docker client of that engine. */
+export const dockerEnv = () => ({ ...process.env, DOCKER_HOST: dockerHost() });
+
 /** Runs the docker client against that engine; resolves with what it printed on stdout. */
 export async function docker(...args: string[]): Promise<string> {
-  const env = { ...process.env, DOCKER_HOST: dockerHost() };
-  return (await exec('docker', args, { env, maxBuffer: 64 * 1024 * 1024 })).stdout;
+  return (await exec('docker', args, { env: dockerEnv(), maxBuffer: 64 * 1024 * 1024 })).stdout;
 }
 
 /** What a container printed so far, stdout and stderr. */
 export async function containerLogs(id: string): Promise<string> {
-  const env = { ...process.env, DOCKER_HOST: dockerHost() };
-  const { stdout, stderr } = await exec('docker', ['logs', id], { env, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout, stderr } = await exec('docker', ['logs', id], { env: dockerEnv(), maxBuffer: 64 * 1024 * 1024 });
   return stdout + stderr;
 }
 

@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { docker, dockerEnv, imageBuilt } from './container.ts';
+import { GATEWAY_ADMIN, TEST_JWT_SECRET, type RunningShop } from './running-shop.ts';
+
+const exec = promisify(execFile);
+const root = new URL('../..', import.meta.url).pathname;
+
+/** The images compose.yaml names: the shop's, and those of its infrastructure (stand-ins here). */
+async function composeImages(): Promise<string[]> {
+  const file = parse(await readFile(`${root}compose.yaml`, 'utf8'), { merge: true }) as {
+    services: Record<string, { image?: string }>;
+  };
+  return [...new Set(Object.values(file.services).map((s) => s.image!))];
+}
+
+/** The command that runs Docker Compose v2 (scripts/container/compose.sh), or why there is none. */
+async function composeCommand(): Promise<string[] | string> {
+  try {
+    const { stdout } = await exec('bash', [`${root}scripts/container/compose.sh`], { env: dockerEnv() });
+    return stdout.trim().split(' ');
+  } catch (e) {
+    return `no Docker Compose v2: ${(e as { stderr?: string }).stderr?.trim() || e}`;
+  }
+}
+
+/** Whether compose can run the shop here: an engine, every image compose.yaml names, Compose v2. */
+export async function composeReady(): Promise<{ ok: true; command: string[] } | { ok: false; message: string }> {
+  for (const image of await composeImages()) {
+    const built = await imageBuilt(image);
+    if (!built.ok)
+      return {
+        ok: false,
+        message: `${built.message} (the infrastructure's stand-ins: "bash scripts/container/stand-ins.sh")`,
+      };
+  }
+  const command = await composeCommand();
+  return typeof command === 'string' ? { ok: false, message: command } : { ok: true, command };
+}
+
+/** The ids of what the engine holds that compose made for `project`. */
+async function projectObjects(project: string): Promise<string[]> {
+  const label = `label=com.docker.compose.project=${project}`;
+  const ids = await Promise.all([
+    docker('ps', '-aq', '--filter', label),
+    docker('volume', 'ls', '-q', '--filter', label),
+    docker('network', 'ls', '-q', '--filter', label),
+  ]);
+  return ids.flatMap((out) => out.split('\n').filter(Boolean));
+}
+
+/** A shop compose.yaml runs, and what `down -v` left of it. */
+export interface ComposeShop extends RunningShop {
+  /** After {@link stop}: what compose made and the engine still holds, and volumes that were not there before. */
+  leftovers(): Promise<{ objects: string[]; volumes: string[] }>;
+}
+
+/**
+ * `docker compose up` of the repo's compose.yaml, as its header tells a user to run it (the secrets
+ * exported, the images already built), under its own project name and on the host ports `ports`; waits
+ * until every service is healthy (or has completed, kafka-setup). `stop` is `docker compose down -v`.
+ */
+export async function startComposeShop(
+  command: string[],
+  ports: { gateway: number; zipkin: number },
+): Promise<ComposeShop> {
+  const project = `daprps-test-${process.pid}`;
+  const secret = () => randomBytes(24).toString('base64url');
+  const env = {
+    ...dockerEnv(),
+    JWT_SECRET: TEST_JWT_SECRET,
+    ADMIN_TOKEN: GATEWAY_ADMIN,
+    EVENT_SIGNING_KEY: secret(),
+    DAPR_API_TOKEN: secret(),
+    APP_API_TOKEN_PRODUCT_ON_PAYMENT_COMPLETED: secret(),
+    APP_API_TOKEN_BASKET_ON_PAYMENT_COMPLETED: secret(),
+    APP_API_TOKEN_PAYMENT_ON_STOCK_REJECTED: secret(),
+    DAPRPS_PORT: String(ports.gateway),
+    DAPRPS_ZIPKIN_PORT: String(ports.zipkin),
+  };
+  const [bin, ...pre] = command as [string, ...string[]];
+  const compose = (...args: string[]) =>
+    exec(bin, [...pre, '--project-directory', root, '-f', `${root}compose.yaml`, '-p', project, ...args], {
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  const volumesBefore = new Set((await docker('volume', 'ls', '-q')).split('\n').filter(Boolean));
+  const strays = await projectObjects(project);
+  if (strays.length) throw new Error(`project ${project} already has objects in the engine: ${strays.join(' ')}`);
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await compose('down', '-v', '--timeout', '20');
+  };
+  try {
+    await compose('up', '-d', '--no-build', '--pull', 'never', '--wait', '--wait-timeout', '300');
+  } catch (e) {
+    const { stdout: ps } = await compose('ps', '-a').catch(() => ({ stdout: '' }));
+    const { stdout: logs } = await compose('logs', '--no-color', '--tail', '40').catch(() => ({ stdout: '' }));
+    await stop().catch(() => {});
+    throw new Error(`docker compose up failed: ${(e as { stderr?: string }).stderr ?? e}\n${ps}\n${logs}`);
+  }
+  return {
+    url: `http://127.0.0.1:${ports.gateway}`,
+    stop,
+    async leftovers() {
+      const volumes = (await docker('volume', 'ls', '-q')).split('\n').filter((v) => v && !volumesBefore.has(v));
+      return { objects: await projectObjects(project), volumes };
+    },
+  };
+}
