@@ -27,4 +27,22 @@ describe('exitOnSignalsUntilHandled (node as PID 1 in the image)', () => {
     expect(await p.exited).toBe(0);
     expect(p.output()).toBe('shutting down\n');
   });
+
+  it('leaves a second SIGTERM during the drain to the app: the drain finishes (onShutdown)', async () => {
+    const p = startNode([
+      '--input-type=module',
+      '-e',
+      `import { exitOnSignalsUntilHandled } from './platform/pid1-signals.ts';
+       import { onShutdown } from './platform/shutdown.ts';
+       exitOnSignalsUntilHandled();
+       const log = { info() {}, error(o, m) { console.log(m); } };
+       let drained = () => {};
+       onShutdown(log, () => new Promise((resolve) => (drained = () => { console.log('drained'); resolve(); })));
+       setInterval(() => {}, 1000);
+       process.kill(process.pid, 'SIGTERM');
+       setImmediate(() => { process.kill(process.pid, 'SIGTERM'); setTimeout(() => drained(), 50); });`,
+    ]);
+    expect(await p.exited).toBe(0);
+    expect(p.output()).toBe('drained\n');
+  });
 });

@@ -29,6 +29,7 @@ export function onShutdown(log: Log, stop: () => Promise<void>, graceMs = SHUTDO
       },
     );
   };
-  process.once('SIGTERM', () => handle('SIGTERM'));
-  process.once('SIGINT', () => handle('SIGINT'));
+  // Kept after the first signal: a second one during the drain is ignored, not the default kill.
+  process.on('SIGTERM', () => handle('SIGTERM'));
+  process.on('SIGINT', () => handle('SIGINT'));
 }

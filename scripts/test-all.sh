@@ -17,10 +17,19 @@ bash scripts/tools/install.sh >/dev/null
 CHROMIUM_PATH="$(bash scripts/browser/install.sh)"
 export CHROMIUM_PATH
 # The production image for test/image.test.ts, each step timed (installs and makes what is missing).
-timed() { local t0; t0=$(date +%s); "$@"; printf '[test-all] %s: %ss\n' "${*: -1}" $(( $(date +%s) - t0 )) >&2; }
+# A step that fails stops the run, also inside a command substitution (which set -e alone does not see).
+shopt -s inherit_errexit
+timed() {
+  local t0 rc=0; t0=$(date +%s)
+  "$@" || rc=$?
+  printf '[test-all] %s: %ss%s\n' "${*: -1}" $(( $(date +%s) - t0 )) "$([ $rc -eq 0 ] || echo " (failed: $rc)")" >&2
+  return $rc
+}
 engine="$(timed bash scripts/container/engine.sh)"
+[[ $engine == DOCKER_HOST=?* ]] || { echo "[test-all] error: engine.sh printed no DOCKER_HOST" >&2; exit 1; }
 export "$engine"
 NODE_IMAGE="$(timed bash scripts/container/base-image.sh)"
+[ -n "$NODE_IMAGE" ] || { echo "[test-all] error: base-image.sh printed no image" >&2; exit 1; }
 export NODE_IMAGE
 timed bash scripts/container/image.sh >/dev/null
 # compose.yaml's infrastructure (test-only stand-ins, no registry here) and Compose v2, for test/compose.test.ts.
