@@ -54,26 +54,35 @@ export interface SecurityContext {
   seccompProfile?: { type: string };
 }
 
+/** The pod's fields that a container inherits (the container's own win), as the kubelet merges them. */
+const podInherited = ['runAsNonRoot', 'runAsUser', 'runAsGroup', 'seccompProfile'];
+
+/** A pod template's `spec`, the part of it that decides how its first container runs. */
+export interface PodSpec {
+  securityContext?: Record<string, unknown>;
+  containers: { securityContext?: SecurityContext; resources?: { limits?: { cpu?: string; memory?: string } } }[];
+}
+
 /**
- * The `docker run` flags that run a container as a kubelet runs it under `ctx`. Docker's default
- * seccomp profile is the runtime's default (RuntimeDefault); a field not mapped here is refused,
- * so a securityContext that grows cannot be left out silently.
+ * The `docker run` flags that run a pod's first container as a kubelet runs it: its securityContext
+ * over the pod's, and its resource limits. Docker's default seccomp profile is the runtime's
+ * default (RuntimeDefault); no seccompProfile at all would run it Unconfined on a kubelet, which
+ * docker cannot match, so it is refused, as is any field not mapped here: a securityContext that
+ * grows cannot be left out silently.
  */
-export function dockerSecurityFlags(ctx: SecurityContext): string[] {
-  const known = [
-    'runAsNonRoot',
-    'runAsUser',
-    'runAsGroup',
-    'allowPrivilegeEscalation',
-    'readOnlyRootFilesystem',
-    'capabilities',
-    'seccompProfile',
-  ];
+export function dockerRunFlags(pod: PodSpec): string[] {
+  const podCtx = pod.securityContext ?? {};
+  const unknownPod = Object.keys(podCtx).filter((k) => !podInherited.includes(k));
+  if (unknownPod.length)
+    throw new Error(`pod securityContext fields not mapped to docker run: ${unknownPod.join(', ')}`);
+  const container = pod.containers[0]!;
+  const ctx: SecurityContext = { ...podCtx, ...container.securityContext };
+  const known = [...podInherited, 'allowPrivilegeEscalation', 'readOnlyRootFilesystem', 'capabilities'];
   const unknown = Object.keys(ctx).filter((k) => !known.includes(k));
   if (unknown.length) throw new Error(`securityContext fields not mapped to docker run: ${unknown.join(', ')}`);
   if (ctx.runAsNonRoot && !ctx.runAsUser) throw new Error('runAsNonRoot without a non-zero runAsUser');
-  if (ctx.seccompProfile && ctx.seccompProfile.type !== 'RuntimeDefault')
-    throw new Error(`seccompProfile ${ctx.seccompProfile.type} is not mapped to docker run`);
+  if (ctx.seccompProfile?.type !== 'RuntimeDefault')
+    throw new Error(`seccompProfile ${JSON.stringify(ctx.seccompProfile)} is not mapped to docker run`);
   const flags: string[] = [];
   // Without runAsGroup, both the kubelet's runtime and docker take the user's group from the image.
   if (ctx.runAsUser !== undefined)
@@ -82,7 +91,26 @@ export function dockerSecurityFlags(ctx: SecurityContext): string[] {
   if (ctx.readOnlyRootFilesystem) flags.push('--read-only');
   for (const cap of ctx.capabilities?.drop ?? []) flags.push('--cap-drop', cap);
   for (const cap of ctx.capabilities?.add ?? []) flags.push('--cap-add', cap);
+  const limits = container.resources?.limits ?? {};
+  if (limits.memory)
+    flags.push('--memory', String(bytes(limits.memory)), '--memory-swap', String(bytes(limits.memory)));
+  if (limits.cpu) flags.push('--cpus', String(cpus(limits.cpu)));
   return flags;
+}
+
+/** A Kubernetes memory quantity (`384Mi`, `1G`, `500000000`) in bytes. */
+export function bytes(quantity: string): number {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity);
+  if (!m) throw new Error(`memory quantity ${quantity} is not understood`);
+  const unit = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2] ?? ''] ?? 1;
+  return Math.round(Number(m[1]) * unit);
+}
+
+/** A Kubernetes CPU quantity (`500m`, `1`, `1.5`) in cores. */
+export function cpus(quantity: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m)?$/.exec(quantity);
+  if (!m) throw new Error(`cpu quantity ${quantity} is not understood`);
+  return m[2] ? Number(m[1]) / 1000 : Number(m[1]);
 }
 
 /** `-e NAME=value` for each variable of `env`. */
