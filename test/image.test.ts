@@ -223,7 +223,7 @@ describe.runIf(ready)(`the production image (${image}) as Knative runs it`, () =
 
   it('each container took every module of dist/ it loaded from the compile cache the image was built with, and rewrote none of its entries', async () => {
     // The containers of the test above, stopped but kept: their logs and their layers.
-    expect(started.map((s) => s.label)).toEqual([...Object.keys(routes), '(gateway)']);
+    expect(started.map((s) => s.label).sort()).toEqual([...Object.keys(routes), '(gateway)'].sort());
     for (const s of started) {
       const verdicts = [
         ...(await containerLogs(s.id)).matchAll(/V8 code cache for ESM (file:\/\/\/app\/dist\/\S+) was (\w+)/g),
