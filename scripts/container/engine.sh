@@ -34,15 +34,27 @@ fi
 [ "$(id -u)" -eq 0 ] || die "dockerd runs as root here (no rootless setup): run this as root, or start an engine and set DOCKER_HOST"
 
 mkdir -p "$dir/data" "$dir/exec"
-# A pidfile of a dockerd that is gone (or a zombie nobody reaped: a killed session's) stops a start.
-state() { awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null || echo gone; }
-for pidfile in "$dir/dockerd.pid" "$dir/exec/containerd/containerd.pid"; do
+# Root's alone: the socket is root's engine (group root, not docker: no docker-group member gets
+# root through it), wherever DAPRPS_CACHE_DIR puts it.
+chmod 0700 "$dir"
+# One start at a time: a second caller waits, then finds the first one's engine answering.
+exec 9>"$dir/start.lock"
+flock 9
+if answers "unix://$sock"; then log "engine already up on $sock"; echo "DOCKER_HOST=unix://$sock"; exit 0; fi
+# A pidfile of a dockerd that is gone (or a zombie nobody reaped: a killed session's, or a pid
+# reused by another program since) stops a start.
+state() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null || echo gone; }
+for entry in "dockerd $dir/dockerd.pid" "containerd $dir/exec/containerd/containerd.pid"; do
+  read -r program pidfile <<<"$entry"
   [ -f "$pidfile" ] || continue
-  case $(state "$(cat "$pidfile")") in gone|Z) rm -f "$pidfile" ;; esac
+  case $(state "$(cat "$pidfile")" "$program") in gone|Z) rm -f "$pidfile" ;; esac
 done
 log "starting dockerd (data in $dir/data, log $dir/dockerd.log)"
-nohup dockerd --data-root "$dir/data" --exec-root "$dir/exec" -H "unix://$sock" --pidfile "$dir/dockerd.pid" \
-  >"$dir/dockerd.log" 2>&1 &
+# In a session of its own, from /, with a plain environment: not the caller's folder (a CI clone
+# that goes away), PATH (node_modules/.bin) or settings, nor killed with the caller's process group.
+(cd / && exec setsid -w env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME="${HOME:-/root}" \
+  dockerd --data-root "$dir/data" --exec-root "$dir/exec" -H "unix://$sock" --group root --pidfile "$dir/dockerd.pid" \
+  >"$dir/dockerd.log" 2>&1 9>&-) &
 pid=$!
 for _ in $(seq 150); do
   answers "unix://$sock" && break

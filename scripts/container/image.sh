@@ -18,7 +18,10 @@ if [ -z "${DOCKER_HOST:-}" ]; then engine=$(bash "$root/scripts/container/engine
 . "$root/scripts/container/builder.sh"
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-printf 'registry=%s\n' "$(cd "$root" && npm config get registry)" >"$tmp/npmrc"
+# The registry only (scoped registries and auth tokens of the machine's .npmrc are not passed:
+# pass your own .npmrc as the npmrc secret with docker build when you need them).
+registry=$(cd "$root" && npm config get registry) && [ -n "$registry" ] || die "npm config get registry failed"
+printf 'registry=%s\n' "$registry" >"$tmp/npmrc"
 secrets=(--secret "id=npmrc,src=$tmp/npmrc")
 ca=$(cd "$root" && npm config get cafile)
 [ -f "$ca" ] || ca="${NODE_EXTRA_CA_CERTS:-}"
