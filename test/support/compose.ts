@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { docker, dockerEnv, imageBuilt } from './container.ts';
@@ -94,7 +95,17 @@ export async function startComposeShop(
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await compose('down', '-v', '--timeout', '20');
+    // Engine 20.10 may still hold the network's endpoint of a container it has just removed
+    // ("has active endpoints"); down again removes what is left, as a user would.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await compose('down', '-v', '--timeout', '20');
+        return;
+      } catch (e) {
+        if (attempt === 3 || !String((e as { stderr?: string }).stderr).includes('has active endpoints')) throw e;
+        await sleep(1000);
+      }
+    }
   };
   try {
     await compose('up', '-d', '--no-build', '--pull', 'never', '--wait', '--wait-timeout', '300');
