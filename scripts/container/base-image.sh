@@ -9,12 +9,8 @@
 # root filesystem is cached in $DAPRPS_CACHE_DIR/base-image, per recipe (this script and what it
 # reads), and labelled with the day Debian's packages were taken (org.opencontainers.image.created):
 # delete the tarball to take today's fixes. Users elsewhere build on the official image instead.
-set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-CACHE_DIR="${DAPRPS_CACHE_DIR:-${HOME:-/root}/.cache/daprps}"
-log() { printf '[container] %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-[ -n "${DOCKER_HOST:-}" ] || die "DOCKER_HOST is not set: start the engine with scripts/container/engine.sh"
+. "$(dirname "$0")/common.sh"
+need_engine
 
 node_version=$(sed -n 's/^ *"node": "\([0-9][0-9.]*\)",\{0,1\}$/\1/p' "$root/package.json" | head -n 1)
 [ -n "$node_version" ] || die "no pinned \"node\" dev dependency in package.json"

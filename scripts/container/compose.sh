@@ -4,11 +4,8 @@
 # proxy, once per pinned version, ~3 minutes on 2 cores), cached in $DAPRPS_CACHE_DIR/tools.
 # `go install` refuses the module (its go.mod has exclude directives), so it is built inside a
 # copy of the downloaded module, as scripts/dapr/install.sh builds daprd.
-set -euo pipefail
-CACHE_DIR="${DAPRPS_CACHE_DIR:-${HOME:-/root}/.cache/daprps}"
+. "$(dirname "$0")/common.sh"
 version=v2.40.3
-log() { printf '[container] %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
 if docker compose version 2>/dev/null | grep -q 'version v2'; then echo "docker compose"; exit 0; fi
 out="$CACHE_DIR/tools/compose-$version/docker-compose"
 if [ ! -x "$out" ]; then

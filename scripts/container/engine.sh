@@ -6,12 +6,9 @@
 # Its default bridge (docker0, NAT by iptables, which docker.io brings) works here: builds reach
 # the package registries through it. Reused when it already answers. Set DOCKER_HOST to use
 # another engine instead (checked, not started).
-set -euo pipefail
-CACHE_DIR="${DAPRPS_CACHE_DIR:-${HOME:-/root}/.cache/daprps}"
+. "$(dirname "$0")/common.sh"
 dir="$CACHE_DIR/docker"
 sock="$dir/docker.sock"
-log() { printf '[container] %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
 answers() { DOCKER_HOST="$1" docker info >/dev/null 2>&1; }
 
 if [ -n "${DOCKER_HOST:-}" ]; then

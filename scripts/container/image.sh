@@ -5,12 +5,8 @@
 # (engine.sh). npm ci inside the build gets this machine's npm registry and the certificates its
 # npm trusts as build secrets (the Dockerfile's `npmrc` and `npm_ca`), written to a temporary
 # file, never into the image or the repo. Layers are cached by the engine (under $DAPRPS_CACHE_DIR).
-set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-CACHE_DIR="${DAPRPS_CACHE_DIR:-${HOME:-/root}/.cache/daprps}"
+. "$(dirname "$0")/common.sh"
 IMAGE="${IMAGE:-daprps:latest}"
-log() { printf '[container] %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
 
 if [ -z "${DOCKER_HOST:-}" ]; then engine=$(bash "$root/scripts/container/engine.sh"); export "$engine"; fi
 [ -n "${NODE_IMAGE:-}" ] || NODE_IMAGE=$(bash "$root/scripts/container/base-image.sh")

@@ -5,12 +5,9 @@
 # name that is not a stand-in (the official one, pulled) is left alone; a stand-in made from the same
 # sources is kept. Needs DOCKER_HOST (engine.sh) and the base (base-image.sh, as NODE_IMAGE or made).
 # Prints the images' names.
-set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/common.sh"
 here="$root/scripts/container/stand-ins"
-log() { printf '[container] %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-[ -n "${DOCKER_HOST:-}" ] || die "DOCKER_HOST is not set: start the engine with scripts/container/engine.sh"
+need_engine
 # The images and their versions: what compose.yaml names (scripts/deploy/compose-infra.ts) and
 # what scripts/infra/ and scripts/dapr/ pin.
 dapr_version=$(cat "$root/scripts/dapr/version")
@@ -47,7 +44,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   cp "$(bash "$root/scripts/dapr/install.sh")" "$ctx/daprd"
   bash "$root/scripts/container/debian-sources.sh" >"$ctx/.sources"
   printf '.sources\n' >"$ctx/.dockerignore"
-  CACHE_DIR="${DAPRPS_CACHE_DIR:-${HOME:-/root}/.cache/daprps}"
   buildlog="$CACHE_DIR/docker/stand-ins-build.log"
   : >"$buildlog"
   for entry in "${missing[@]}"; do
