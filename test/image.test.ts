@@ -1,37 +1,21 @@
-import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { type FunctionName, routes, serviceName } from '../functions/routes.ts';
 import { envSuffix } from '../gateway/function-urls.ts';
 import { render, toolsInstalled } from '../scripts/k8s/validate.ts';
-import { containerLogs, docker, dockerRunFlags, envFlags, imageBuilt, type PodSpec } from './support/container.ts';
+import { containerLogs, docker, dockerRunFlags, envFlags, imageOfHead, type PodSpec } from './support/container.ts';
 import { freePorts, requireTool } from './support/infra.ts';
 import { realInfraEnv } from './support/real-infra-env.ts';
 import { dropSchema } from './support/running-shop.ts';
 
-const root = new URL('..', import.meta.url).pathname;
 const image = process.env.DAPRPS_IMAGE ?? 'daprps:latest';
 const { ready: infraReady, env: infra } = await realInfraEnv();
 const ready =
   infraReady && requireTool('container image', await imageOfHead(image)) && requireTool('kustomize', toolsInstalled());
 /** Every container of this file carries it, so a run that was killed leaves none the next one misses. */
 const label = 'daprps.test=image';
-
-/** The image, built from this commit (its revision label): a test of an older build would prove nothing. */
-async function imageOfHead(name: string): Promise<{ ok: true } | { ok: false; message: string }> {
-  const built = await imageBuilt(name);
-  if (!built.ok) return built;
-  const revision = (
-    await docker('image', 'inspect', name, '--format', '{{index .Config.Labels "org.opencontainers.image.revision"}}')
-  ).trim();
-  const head = (await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: root })).stdout.trim();
-  return revision.replace(/-dirty$/, '') === head
-    ? { ok: true }
-    : { ok: false, message: `${name} was built from ${revision}, not ${head}: rebuild it with "npm run image"` };
-}
 
 /** The pods of the prod overlay as kustomize renders it: a Knative Service's by name, or a Job's. */
 const prodObjects = ready ? parseAllDocuments(render('prod')).map((d) => d.toJS()) : [];

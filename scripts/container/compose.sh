@@ -6,7 +6,9 @@
 # copy of the downloaded module, as scripts/dapr/install.sh builds daprd.
 . "$(dirname "$0")/common.sh"
 version=v2.40.3
-if docker compose version 2>/dev/null | grep -q 'version v2'; then echo "docker compose"; exit 0; fi
+# The client's plugin when it is Compose v2 or later (v5 builds only through buildx: see the README).
+major=$(docker compose version --short 2>/dev/null | sed 's/^v//' | cut -d. -f1 || true)
+if [[ $major =~ ^[0-9]+$ ]] && [ "$major" -ge 2 ]; then echo "docker compose"; exit 0; fi
 out="$CACHE_DIR/tools/compose-$version/docker-compose"
 if [ ! -x "$out" ]; then
   command -v go >/dev/null || die "no docker compose plugin, and Go is needed to build Compose"

@@ -14,7 +14,7 @@ export const infrastructureServices = (): string[] => [
   '      POSTGRES_DB: daprps',
   '    volumes: [postgres-data:/var/lib/postgresql/data]',
   '    healthcheck:',
-  '      test: ["CMD", "pg_isready", "-U", "daprps"]',
+  '      test: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "daprps", "-d", "daprps"]',
   '      interval: 5s',
   '      retries: 20',
   '',
@@ -68,8 +68,8 @@ export const infrastructureServices = (): string[] => [
   '',
   '  zipkin:',
   '    image: openzipkin/zipkin:3.5.1',
-  '    # The host port: 9411, or DAPRPS_ZIPKIN_PORT when set (a native Zipkin of npm run infra:up has 9411).',
-  `    ports: [${hostPort('DAPRPS_ZIPKIN_PORT', 9411)}]`,
+  '    # The host port: 9411, or DAPRPS_COMPOSE_ZIPKIN_PORT when set (a native Zipkin of npm run infra:up has 9411).',
+  `    ports: [${hostPort('DAPRPS_COMPOSE_ZIPKIN_PORT', 9411)}]`,
 ];
 
 /** A port published on the host's loopback only: `port` there, or the value of `variable` when set. */

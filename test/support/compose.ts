@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { docker, dockerEnv, imageBuilt } from './container.ts';
+import { docker, dockerEnv, imageBuilt, imageOfHead } from './container.ts';
 import { GATEWAY_ADMIN, TEST_JWT_SECRET, type RunningShop } from './running-shop.ts';
 
 const exec = promisify(execFile);
@@ -29,17 +29,23 @@ async function composeCommand(): Promise<string[] | string> {
 }
 
 /** Whether compose can run the shop here: an engine, every image compose.yaml names, Compose v2. */
-export async function composeReady(): Promise<{ ok: true; command: string[] } | { ok: false; message: string }> {
+export async function composeReady(): Promise<
+  { ok: true; command: string[]; standIns: string[] } | { ok: false; message: string }
+> {
+  const standIns: string[] = [];
   for (const image of await composeImages()) {
-    const built = await imageBuilt(image);
+    // The shop's own image must be this commit's; the others are the official ones or stand-ins.
+    const built = image.startsWith('daprps:') ? await imageOfHead(image) : await imageBuilt(image);
     if (!built.ok)
       return {
         ok: false,
-        message: `${built.message} (the infrastructure's stand-ins: "bash scripts/container/stand-ins.sh")`,
+        message: `${built.message} (the infrastructure's images: "bash scripts/container/stand-ins.sh")`,
       };
+    const label = await docker('image', 'inspect', image, '--format', '{{ index .Config.Labels "daprps.stand-in" }}');
+    if (!['', '<no value>'].includes(label.trim())) standIns.push(image);
   }
   const command = await composeCommand();
-  return typeof command === 'string' ? { ok: false, message: command } : { ok: true, command };
+  return typeof command === 'string' ? { ok: false, message: command } : { ok: true, command, standIns };
 }
 
 /** The ids of what the engine holds that compose made for `project`. */
@@ -53,10 +59,44 @@ async function projectObjects(project: string): Promise<string[]> {
   return ids.flatMap((out) => out.split('\n').filter(Boolean));
 }
 
+/** The volumes the project's containers mount (named and anonymous). */
+async function projectVolumes(project: string): Promise<string[]> {
+  const ids = (await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`))
+    .split('\n')
+    .filter(Boolean);
+  if (!ids.length) return [];
+  const out = await docker('inspect', '--format', '{{range .Mounts}}{{if .Name}}{{.Name}} {{end}}{{end}}', ...ids);
+  return [...new Set(out.split(/\s+/).filter(Boolean))];
+}
+
+/** The test projects of processes that are gone (a killed run's), taken down before a new one starts. */
+async function staleProjects(): Promise<string[]> {
+  const out = await docker(
+    'ps',
+    '-a',
+    '--filter',
+    'label=com.docker.compose.project',
+    '--format',
+    '{{.Label "com.docker.compose.project"}}',
+  );
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return [...new Set(out.split('\n'))].filter((p) => {
+    const pid = /^daprps-test-(\d+)$/.exec(p)?.[1];
+    return pid !== undefined && Number(pid) !== process.pid && !alive(Number(pid));
+  });
+}
+
 /** A shop compose.yaml runs, and what `down -v` left of it. */
 export interface ComposeShop extends RunningShop {
-  /** After {@link stop}: what compose made and the engine still holds, and volumes that were not there before. */
-  leftovers(): Promise<{ objects: string[]; volumes: string[] }>;
+  /** After {@link stop}: what compose made and the engine still holds, and the volumes its containers mounted that remain. */
+  leftovers(): Promise<{ objects: string[]; volumes: string[]; mounted: string[] }>;
 }
 
 /**
@@ -79,22 +119,25 @@ export async function startComposeShop(
     APP_API_TOKEN_PRODUCT_ON_PAYMENT_COMPLETED: secret(),
     APP_API_TOKEN_BASKET_ON_PAYMENT_COMPLETED: secret(),
     APP_API_TOKEN_PAYMENT_ON_STOCK_REJECTED: secret(),
-    DAPRPS_PORT: String(ports.gateway),
-    DAPRPS_ZIPKIN_PORT: String(ports.zipkin),
+    DAPRPS_COMPOSE_PORT: String(ports.gateway),
+    DAPRPS_COMPOSE_ZIPKIN_PORT: String(ports.zipkin),
   };
   const [bin, ...pre] = command as [string, ...string[]];
-  const compose = (...args: string[]) =>
-    exec(bin, [...pre, '--project-directory', root, '-f', `${root}compose.yaml`, '-p', project, ...args], {
+  const composeOf = (name: string, ...args: string[]) =>
+    exec(bin, [...pre, '--project-directory', root, '-f', `${root}compose.yaml`, '-p', name, ...args], {
       env,
       maxBuffer: 64 * 1024 * 1024,
     });
-  const volumesBefore = new Set((await docker('volume', 'ls', '-q')).split('\n').filter(Boolean));
+  const compose = (...args: string[]) => composeOf(project, ...args);
+  for (const stale of await staleProjects()) await composeOf(stale, 'down', '-v', '--timeout', '5');
+  let mounted: string[] = [];
   const strays = await projectObjects(project);
   if (strays.length) throw new Error(`project ${project} already has objects in the engine: ${strays.join(' ')}`);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    mounted = await projectVolumes(project);
     // Engine 20.10 may still hold the network's endpoint of a container it has just removed
     // ("has active endpoints"); down again removes what is left, as a user would.
     for (let attempt = 1; ; attempt++) {
@@ -119,8 +162,8 @@ export async function startComposeShop(
     url: `http://127.0.0.1:${ports.gateway}`,
     stop,
     async leftovers() {
-      const volumes = (await docker('volume', 'ls', '-q')).split('\n').filter((v) => v && !volumesBefore.has(v));
-      return { objects: await projectObjects(project), volumes };
+      const remaining = new Set((await docker('volume', 'ls', '-q')).split('\n'));
+      return { objects: await projectObjects(project), volumes: mounted.filter((v) => remaining.has(v)), mounted };
     },
   };
 }

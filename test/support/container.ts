@@ -43,6 +43,21 @@ export async function imageBuilt(image: string): Promise<{ ok: true } | { ok: fa
   return { ok: true };
 }
 
+/** Whether `image` is built, from the checked-out commit (its revision label): a test of an older build would prove nothing. */
+export async function imageOfHead(image: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  const built = await imageBuilt(image);
+  if (!built.ok) return built;
+  const revision = (
+    await docker('image', 'inspect', image, '--format', '{{index .Config.Labels "org.opencontainers.image.revision"}}')
+  ).trim();
+  const root = new URL('../..', import.meta.url).pathname;
+  const head = (await exec('git', ['rev-parse', 'HEAD'], { cwd: root })).stdout.trim();
+  // A build of a tree with uncommitted changes (npm run test:all builds the tree as it is) counts as HEAD's.
+  return revision.replace(/-dirty$/, '') === head
+    ? { ok: true }
+    : { ok: false, message: `${image} was built from ${revision}, not ${head}: rebuild it with "npm run image"` };
+}
+
 /** A container's `securityContext`, as the Knative and Kubernetes manifests write it. */
 export interface SecurityContext {
   runAsNonRoot?: boolean;

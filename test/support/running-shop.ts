@@ -31,14 +31,14 @@ export interface RunningShop {
 }
 
 /** Starts a shop before the file's tests and stops it after; `state.url` is its gateway. */
-export function useShop(start: () => Promise<RunningShop>, enabled = true): { url: string } {
+export function useShop(start: () => Promise<RunningShop>, enabled = true, startTimeoutMs?: number): { url: string } {
   const state = { url: '' };
   let shop: RunningShop | undefined;
   beforeAll(async () => {
     if (!enabled) return;
     shop = await start();
     state.url = shop.url;
-  });
+  }, startTimeoutMs);
   afterAll(async () => shop?.stop());
   return state;
 }

@@ -1,17 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { asUser, call, eventually, GATEWAY_ADMIN, useShop, type RunningShop } from './running-shop.ts';
 
-/** The whole shop flow through the gateway of a shop that `start` runs; `more` adds tests on the same shop. */
+/**
+ * The whole shop flow through the gateway of a shop that `start` runs; `more` adds tests on the same
+ * shop; `startTimeoutMs` bounds the start when it may take longer than the hook timeout.
+ */
 export function shopFlow(
   label: string,
   start: () => Promise<RunningShop>,
   enabled = true,
   more?: (gw: { url: string }) => void,
+  startTimeoutMs?: number,
 ) {
   const card = (number = '4242424242424242') => ({ number, holder: 'Alice Doe', expiry: '12/30', cvv: '123' });
 
   describe.runIf(enabled)(`the shop end to end through the gateway: ${label}`, () => {
-    const gw = useShop(start, enabled);
+    const gw = useShop(start, enabled, startTimeoutMs);
     const api = (path: string) => `${gw.url}/api/v1${path}`;
 
     it('serves health and the seeded demo catalog of at least 20 products', async () => {
