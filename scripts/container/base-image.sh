@@ -93,5 +93,7 @@ docker import \
   --change 'CMD ["node"]' \
   --change "LABEL daprps.base-recipe=$recipe org.opencontainers.image.created=$(date -u -r "$tarball" +%Y-%m-%dT%H:%M:%SZ)" \
   "$tarball" "$tag" >/dev/null || die "docker import of $tarball failed"
+# The bases this one replaced (and images built on them), untagged now.
+docker image prune -f --filter "label=daprps.base-recipe" >/dev/null || log "could not prune older bases"
 log "base image $tag: $(docker image inspect "$tag" --format '{{.Size}}' | awk '{ printf "%.0f MB", $1 / 1e6 }')"
 echo "$tag"

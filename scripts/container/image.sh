@@ -32,6 +32,8 @@ log "building $IMAGE on $NODE_IMAGE (log $buildlog)"
 "${build[@]}" --progress=plain --build-arg "NODE_IMAGE=$NODE_IMAGE" "${secrets[@]}" \
   --label "org.opencontainers.image.revision=$revision" -t "$IMAGE" "$root" >"$buildlog" 2>&1 \
   || { tail -n 30 "$buildlog" >&2; die "docker build failed, see $buildlog"; }
+# The build this one replaced, untagged now (only images carrying the label: this script's).
+docker image prune -f --filter "label=org.opencontainers.image.revision" >/dev/null || log "could not prune older builds"
 size=$(docker image inspect "$IMAGE" --format '{{.Size}}' | awk '{ printf "%.0f MB", $1 / 1e6 }')
 log "$IMAGE built in $(( $(date +%s) - started ))s: $size (of which $NODE_IMAGE $(docker image inspect "$NODE_IMAGE" --format '{{.Size}}' | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
 echo "$IMAGE"

@@ -55,4 +55,6 @@ for entry in "${images[@]}"; do
     || { tail -n 30 "$buildlog" >&2; die "building the stand-in $name failed, see $buildlog"; }
   log "no registry answers for $name: test-only stand-in built in $(( $(date +%s) - started ))s"
 done
+# The stand-ins these replaced, untagged now.
+docker image prune -f --filter "label=daprps.stand-in" >/dev/null || log "could not prune older stand-ins"
 for entry in "${images[@]}"; do read -r _ name <<<"$entry"; echo "$name"; done
