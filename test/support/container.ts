@@ -59,7 +59,7 @@ export async function imageOfHead(image: string): Promise<{ ok: true } | { ok: f
 }
 
 /** A container's `securityContext`, as the Knative and Kubernetes manifests write it. */
-export interface SecurityContext {
+interface SecurityContext {
   runAsNonRoot?: boolean;
   runAsUser?: number;
   runAsGroup?: number;
@@ -114,7 +114,7 @@ export function dockerRunFlags(pod: PodSpec): string[] {
 }
 
 /** A Kubernetes memory quantity (`384Mi`, `1G`, `500000000`) in bytes. */
-export function bytes(quantity: string): number {
+function bytes(quantity: string): number {
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity);
   if (!m) throw new Error(`memory quantity ${quantity} is not understood`);
   const unit = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2] ?? ''] ?? 1;
@@ -122,7 +122,7 @@ export function bytes(quantity: string): number {
 }
 
 /** A Kubernetes CPU quantity (`500m`, `1`, `1.5`) in cores. */
-export function cpus(quantity: string): number {
+function cpus(quantity: string): number {
   const m = /^(\d+(?:\.\d+)?)(m)?$/.exec(quantity);
   if (!m) throw new Error(`cpu quantity ${quantity} is not understood`);
   return m[2] ? Number(m[1]) / 1000 : Number(m[1]);
