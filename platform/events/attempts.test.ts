@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { recordingDeadLetters } from '../../test/support/test-log.ts';
 import type { CloudEvent } from '../define.ts';
 import { ShopError } from '../errors.ts';
@@ -152,15 +152,22 @@ describe('the attempts layer', () => {
   });
 
   it('waits longer before each next attempt', async () => {
-    const dead = recordingDeadLetters(4);
-    const at: number[] = [];
-    const attempt = async (): Promise<Attempt> => {
-      at.push(performance.now());
-      throw new Error('bug');
-    };
-    const m = message();
-    await withAttempts({ ...dead, firstDelayMs: 20, ...where }, m, readCloudEvent(m.text), attempt);
-    const gaps = at.slice(1).map((t, i) => t - at[i]!);
-    expect(gaps.map((g, i) => g >= [20, 40, 80][i]! - 1)).toEqual([true, true, true]);
+    // The timers faked: each wait is exactly the one asked for.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const dead = recordingDeadLetters(4);
+      const at: number[] = [];
+      const attempt = async (): Promise<Attempt> => {
+        at.push(Date.now());
+        throw new Error('bug');
+      };
+      const m = message();
+      const done = withAttempts({ ...dead, firstDelayMs: 20, ...where }, m, readCloudEvent(m.text), attempt);
+      await vi.runAllTimersAsync();
+      await done;
+      expect(at.slice(1).map((t, i) => t - at[i]!)).toEqual([20, 40, 80]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { testLog } from '../../test/support/test-log.ts';
 import type { CloudEvent } from '../define.ts';
 import type { Message } from './bus.ts';
@@ -60,34 +60,47 @@ describe('memoryBus', () => {
     expect(deliveries).toEqual([...Array(41).fill('stuck'), 'next']);
   });
 
+  // The bus's clock is the timers': faked, each wait is exactly what the bus asked for.
   it('waits longer between deliveries as they keep failing, but never longer than its cap', async () => {
-    const bus = memoryBus(testLog, { firstDelayMs: 10, maxDelayMs: 20 });
-    const at: number[] = [];
-    await bus.subscribe('t', 'g', async () => {
-      at.push(performance.now());
-      if (at.length < 8) throw new Error('down');
-    });
-    await bus.publish('t', 'k', event('a'));
-    await until(() => at.length === 8);
-    const gaps = at.slice(1).map((t, i) => t - at[i]!);
-    // 10, 20, then 20 ms each (uncapped: 40, 80, 160, 320, 640); timers fire late, never early.
-    expect(gaps[0]).toBeGreaterThanOrEqual(9);
-    expect(gaps[1]).toBeGreaterThanOrEqual(19);
-    expect(Math.max(...gaps)).toBeLessThan(300);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const bus = memoryBus(testLog, { firstDelayMs: 10, maxDelayMs: 20 });
+      const at: number[] = [];
+      await bus.subscribe('t', 'g', async () => {
+        at.push(Date.now());
+        if (at.length < 8) throw new Error('down');
+      });
+      await bus.publish('t', 'k', event('a'));
+      for (let i = 0; i < 100 && at.length < 8; i++) await vi.advanceTimersByTimeAsync(5);
+      // 10, 20, then 20 ms each (uncapped: 40, 80, 160, 320, 640).
+      expect(at.slice(1).map((t, i) => t - at[i]!)).toEqual([10, 20, 20, 20, 20, 20, 20]);
+      await bus.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stops delivering once closed, a waiting redelivery too', async () => {
-    const bus = memoryBus(testLog, { firstDelayMs: 60_000, maxDelayMs: 60_000 });
-    let deliveries = 0;
-    await bus.subscribe('t', 'g', async () => {
-      deliveries++;
-      throw new Error('down');
-    });
-    await bus.publish('t', 'k', event('a'));
-    await until(() => deliveries === 1);
-    await bus.close();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(deliveries).toBe(1);
-    await expect(bus.ready()).rejects.toThrow(/closed/);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const bus = memoryBus(testLog, { firstDelayMs: 60_000, maxDelayMs: 60_000 });
+      let deliveries = 0;
+      await bus.subscribe('t', 'g', async () => {
+        deliveries++;
+        throw new Error('down');
+      });
+      await bus.publish('t', 'k', event('a'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(deliveries).toBe(1);
+      // Not closed, the redelivery comes when its 60 s are up: the test below can tell.
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(deliveries).toBe(2);
+      await bus.close();
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect(deliveries).toBe(2);
+      await expect(bus.ready()).rejects.toThrow(/closed/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
