@@ -20,6 +20,8 @@ export interface ServeOptions {
   host: string;
   /** How long idle and slow clients may hold a connection; production defaults for any left out. */
   timeouts?: Partial<ServeTimeouts>;
+  /** How long `close` lets connections still busy finish before it destroys them (2 s). */
+  closeGraceMs?: number;
 }
 
 /** A running server. */
@@ -193,7 +195,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
         h1.close(); // closes its idle connections and stops its timeout checks
         setTimeout(() => {
           for (const s of sockets) s.destroy();
-        }, 2_000).unref();
+        }, opts.closeGraceMs ?? 2_000).unref();
       }),
   };
 }
