@@ -206,18 +206,21 @@ describe('JWT from an identity provider (JWKS)', () => {
   it('takes up a rotated key once the cooldown has passed, still accepting the old key while it is published', async () => {
     const next = keyPair('k2', 'RS256');
     const idp = await identityProvider([provider.publicJwk]);
-    const auth = authenticator({ mode: 'jwt', jwksUrl: idp.url, jwksCooldownMs: 300 });
     const [old, rotated] = await Promise.all([
       signed({ sub: 'alice', exp: exp() }, provider),
       signed({ sub: 'bob', exp: exp() }, next),
     ]);
+    // The cooldown's clock (Date) stands still until the test moves it.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    onTestFinished(() => void vi.useRealTimers());
+    const auth = authenticator({ mode: 'jwt', jwksUrl: idp.url, jwksCooldownMs: 300 });
     expect(await auth(`Bearer ${old}`)).toEqual({ userId: 'alice', admin: false });
-    const fetchedAt = Date.now();
     idp.keys = [provider.publicJwk, next.publicJwk];
     // Within the cooldown the new key is unknown, and no fetch is made for it.
+    vi.advanceTimersByTime(299);
     expect(await outcome(auth(`Bearer ${rotated}`))).toBe('401 unauthenticated');
     expect(idp.fetches).toBe(1);
-    await new Promise((r) => setTimeout(r, fetchedAt + 305 - Date.now()));
+    vi.advanceTimersByTime(2);
     expect(await auth(`Bearer ${rotated}`)).toEqual({ userId: 'bob', admin: false });
     expect(await auth(`Bearer ${old}`)).toEqual({ userId: 'alice', admin: false });
     expect(idp.fetches).toBe(2);
