@@ -6,7 +6,12 @@ import { openLimiterRedis } from './limiter-redis.ts';
 import { memoryBuckets } from './memory-buckets.ts';
 import { redisBuckets } from './redis-buckets.ts';
 
-bucketStoreContract('memory', async (limits) => memoryBuckets(limits));
+// A clock the test moves: each figure exact.
+bucketStoreContract('memory', async (limits) => {
+  let t = 0;
+  const clock = { now: async () => t, wait: async (ms: number) => void (t += ms) };
+  return { store: memoryBuckets(limits, () => t), clock };
+});
 
 const hasRedis = await requireInfra('redis');
 const prefix = `${uniqueName('rl')}:`;
@@ -17,7 +22,16 @@ bucketStoreContract(
   'Redis',
   async (limits) => {
     redis ??= await openLimiterRedis(infraUrls.redis);
-    return redisBuckets(redis, { ...limits, prefix: `${prefix}${stores++}:` });
+    const r = redis;
+    // Redis's own time, the script's clock: read, and waited on for real.
+    const clock = {
+      now: async () => {
+        const [seconds, micros] = await r.time();
+        return Number(seconds) * 1000 + Number(micros) / 1000;
+      },
+      wait: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    };
+    return { store: redisBuckets(r, { ...limits, prefix: `${prefix}${stores++}:` }), clock };
   },
   hasRedis,
 );
