@@ -9,7 +9,12 @@ import { redisBuckets } from './redis-buckets.ts';
 // A clock the test moves: each figure exact.
 bucketStoreContract('memory', async (limits) => {
   let t = 0;
-  const clock = { now: async () => t, wait: async (ms: number) => void (t += ms) };
+  const clock = {
+    now: async () => t,
+    wait: async (ms: number) => {
+      t += ms;
+    },
+  };
   return { store: memoryBuckets(limits, () => t), clock };
 });
 
