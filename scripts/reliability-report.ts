@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { replaceBlock } from './deploy/marked-block.ts';
+import { revisionText } from './figures/revision.ts';
 import { readRecorded, type Recorded } from '../test/reliability/record-store.ts';
 import { suites, type SuiteName } from '../test/reliability/suites.ts';
 
@@ -29,11 +30,13 @@ const last = ran
   .sort()
   .at(-1);
 const lastRun = last ? `${last.slice(0, 16).replace('T', ' ')} UTC` : 'none recorded';
+// The commit(s) the suites ran on, as each record says (written by the run, not by this report).
+const measured = [...new Set(ran.map((r) => (r.revision ? revisionText(r.revision) : 'a commit not recorded')))];
 const notRun = names.filter((name) => !recorded.has(name)).length;
 const failed = ran.filter((r) => !r.outcome.passed).length;
 
 const table = [
-  `Last run: ${lastRun}, on this repository's machine: ${ran.length - failed} suites passed, ${failed} failed, ${notRun} not run.`,
+  `Last run: ${lastRun}, ${measured.join(' and ') || 'no commit'}, on this repository's machine: ${ran.length - failed} suites passed, ${failed} failed, ${notRun} not run.`,
   '',
   '| guarantee | test | result | events sent | delivered (distinct) | duplicates absorbed | effects doubled | effects lost | reconciliation differences | what the run showed |',
   '|---|---|---|---:|---:|---:|---:|---:|---:|---|',

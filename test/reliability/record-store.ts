@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type Revision, revision } from '../../scripts/figures/revision.ts';
 import { suites, type SuiteName } from './suites.ts';
 
 /** What one event test counted, for docs/reliability.md. */
@@ -38,7 +39,7 @@ export interface Outcome {
 }
 
 /** A recorded result, as the report reads it; counts are missing where they could not be read. */
-export type Recorded = { name: SuiteName; ran_at: string; outcome: Outcome } & (
+export type Recorded = { name: SuiteName; ran_at: string; revision?: Revision; outcome: Outcome } & (
   | ({ kind: 'events' } & Partial<Figures>)
   | ({ kind: 'check' } & Partial<Check>)
 );
@@ -52,7 +53,14 @@ export async function saveRecord(
   outcome: Outcome,
 ): Promise<void> {
   await mkdir(DIR, { recursive: true });
-  const record = { ...counted, name, kind: suites[name].kind, outcome, ran_at: new Date().toISOString() };
+  const record = {
+    ...counted,
+    name,
+    kind: suites[name].kind,
+    outcome,
+    ran_at: new Date().toISOString(),
+    revision: revision(),
+  };
   await writeFile(join(DIR, `${name}.json`), JSON.stringify(record, null, 2));
 }
 
