@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { replaceBlock } from './deploy/marked-block.ts';
+import { measuredComment, writeMarks } from './figures/mark.ts';
 import { revisionText } from './figures/revision.ts';
 import { readRecorded, type Recorded } from '../test/reliability/record-store.ts';
 import { suites, type SuiteName } from '../test/reliability/suites.ts';
@@ -32,10 +33,14 @@ const last = ran
 const lastRun = last ? `${last.slice(0, 16).replace('T', ' ')} UTC` : 'none recorded';
 // The commit(s) the suites ran on, as each record says (written by the run, not by this report).
 const measured = [...new Set(ran.map((r) => (r.revision ? revisionText(r.revision) : 'a commit not recorded')))];
+// The oldest suite's revision stands for the run's (a suite run alone later is newer): what the mark judges.
+const oldest = ran.toSorted((a, b) => a.ran_at.localeCompare(b.ran_at))[0];
+const stamp = oldest?.revision ? measuredComment(oldest.revision) : '';
 const notRun = names.filter((name) => !recorded.has(name)).length;
 const failed = ran.filter((r) => !r.outcome.passed).length;
 
 const table = [
+  ...(stamp ? [stamp] : []),
   `Last run: ${lastRun}, ${measured.join(' and ') || 'no commit'}, on this repository's machine: ${ran.length - failed} suites passed, ${failed} failed, ${notRun} not run.`,
   '',
   '| guarantee | test | result | events sent | delivered (distinct) | duplicates absorbed | effects doubled | effects lost | reconciliation differences | what the run showed |',
@@ -69,5 +74,6 @@ if (process.argv.includes('--print')) {
 } else {
   const path = new URL('../docs/reliability.md', import.meta.url);
   await writeFile(path, replaceBlock(await readFile(path, 'utf8'), 'figures', table));
+  await writeMarks();
   console.log(`docs/reliability.md: figures of ${recorded.size} of ${names.length} suites written`);
 }

@@ -1,5 +1,7 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import { freshnessMark, measuredPaths } from '../figures/freshness.ts';
+import { measuredComment, writeMarks } from '../figures/mark.ts';
 import { revision, revisionText } from '../figures/revision.ts';
 import type { BenchPlan, Figure } from './figure.ts';
 
@@ -59,7 +61,7 @@ async function updateReadme(figures: Figure[], at: string, measured: string): Pr
   const start = text.indexOf(README_START);
   const end = text.indexOf(README_END);
   if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} markers`);
-  const block = `${README_START}\nLatest full run (${at.slice(0, 16).replace('T', ' ')} UTC, ${measured}, ${thisMachine()}, everything on it; each figure says where it ran):\n\n${summary(figures)}\n`;
+  const block = `${README_START}\n${measuredComment(revision())}\nLatest full run (${at.slice(0, 16).replace('T', ' ')} UTC, ${measured}, ${thisMachine()}, everything on it; each figure says where it ran):\n\n${summary(figures)}\n`;
   await writeFile(readme, text.slice(0, start) + block + text.slice(end));
 }
 
@@ -77,7 +79,7 @@ export async function writeResults(measured: Figure[], run: { quick: boolean; pl
   const figures = measured.map((f) => ({ ...f, ranOn: f.ranOn ?? ranOn }));
   // What ran: every figure is of this commit's code (and of the changes not in it, when dirty).
   const rev = revision();
-  const md = `# Benchmark results\n\n${at.slice(0, 16).replace('T', ' ')} UTC, ${revisionText(rev)}, \`npm run bench${run.quick ? ' -- --quick' : ''}\` on this machine, ${ranOn} (${run.plan.runs} run(s) of ${run.plan.seconds} s per load figure, medians; baselines measured in the same run).\n\n${table(figures)}\n`;
+  const md = `# Benchmark results\n\n${at.slice(0, 16).replace('T', ' ')} UTC, ${revisionText(rev)}, \`npm run bench${run.quick ? ' -- --quick' : ''}\` on this machine, ${ranOn} (${run.plan.runs} run(s) of ${run.plan.seconds} s per load figure, medians; baselines measured in the same run).\n${measuredComment(rev)}\n\n<!-- figures-freshness:start -->\n${freshnessMark('The benchmark figures', rev, measuredPaths.bench)}\n<!-- figures-freshness:end -->\n\n${table(figures)}\n`;
   await writeFile(`${dir}results.md`, md);
   await writeFile(`${dir}results.json`, JSON.stringify({ at, revision: rev, ...run, figures }, null, 2));
   if (!run.quick) await updateReadme(figures, at, revisionText(rev));
@@ -85,5 +87,6 @@ export async function writeResults(measured: Figure[], run: { quick: boolean; pl
     `${dir}history.jsonl`,
     `${JSON.stringify({ at, revision: rev, quick: run.quick, ranOn, figures: figures.map((f) => ({ name: f.name, value: f.value, ratio: f.ratio, met: f.target?.met })) })}\n`,
   );
+  await writeMarks();
   console.log(`\n${table(figures)}\n\nwritten: bench/results.md, bench/results.json, bench/history.jsonl`);
 }
