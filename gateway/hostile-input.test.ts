@@ -19,8 +19,14 @@ import { hostileRpc } from '../test/support/hostile-rpc.ts';
 import { loneSurrogate, withLoneSurrogate } from '../test/support/lone-surrogates.ts';
 import { rawRpcClient, type RawRpcClient } from '../test/support/raw-rpc.ts';
 
-/** A valid input of every request function, as REST JSON (path parameters included). */
-const valid: Record<string, Record<string, unknown>> = {
+/** The functions reached by a request (not an event) in the route table. */
+type RequestFunction = { [N in FunctionName]: (typeof routes)[N] extends RequestRoute ? N : never }[FunctionName];
+
+/**
+ * A valid input of every request function, as REST JSON (path parameters included): typed by the
+ * route table, so a function added there does not build until it has one here.
+ */
+const valid: Record<RequestFunction, Record<string, unknown>> = {
   'list-products': { category: 'kitchen', limit: 10, offset: 0 },
   'get-product': { id: 'kettle' },
   'create-product': {
@@ -182,6 +188,12 @@ const shops = [
   },
 ];
 
+// The type says so to the compiler; this says so to a run that does not type-check (vitest alone).
+it('has a valid input of every request function of the route table, and of no other', () => {
+  const requestFunctions = Object.entries(routes).filter(([, r]) => r.kind === 'request');
+  expect(Object.keys(valid).sort()).toEqual(requestFunctions.map(([name]) => name).sort());
+});
+
 for (const shop of shops)
   describe.runIf(shop.enabled)(
     `hostile input never gets a 5xx and a refusal changes nothing (property-based, ${shop.label})`,
@@ -257,7 +269,7 @@ for (const shop of shops)
       }
 
       for (const [name, input] of Object.entries(valid)) {
-        const route = routes[name as FunctionName] as RequestRoute;
+        const route: RequestRoute = routes[name as RequestFunction];
         it(`${name}: 4xx with a JSON error for anything malformed, never 5xx`, async () => {
           onTestFinished(({ task }) => {
             outcome = outcome.passed ? outcomeOf(task) : outcome;

@@ -19,25 +19,36 @@ import { call } from '../test/support/running-shop.ts';
 describe('gateway forwarding to functions served alone', () => {
   const servers: Server[] = [];
   let url = '';
+  /** How many requests each live replica of get-product got: the one function served by two. */
+  const productReplicaHits: number[] = [];
 
   beforeAll(async () => {
     const deps = testDeps();
     await deps.products.insert([aProduct({ id: 'mug', stock: 4 })]);
     const env: Record<string, string> = { PORT: '0', UPSTREAM_TIMEOUT_MS: '300' };
     for (const name of ['list-products', 'get-product', 'add-to-basket'] as FunctionName[]) {
-      const app = createHttpApp({ log: testLog, bodyLimitBytes: 65536 });
-      const rpc = mountFunctions({
-        app,
-        defs: definitionsOf([name]),
-        deps,
-        deadLetters: recordingDeadLetters(),
-        config: { adminToken: undefined, auth: { mode: 'off' }, bodyLimitBytes: 65536, kafkaPrefix: '' },
-        log: testLog,
-      });
-      const server = await serve({ fetch: app.fetch, rpc, port: 0, host: '127.0.0.1' });
-      servers.push(server);
-      // A dead replica first: the gateway moves on to the live one.
-      env[`FUNCTION_URL_${envSuffix(name)}`] = `http://127.0.0.1:1,http://127.0.0.1:${server.port}`;
+      // A dead replica first: the gateway moves on to a live one.
+      const urls = ['http://127.0.0.1:1'];
+      for (let replica = 0; replica < (name === 'get-product' ? 2 : 1); replica++) {
+        const app = createHttpApp({ log: testLog, bodyLimitBytes: 65536 });
+        const rpc = mountFunctions({
+          app,
+          defs: definitionsOf([name]),
+          deps,
+          deadLetters: recordingDeadLetters(),
+          config: { adminToken: undefined, auth: { mode: 'off' }, bodyLimitBytes: 65536, kafkaPrefix: '' },
+          log: testLog,
+        });
+        const hits = name === 'get-product' ? productReplicaHits.push(0) - 1 : -1;
+        const fetch: typeof app.fetch = (req, ...rest) => {
+          if (hits >= 0) productReplicaHits[hits]!++;
+          return app.fetch(req, ...rest);
+        };
+        const server = await serve({ fetch, rpc, port: 0, host: '127.0.0.1' });
+        servers.push(server);
+        urls.push(`http://127.0.0.1:${server.port}`);
+      }
+      env[`FUNCTION_URL_${envSuffix(name)}`] = urls.join(',');
     }
     const slow = await serve({
       fetch: () => new Promise<Response>((r) => setTimeout(() => r(new Response('{}')), 2_000)),
@@ -88,7 +99,10 @@ describe('gateway forwarding to functions served alone', () => {
   });
 
   it('spreads calls over replicas, skipping one that refuses connections', async () => {
+    const before = [...productReplicaHits];
     for (let i = 0; i < 4; i++) expect((await call(`${url}/api/v1/products/mug`)).status).toBe(200);
+    // In turn over [dead, a, b]: the dead one is skipped, so each live one serves every other call.
+    expect(productReplicaHits.map((n, i) => n - before[i]!)).toEqual([2, 2]);
   });
 
   it('forwards REST requests and their answers', async () => {

@@ -13,11 +13,16 @@ const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclud
 })
   .split('\n')
   .filter((f) => f && !f.startsWith('gen/') && existsSync(f)); // a file deleted but not yet staged is gone
+/** What a file imports (`from`, `import(…)` and a bare `import '…'`, in either quotes): bare names, and paths from the root. */
 const importsOf = (file: string) =>
-  [...readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\s*\(\s*)'([^']+)'/g)].map(([, spec]) =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\s*\(\s*|import\s+)(['"])([^'"]+)\1/g)].map(([, , spec]) =>
     spec!.startsWith('.') ? path.normalize(path.join(path.dirname(file), spec!)) : spec!,
   );
 const production = (floor: string) => files.filter((f) => f.startsWith(`${floor}/`) && !f.endsWith('.test.ts'));
+/** The packages of package.json's devDependencies: not installed where the shop runs (npm ci --omit=dev). */
+const devDependencies = new Set(Object.keys(JSON.parse(readFileSync('package.json', 'utf8')).devDependencies));
+/** The package a bare import names: `@scope/name` or `name`, without a subpath. */
+const packageOf = (spec: string) => spec.split('/', spec.startsWith('@') ? 2 : 1).join('/');
 
 describe('layers', () => {
   it('keeps production folders production-only: no test framework, no test helper', () => {
@@ -25,6 +30,19 @@ describe('layers', () => {
       importsOf(f)
         .filter((i) => i === 'vitest' || i.startsWith('vitest/') || i.startsWith('test/'))
         .map((i) => `${f} imports ${i}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps production folders on dependencies: no devDependency of package.json is imported', () => {
+    const checked = ['platform', 'functions', 'gateway'].flatMap(production);
+    // Neither list may be empty: a check over nothing would pass.
+    expect(checked.length).toBeGreaterThan(0);
+    expect(devDependencies).toContain('fast-check');
+    const offending = checked.flatMap((f) =>
+      importsOf(f)
+        .filter((i) => devDependencies.has(packageOf(i)))
+        .map((i) => `${f} imports ${i}, a devDependency`),
     );
     expect(offending).toEqual([]);
   });

@@ -9,6 +9,9 @@ import { expectServicesFollowRoutes } from './support/knative-rules.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
+/** The Knative Services there must be: one per function of the route table, and the gateway. */
+const everyService = [...Object.keys(routes).map(serviceName), 'gateway'].sort();
+
 async function docs(dir: string): Promise<{ file: string; doc: any }[]> {
   const files = (await readdir(join(root, dir))).filter((f) => f.endsWith('.yaml'));
   const out = [];
@@ -117,10 +120,13 @@ describe('deployment manifests follow the route table', () => {
 
   it('gives every sidecar an API token, and every event handler its own app token, from Secrets the app reads too', async () => {
     const services = (await docs('knative/base/services')).filter((d) => d.doc?.kind === 'Service').map((d) => d.doc);
+    const withSidecar: string[] = [];
+    const withAppToken: string[] = [];
     for (const svc of services) {
       const annotations = svc.spec.template.metadata.annotations ?? {};
       if (annotations['dapr.io/enabled'] !== 'true') continue;
       const name = svc.metadata.name as string;
+      withSidecar.push(name);
       const env = Object.fromEntries(
         svc.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef]),
       );
@@ -130,6 +136,7 @@ describe('deployment manifests follow the route table', () => {
         (n) => serviceName(n) === name && routes[n as FunctionName].kind === 'event',
       );
       if (handler) {
+        withAppToken.push(name);
         expect(annotations['dapr.io/app-token-secret'], name).toBe(`daprps-app-token-${name}`);
         expect(env.APP_API_TOKEN, name).toEqual({ name: `daprps-app-token-${name}`, key: 'token' });
       } else {
@@ -137,6 +144,20 @@ describe('deployment manifests follow the route table', () => {
         expect(env.APP_API_TOKEN, name).toBeUndefined();
       }
     }
+    // The loop saw every sidecar the registry implies (the functions that use events) and every event handler.
+    const names = Object.keys(registry) as FunctionName[];
+    expect(withSidecar.sort()).toEqual(
+      names
+        .filter((n) => registry[n].needs.includes('events'))
+        .map(serviceName)
+        .sort(),
+    );
+    expect(withAppToken.sort()).toEqual(
+      names
+        .filter((n) => routes[n].kind === 'event')
+        .map(serviceName)
+        .sort(),
+    );
   });
 
   it('gives every Service, the gateway included, the metrics token the PodMonitor presents, from its own Secret, required', async () => {
@@ -144,7 +165,7 @@ describe('deployment manifests follow the route table', () => {
     const presented = monitor.spec.podMetricsEndpoints.find((e: any) => e.port === 'user-port').authorization;
     expect(presented).toEqual({ type: 'Bearer', credentials: { name: 'daprps-metrics-token', key: 'token' } });
     const services = (await docs('knative/base/services')).filter((d) => d.doc?.kind === 'Service').map((d) => d.doc);
-    expect(services.map((s) => s.metadata.name)).toContain('gateway');
+    expect(services.map((s) => s.metadata.name).sort()).toEqual(everyService);
     for (const svc of services) {
       const env = svc.spec.template.spec.containers[0].env.find((e: any) => e.name === 'METRICS_TOKEN');
       expect(env?.valueFrom, svc.metadata.name).toEqual({ secretKeyRef: presented.credentials });
@@ -157,6 +178,8 @@ describe('deployment manifests follow the route table', () => {
       (Object.keys(registry) as FunctionName[]).filter((n) => registry[n].needs.includes('events')).map(serviceName),
     );
     expect(needsEvents.size).toBeGreaterThan(0);
+    // Every function's Service and the gateway's, so the loop below cannot pass over nothing.
+    expect(services.map((s) => s.metadata.name).sort()).toEqual(everyService);
     for (const svc of services) {
       const env = Object.fromEntries(
         svc.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef]),

@@ -18,10 +18,22 @@ import { requireTool } from './support/infra.ts';
 const root = new URL('..', import.meta.url).pathname;
 const ready = requireTool('kustomize', toolsInstalled());
 
-/** The Knative Services and Jobs of the prod overlay, as rendered. */
+/** The Services the overlay must render: one per function of the route table, and the gateway. */
+const everyService = [...Object.keys(routes).map(serviceName), 'gateway'].sort();
+/** The Services with a Dapr sidecar: the functions that use events. */
+const sidecarServices = (Object.keys(registry) as FunctionName[])
+  .filter((n) => registry[n].needs.includes('events'))
+  .map(serviceName)
+  .sort();
+
+/**
+ * The Knative Services and Jobs of the prod overlay, as rendered; every Service there must be, so
+ * that a loop over them cannot pass over fewer.
+ */
 function prod() {
   const objects = parseAllDocuments(render('prod')).map((d) => d.toJS() as any);
   const services = objects.filter((o) => o.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1');
+  expect(services.map((s) => s.metadata.name).sort(), 'the Services of the prod overlay').toEqual(everyService);
   return { services, jobs: objects.filter((o) => o.kind === 'Job') };
 }
 
@@ -89,6 +101,7 @@ describe.runIf(ready)('prod: scale, PostgreSQL connections, shutdown and sidecar
 
   it("gives every pod a grace period (timeoutSeconds) past the queue-proxy's drain and the app's shutdown, and daprd's where it runs", () => {
     expect(APP_DONE_SECONDS).toBe(QUEUE_PROXY_DRAIN_SECONDS + 20);
+    const daprChecked: string[] = [];
     for (const svc of prod().services) {
       const name = svc.metadata.name;
       const a = svc.spec.template.metadata.annotations;
@@ -99,6 +112,7 @@ describe.runIf(ready)('prod: scale, PostgreSQL connections, shutdown and sidecar
       expect(timeout, name).toBeGreaterThanOrEqual(APP_REQUEST_SECONDS);
       expect(timeout, name).toBeGreaterThanOrEqual(graceNeeded(dapr));
       if (!dapr) continue;
+      daprChecked.push(name);
       const block = Number(/^(\d+)s$/.exec(a['dapr.io/block-shutdown-duration'])![1]);
       const graceful = Number(a['dapr.io/graceful-shutdown-seconds']);
       // daprd keeps its API up until the app has exited, then finishes within the grace period.
@@ -106,9 +120,11 @@ describe.runIf(ready)('prod: scale, PostgreSQL connections, shutdown and sidecar
       expect([block, graceful], name).toEqual([daprShutdown.blockSeconds, daprShutdown.gracefulSeconds]);
       expect(block + graceful, name).toBeLessThan(timeout);
     }
+    expect(daprChecked.sort()).toEqual(sidecarServices);
   });
 
   it('sizes every Dapr sidecar (requests within limits, a soft memory limit under the hard one) and only where events are used', () => {
+    const sized: string[] = [];
     for (const svc of prod().services) {
       const name = svc.metadata.name;
       const a = svc.spec.template.metadata.annotations;
@@ -121,6 +137,7 @@ describe.runIf(ready)('prod: scale, PostgreSQL connections, shutdown and sidecar
         ).toEqual([]);
         continue;
       }
+      sized.push(name);
       expect(quantity(a['dapr.io/sidecar-cpu-request']), name).toBeLessThanOrEqual(
         quantity(a['dapr.io/sidecar-cpu-limit']),
       );
@@ -130,5 +147,6 @@ describe.runIf(ready)('prod: scale, PostgreSQL connections, shutdown and sidecar
       const goMemLimit = /^GOMEMLIMIT=(\S+)$/.exec(a['dapr.io/env'])![1]!;
       expect(quantity(goMemLimit), name).toBeLessThan(quantity(a['dapr.io/sidecar-memory-limit']));
     }
+    expect(sized.sort()).toEqual(sidecarServices);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SIDECAR_TOKEN, testApp, testSigner } from '../../test/support/function-app.ts';
 import { aProduct, testDeps } from '../../test/support/function-deps.ts';
 import { paymentCompleted } from '../../test/support/test-events.ts';
-import { hostilePaymentCompleted } from './hostile-events.ts';
+import { hostilePaymentCompleted } from '../../test/support/hostile-events.ts';
 
 const products = ['mug', 'kettle'];
 const WINDOW_KINDS = ['past the replay window', 'from the future', 'no time or not RFC 3339'];

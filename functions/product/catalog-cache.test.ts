@@ -6,7 +6,7 @@ import { openPostgres } from '../../platform/sql/postgres.ts';
 import { aProduct, testDeps } from '../../test/support/function-deps.ts';
 import { asAdmin, testApp } from '../../test/support/function-app.ts';
 import { withCatalogCache } from './catalog-cache.ts';
-import { memoryProductStore } from './memory-store.ts';
+import { memoryProductStore } from '../../test/support/memory-product-store.ts';
 import { sqlProductStore } from './sql-store.ts';
 import type { ProductStore } from './store.ts';
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import fc from 'fast-check';
 import { Kafka, logLevel } from 'kafkajs';
 import { expect, it } from 'vitest';
-import { hostilePaymentCompleted } from '../../functions/events/hostile-events.ts';
+import { hostilePaymentCompleted } from './hostile-events.ts';
 import { MAX_EVENT_BYTES } from '../../platform/events/binding-route.ts';
 import { paymentCompleted } from './test-events.ts';
 import { routes, serviceName, type FunctionName } from '../../functions/routes.ts';

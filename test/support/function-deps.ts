@@ -1,9 +1,9 @@
 import { memoryOutbox } from '../../platform/events/memory-outbox.ts';
 import { memoryBasketStore } from '../../functions/basket/memory-store.ts';
 import type { Deps } from '../../functions/deps.ts';
-import { memoryPaymentStore } from '../../functions/payment/memory-store.ts';
+import { memoryPaymentStore } from './memory-payment-store.ts';
 import { memoryTestProvider } from '../../functions/payment/test-provider/memory-provider.ts';
-import { memoryProductStore } from '../../functions/product/memory-store.ts';
+import { memoryProductStore } from './memory-product-store.ts';
 import type { Product } from '../../functions/product/product.ts';
 
 /** In-memory dependencies with a fixed clock and sequential ids, for function tests. */

@@ -1,11 +1,11 @@
 import { memoryOutbox } from '../../platform/events/memory-outbox.ts';
 import type { Sql } from '../../platform/sql/sql.ts';
 import type { Deps } from '../../functions/deps.ts';
-import { memoryPaymentStore } from '../../functions/payment/memory-store.ts';
+import { memoryPaymentStore } from './memory-payment-store.ts';
 import { sqlPaymentStore } from '../../functions/payment/sql-store.ts';
 import { memoryTestProvider } from '../../functions/payment/test-provider/memory-provider.ts';
 import { sqlTestProvider } from '../../functions/payment/test-provider/sql-provider.ts';
-import { memoryProductStore } from '../../functions/product/memory-store.ts';
+import { memoryProductStore } from './memory-product-store.ts';
 import { sqlProductStore } from '../../functions/product/sql-store.ts';
 import { onEveryStoreAdapter } from './sql-adapters.ts';
 

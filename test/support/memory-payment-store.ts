@@ -1,10 +1,13 @@
 import { notFound } from '../../platform/errors.ts';
 import { memoryOutbox, type MemoryOutbox } from '../../platform/events/memory-outbox.ts';
-import type { Payment } from './payment.ts';
-import { statusAfterRefund, toReserve } from './refund-rules.ts';
-import type { KeyedPayment, PaymentStore, RefundRecord } from './store.ts';
+import type { Payment } from '../../functions/payment/payment.ts';
+import { statusAfterRefund, toReserve } from '../../functions/payment/refund-rules.ts';
+import type { KeyedPayment, PaymentStore, RefundRecord } from '../../functions/payment/store.ts';
 
-/** An in-memory payment store writing to an in-memory outbox, for fast tests. */
+/**
+ * An in-memory payment store writing to an in-memory outbox, for fast tests: the shop never runs
+ * on it (PostgreSQL or PGlite do), and it passes the PaymentStore contract suite as they do.
+ */
 export function memoryPaymentStore(outbox: MemoryOutbox = memoryOutbox()): PaymentStore {
   const payments = new Map<string, Payment>();
   const refunds = new Map<string, RefundRecord>();

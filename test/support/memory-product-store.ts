@@ -1,11 +1,14 @@
 import { notFound, ShopError } from '../../platform/errors.ts';
 import { memoryOutbox, type MemoryOutbox } from '../../platform/events/memory-outbox.ts';
-import type { Product } from './product.ts';
-import type { ProductStore } from './store.ts';
+import type { Product } from '../../functions/product/product.ts';
+import type { ProductStore } from '../../functions/product/store.ts';
 
 const byName = (a: Product, b: Product) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 
-/** An in-memory product store writing to an in-memory outbox, for fast tests. */
+/**
+ * An in-memory product store writing to an in-memory outbox, for fast tests: the shop never runs
+ * on it (PostgreSQL or PGlite do), and it passes the ProductStore contract suite as they do.
+ */
 export function memoryProductStore(outbox: MemoryOutbox = memoryOutbox()): ProductStore {
   const products = new Map<string, Product>();
   const processed = new Set<string>();
