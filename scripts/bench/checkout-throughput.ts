@@ -62,6 +62,13 @@ async function measure(
 }
 
 /**
+ * The target: splitting the shop into a process per function costs at most a fifth of the
+ * checkouts one process does on the same infrastructure (the hops and the extra relays are the
+ * price of scaling each function on its own).
+ */
+const MIN_SPLIT_RATIO = 0.8;
+
+/**
  * Checkout throughput with every function its own process on PostgreSQL, Redis and Kafka, ÷ the
  * same checkouts with every function in one process (the gateway's embedded mode) on the same
  * infrastructure: what splitting into functions costs.
@@ -78,6 +85,7 @@ export async function checkoutThroughput(env: Record<string, string>, admin: str
     value,
     baseline: { name: 'every function in one process, same infrastructure', value: baseline },
     ratio: ratio(value, baseline),
-    notes: `its target, 2× the code before 2026-11-30, is measured side by side in bench/optimizations.md #36–40; ${count} checkouts per run, ${plan.runs} run(s) after a warm-up, ${8 * (plan.connections >= 50 ? 2 : 1)} clients at once; spread ${spread(split).pct}% / ${spread(together).pct}%`,
+    target: { text: `ratio ≥ ${MIN_SPLIT_RATIO}`, met: ratio(value, baseline) >= MIN_SPLIT_RATIO },
+    notes: `(the 2× over the code before 2026-11-30 was measured side by side: bench/optimizations.md #36–40); ${count} checkouts per run, ${plan.runs} run(s) after a warm-up, ${8 * (plan.connections >= 50 ? 2 : 1)} clients at once; spread ${spread(split).pct}% / ${spread(together).pct}%`,
   };
 }

@@ -148,11 +148,9 @@ async function main() {
               notes: `what one proxy hop costs on this machine before the gateway does anything (scripts/bench/bare-proxy.mjs: no routing, limits, tracing, metrics or logs); p99 ${floor.p99} ms (direct ${floor.baselineP99} ms); ${floor.spread}; ${floor.failed} failed`,
             });
           }
-          // Latency at a fixed rate (open loop), half of the direct capacity just measured.
+          // Latency at fixed rates (open loop): 1,000 req/s and half of the gateway's capacity just measured.
           if (only.has('latency'))
-            figures.push(
-              ...(await gatewayLatency(plan, '/api/v1/products?limit=20', list, gateway, edge?.baselineRps)),
-            );
+            figures.push(...(await gatewayLatency(plan, '/api/v1/products?limit=20', list, gateway, edge?.rps)));
         }
       });
 

@@ -6,7 +6,7 @@ import { revision, revisionText } from '../figures/revision.ts';
 import type { BenchPlan, Figure } from './figure.ts';
 
 const dir = new URL('../../bench/', import.meta.url).pathname;
-const fmt = (n: number) => (n >= 100 ? String(Math.round(n)) : String(Math.round(n * 10) / 10));
+const fmt = (n: number) => (Number.isNaN(n) ? '—' : n >= 100 ? String(Math.round(n)) : String(Math.round(n * 10) / 10));
 
 /**
  * Where this process measures: the Node version the benchmark runs its processes with (its own),
