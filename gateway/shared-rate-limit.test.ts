@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testLog } from '../test/support/test-log.ts';
 import { loadConfig } from '../platform/config.ts';
-import { openLimiterRedis } from '../platform/http/limiter-redis.ts';
+import { LIMITER_TIMEOUT_MS, openLimiterRedis } from '../platform/http/limiter-redis.ts';
 import { serve, type Server } from '../platform/http/serve.ts';
 import { freePort, infraUrls, requireInfra, uniqueName } from '../test/support/infra.ts';
 import { startRedis } from '../test/support/private-redis.ts';
@@ -82,6 +82,8 @@ describe.runIf(await requireInfra('redis'))('rate limits shared by the gateway r
     const apps = await twoReplicas(`redis://127.0.0.1:${port}`);
     expect(await alternate(apps, 6, from('203.0.113.30'))).toEqual([200, 200, 200, 200, 200, 429]);
 
+    // Each waits for Redis at most LIMITER_TIMEOUT_MS (what the counts below cannot see).
+    for (const c of clients.slice(-2)) expect(c.options.commandTimeout).toBe(LIMITER_TIMEOUT_MS);
     // What each replica asks of Redis: the commands its client sends.
     const sent = clients.slice(-2).map((c) => vi.spyOn(c, 'sendCommand'));
     const asked = () => sent.map((spy) => spy.mock.calls.length);

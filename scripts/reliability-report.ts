@@ -33,9 +33,14 @@ const last = ran
 const lastRun = last ? `${last.slice(0, 16).replace('T', ' ')} UTC` : 'none recorded';
 // The commit(s) the suites ran on, as each record says (written by the run, not by this report).
 const measured = [...new Set(ran.map((r) => (r.revision ? revisionText(r.revision) : 'a commit not recorded')))];
-// The oldest suite's revision stands for the run's (a suite run alone later is newer): what the mark judges.
+// The run's revision for the mark: the oldest suite's commit, dirty when any suite ran dirty or on
+// another commit (the figures are then of no one commit); none when a suite has no revision.
 const oldest = ran.toSorted((a, b) => a.ran_at.localeCompare(b.ran_at))[0];
-const stamp = oldest?.revision ? measuredComment(oldest.revision) : '';
+const mixed = ran.some((r) => r.revision?.dirty || r.revision?.commit !== oldest?.revision?.commit);
+const stamp =
+  oldest?.revision && ran.every((r) => r.revision)
+    ? measuredComment({ commit: oldest.revision.commit, dirty: mixed })
+    : '';
 const notRun = names.filter((name) => !recorded.has(name)).length;
 const failed = ran.filter((r) => !r.outcome.passed).length;
 

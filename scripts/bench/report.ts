@@ -1,9 +1,14 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { freshnessMark, measuredPaths } from '../figures/freshness.ts';
+import { freshnessMark } from '../figures/freshness.ts';
+import { measuredPaths } from '../figures/measured-paths.ts';
 import { measuredComment, writeMarks } from '../figures/mark.ts';
-import { revision, revisionText } from '../figures/revision.ts';
+import { endRevision, revisionText, startRevision } from '../figures/revision.ts';
 import type { BenchPlan, Figure } from './figure.ts';
+
+// The code a run measures, read as it starts: main.ts imports this module before it measures
+// anything, so a long run is stamped with what it started on (see endRevision).
+startRevision('bench');
 
 const dir = new URL('../../bench/', import.meta.url).pathname;
 const fmt = (n: number) => (Number.isNaN(n) ? '—' : n >= 100 ? String(Math.round(n)) : String(Math.round(n * 10) / 10));
@@ -61,7 +66,7 @@ async function updateReadme(figures: Figure[], at: string, measured: string): Pr
   const start = text.indexOf(README_START);
   const end = text.indexOf(README_END);
   if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} markers`);
-  const block = `${README_START}\n${measuredComment(revision())}\nLatest full run (${at.slice(0, 16).replace('T', ' ')} UTC, ${measured}, ${thisMachine()}, everything on it; each figure says where it ran):\n\n${summary(figures)}\n`;
+  const block = `${README_START}\n${measuredComment(endRevision('bench'))}\nLatest full run (${at.slice(0, 16).replace('T', ' ')} UTC, ${measured}, ${thisMachine()}, everything on it; each figure says where it ran):\n\n${summary(figures)}\n`;
   await writeFile(readme, text.slice(0, start) + block + text.slice(end));
 }
 
@@ -78,7 +83,7 @@ export async function writeResults(measured: Figure[], run: { quick: boolean; pl
   const ranOn = thisMachine();
   const figures = measured.map((f) => ({ ...f, ranOn: f.ranOn ?? ranOn }));
   // What ran: every figure is of this commit's code (and of the changes not in it, when dirty).
-  const rev = revision();
+  const rev = endRevision('bench');
   const md = `# Benchmark results\n\n${at.slice(0, 16).replace('T', ' ')} UTC, ${revisionText(rev)}, \`npm run bench${run.quick ? ' -- --quick' : ''}\` on this machine, ${ranOn} (${run.plan.runs} run(s) of ${run.plan.seconds} s per load figure, medians; baselines measured in the same run).\n${measuredComment(rev)}\n\n<!-- figures-freshness:start -->\n${freshnessMark('The benchmark figures', rev, measuredPaths.bench)}\n<!-- figures-freshness:end -->\n\n${table(figures)}\n`;
   await writeFile(`${dir}results.md`, md);
   await writeFile(`${dir}results.json`, JSON.stringify({ at, revision: rev, ...run, figures }, null, 2));

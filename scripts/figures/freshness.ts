@@ -3,15 +3,6 @@ import type { Revision } from './revision.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 
-/** What the benchmark and the reliability suites measure besides their own folders: the runtime and its dependencies. */
-const runtime = ['functions', 'gateway', 'platform', 'components', 'package-lock.json'];
-
-/** The paths each published set of figures measures: a change there since their commit makes them stale. */
-export const measuredPaths = {
-  bench: [...runtime, 'scripts/bench', 'scripts/build', 'scripts/build.ts', 'scripts/dapr'],
-  reliability: [...runtime, 'test/reliability', 'scripts/dapr'],
-} as const;
-
 /**
  * Why figures measured at `measured` no longer describe the code as it is in this checkout, or
  * undefined when they still do. Compared with the working tree (what is about to be committed
@@ -21,13 +12,21 @@ export function staleness(measured: Revision | undefined, paths: readonly string
   if (!measured || measured.commit === 'unknown') return 'not stamped with the commit they measured';
   const short = measured.commit.slice(0, 7);
   if (measured.dirty) return `measured at ${short} with uncommitted changes`;
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: 'pipe' });
   try {
-    execFileSync('git', ['diff', '--quiet', measured.commit, '--', ...paths], { cwd: root, stdio: 'ignore' });
-    return undefined;
-  } catch (e) {
-    if ((e as { status?: number }).status === 1) return `the code they measure changed since ${short}`;
+    git('merge-base', '--is-ancestor', measured.commit, 'HEAD');
+  } catch {
     return `measured at ${short}, a commit this checkout does not have`;
   }
+  try {
+    git('diff', '--quiet', measured.commit, '--', ...paths);
+  } catch {
+    return `the code they measure changed since ${short}`;
+  }
+  // A new file not yet committed is a change as well.
+  if (git('ls-files', '--others', '--exclude-standard', '--', ...paths).trim())
+    return `the code they measure changed since ${short}`;
+  return undefined;
 }
 
 /** The mark published beside a set of figures: stale, with why, or current. */

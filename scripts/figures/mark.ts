@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { replaceBlock } from '../deploy/marked-block.ts';
-import { freshnessMark, measuredPaths } from './freshness.ts';
+import { freshnessMark } from './freshness.ts';
+import { measuredPaths } from './measured-paths.ts';
 import type { Revision } from './revision.ts';
 
 /**

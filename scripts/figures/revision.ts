@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { type MeasuredSet, measuredPaths } from './measured-paths.ts';
 
-/** The commit a run measured, and whether the tree had changes not in it. */
+/** The commit a run measured, and whether what it measures had changes not in it. */
 export interface Revision {
   commit: string;
   dirty: boolean;
@@ -9,26 +10,39 @@ export interface Revision {
 const root = new URL('../..', import.meta.url).pathname;
 const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
 
+/** HEAD now, dirty when the measured paths of `set` differ from it (untracked files in them too). */
+function read(set: MeasuredSet): Revision {
+  try {
+    const changed = git('status', '--porcelain', '--untracked-files=normal', '--', ...measuredPaths[set]);
+    return { commit: git('rev-parse', 'HEAD'), dirty: changed !== '' };
+  } catch {
+    return { commit: 'unknown', dirty: false };
+  }
+}
+
+const started = new Map<MeasuredSet, Revision>();
+
 /**
- * The checkout's revision, read once per process: HEAD, dirty when tracked files differ from it
- * (untracked files count too: a new source file is part of what ran). Not a git checkout: commit
- * "unknown".
+ * Call when a run starts: what it is about to measure. Read once per process and set, so a run
+ * that lasts is stamped with the code it started on.
  */
-export const revision: () => Revision = (() => {
-  let read: Revision | undefined;
-  return () => {
-    if (read) return read;
-    try {
-      read = {
-        commit: git('rev-parse', 'HEAD'),
-        dirty: git('status', '--porcelain', '--untracked-files=normal') !== '',
-      };
-    } catch {
-      read = { commit: 'unknown', dirty: false };
-    }
-    return read;
-  };
-})();
+export function startRevision(set: MeasuredSet): Revision {
+  const known = started.get(set);
+  if (known) return known;
+  const r = read(set);
+  started.set(set, r);
+  return r;
+}
+
+/**
+ * Call when a run's figures are written: the revision it started on, dirty as well when HEAD or
+ * the measured code changed while it ran (its figures are then of no one commit).
+ */
+export function endRevision(set: MeasuredSet): Revision {
+  const start = startRevision(set);
+  const now = read(set);
+  return { commit: start.commit, dirty: start.dirty || now.dirty || now.commit !== start.commit };
+}
 
 /** How a figure names what it measured, e.g. "commit 1a2b3c4" or "commit 1a2b3c4 with uncommitted changes". */
 export const revisionText = (r: Revision) =>

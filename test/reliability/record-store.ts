@@ -1,7 +1,10 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Revision, revision } from '../../scripts/figures/revision.ts';
+import { endRevision, type Revision, startRevision } from '../../scripts/figures/revision.ts';
 import { suites, type SuiteName } from './suites.ts';
+
+// What the suites of this process are about to measure, read as they start (see endRevision).
+startRevision('reliability');
 
 /** What one event test counted, for docs/reliability.md. */
 export interface Figures {
@@ -59,7 +62,7 @@ export async function saveRecord(
     kind: suites[name].kind,
     outcome,
     ran_at: new Date().toISOString(),
-    revision: revision(),
+    revision: endRevision('reliability'),
   };
   await writeFile(join(DIR, `${name}.json`), JSON.stringify(record, null, 2));
 }
