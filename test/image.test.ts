@@ -36,8 +36,6 @@ interface Started {
   readyMs: number;
 }
 const started: Started[] = [];
-/** Every container the tests created, removed after them. */
-const created: string[] = [];
 
 /**
  * Starts the image as the manifest `file` runs it (its securityContext), on the host's network
@@ -59,7 +57,6 @@ async function start(
   const id = (
     await docker('run', '-d', '--label', label, '--network', 'host', ...flags, ...envFlags(all), image)
   ).trim();
-  created.push(id);
   const runMs = performance.now() - t0;
   const url = `http://127.0.0.1:${port}`;
   for (let i = 1; ; i++) {
@@ -251,8 +248,7 @@ describe.runIf(ready)(`the production image (${image}) as Knative runs it`, () =
       const id = (
         await docker('run', '-d', '--label', label, '--network', 'host', ...flags, ...envFlags(env), image)
       ).trim();
-      created.push(id);
-      await connected;
+          await connected;
       await docker('stop', '-t', '30', id);
       // 143: ended by SIGTERM itself; 137 would be SIGKILL at the end of the grace period.
       expect((await docker('inspect', '-f', '{{.State.ExitCode}}', id)).trim()).toBe('143');
