@@ -1,9 +1,7 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { freshnessMark } from '../figures/freshness.ts';
-import { measuredPaths } from '../figures/measured-paths.ts';
-import { measuredComment, writeMarks } from '../figures/mark.ts';
-import { endRevision, revisionText, startRevision } from '../figures/revision.ts';
+import { freshnessBlock, measuredComment, writeMarks } from '../figures/mark.ts';
+import { endRevision, type Revision, revisionText, startRevision } from '../figures/revision.ts';
 import type { BenchPlan, Figure } from './figure.ts';
 
 // The code a run measures, read as it starts: main.ts imports this module before it measures
@@ -60,13 +58,13 @@ export function summary(figures: Figure[]): string {
 }
 
 /** Replaces the README's benchmark table (between its markers) with `summary`. */
-async function updateReadme(figures: Figure[], at: string, measured: string): Promise<void> {
+async function updateReadme(figures: Figure[], at: string, rev: Revision): Promise<void> {
   const readme = new URL('../../README.md', import.meta.url).pathname;
   const text = await readFile(readme, 'utf8');
   const start = text.indexOf(README_START);
   const end = text.indexOf(README_END);
   if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} markers`);
-  const block = `${README_START}\n${measuredComment(endRevision('bench'))}\nLatest full run (${at.slice(0, 16).replace('T', ' ')} UTC, ${measured}, ${thisMachine()}, everything on it; each figure says where it ran):\n\n${summary(figures)}\n`;
+  const block = `${README_START}\n${measuredComment(rev)}\nLatest full run (${at.slice(0, 16).replace('T', ' ')} UTC, ${revisionText(rev)}, ${thisMachine()}, everything on it; each figure says where it ran):\n\n${summary(figures)}\n`;
   await writeFile(readme, text.slice(0, start) + block + text.slice(end));
 }
 
@@ -84,14 +82,15 @@ export async function writeResults(measured: Figure[], run: { quick: boolean; pl
   const figures = measured.map((f) => ({ ...f, ranOn: f.ranOn ?? ranOn }));
   // What ran: every figure is of this commit's code (and of the changes not in it, when dirty).
   const rev = endRevision('bench');
-  const md = `# Benchmark results\n\n${at.slice(0, 16).replace('T', ' ')} UTC, ${revisionText(rev)}, \`npm run bench${run.quick ? ' -- --quick' : ''}\` on this machine, ${ranOn} (${run.plan.runs} run(s) of ${run.plan.seconds} s per load figure, medians; baselines measured in the same run).\n${measuredComment(rev)}\n\n<!-- figures-freshness:start -->\n${freshnessMark('The benchmark figures', rev, measuredPaths.bench)}\n<!-- figures-freshness:end -->\n\n${table(figures)}\n`;
+  const md = `# Benchmark results\n\n${at.slice(0, 16).replace('T', ' ')} UTC, ${revisionText(rev)}, \`npm run bench${run.quick ? ' -- --quick' : ''}\` on this machine, ${ranOn} (${run.plan.runs} run(s) of ${run.plan.seconds} s per load figure, medians; baselines measured in the same run).\n${measuredComment(rev)}\n\n${freshnessBlock}\n\n${table(figures)}\n`;
   await writeFile(`${dir}results.md`, md);
   await writeFile(`${dir}results.json`, JSON.stringify({ at, revision: rev, ...run, figures }, null, 2));
-  if (!run.quick) await updateReadme(figures, at, revisionText(rev));
+  if (!run.quick) await updateReadme(figures, at, rev);
   await appendFile(
     `${dir}history.jsonl`,
     `${JSON.stringify({ at, revision: rev, quick: run.quick, ranOn, figures: figures.map((f) => ({ name: f.name, value: f.value, ratio: f.ratio, met: f.target?.met })) })}\n`,
   );
+  // The freshness lines of what was just written (and of the rest): left empty above, filled here.
   await writeMarks();
   console.log(`\n${table(figures)}\n\nwritten: bench/results.md, bench/results.json, bench/history.jsonl`);
 }

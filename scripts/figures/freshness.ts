@@ -1,7 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { git } from './git.ts';
 import type { Revision } from './revision.ts';
-
-const root = new URL('../..', import.meta.url).pathname;
 
 /**
  * Why figures measured at `measured` no longer describe the code as it is in this checkout, or
@@ -12,7 +10,6 @@ export function staleness(measured: Revision | undefined, paths: readonly string
   if (!measured || measured.commit === 'unknown') return 'not stamped with the commit they measured';
   const short = measured.commit.slice(0, 7);
   if (measured.dirty) return `measured at ${short} with uncommitted changes`;
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: 'pipe' });
   try {
     git('merge-base', '--is-ancestor', measured.commit, 'HEAD');
   } catch {
@@ -24,7 +21,7 @@ export function staleness(measured: Revision | undefined, paths: readonly string
     return `the code they measure changed since ${short}`;
   }
   // A new file not yet committed is a change as well.
-  if (git('ls-files', '--others', '--exclude-standard', '--', ...paths).trim())
+  if (git('ls-files', '--others', '--exclude-standard', '--', ...paths))
     return `the code they measure changed since ${short}`;
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { replaceBlock } from '../deploy/marked-block.ts';
+import { markers, replaceBlock } from '../deploy/marked-block.ts';
 import { freshnessMark } from './freshness.ts';
 import { measuredPaths } from './measured-paths.ts';
 import type { Revision } from './revision.ts';
@@ -37,6 +37,9 @@ export async function marks(): Promise<{ file: string; mark: string }[]> {
     },
   ];
 }
+
+/** An empty freshness block, for a file a run writes whole; {@link writeMarks} fills it. */
+export const freshnessBlock = markers(BLOCK).join('\n');
 
 /** `text` with its freshness block holding `mark`. */
 export const withMark = (text: string, mark: string) => replaceBlock(text, BLOCK, mark);

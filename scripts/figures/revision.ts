@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { git } from './git.ts';
 import { type MeasuredSet, measuredPaths } from './measured-paths.ts';
 
 /** The commit a run measured, and whether what it measures had changes not in it. */
@@ -6,9 +6,6 @@ export interface Revision {
   commit: string;
   dirty: boolean;
 }
-
-const root = new URL('../..', import.meta.url).pathname;
-const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
 
 /** HEAD now, dirty when the measured paths of `set` differ from it (untracked files in them too). */
 function read(set: MeasuredSet): Revision {
