@@ -248,7 +248,7 @@ describe.runIf(ready)(`the production image (${image}) as Knative runs it`, () =
       const id = (
         await docker('run', '-d', '--label', label, '--network', 'host', ...flags, ...envFlags(env), image)
       ).trim();
-          await connected;
+      await connected;
       await docker('stop', '-t', '30', id);
       // 143: ended by SIGTERM itself; 137 would be SIGKILL at the end of the grace period.
       expect((await docker('inspect', '-f', '{{.State.ExitCode}}', id)).trim()).toBe('143');
