@@ -1,10 +1,9 @@
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { type FunctionName, routes, serviceName } from '../functions/routes.ts';
 import { envSuffix } from '../gateway/function-urls.ts';
-import { render, toolsInstalled } from '../scripts/k8s/validate.ts';
+import { renderedObjects, toolsInstalled } from '../scripts/k8s/validate.ts';
 import { containerLogs, docker, dockerRunFlags, envFlags, imageOfHead, type PodSpec } from './support/container.ts';
 import { freePorts, requireTool } from './support/infra.ts';
 import { realInfraEnv } from './support/real-infra-env.ts';
@@ -18,7 +17,7 @@ const ready =
 const label = 'daprps.test=image';
 
 /** The pods of the prod overlay as kustomize renders it: a Knative Service's by name, or a Job's. */
-const prodObjects = ready ? parseAllDocuments(render('prod')).map((d) => d.toJS()) : [];
+const prodObjects = ready ? renderedObjects('prod') : [];
 function podOf(kind: 'Service' | 'Job', name: string): PodSpec & { containers: { command?: string[] }[] } {
   const o = prodObjects.find((x) => x.kind === kind && x.metadata.name === name);
   if (!o) throw new Error(`no ${kind} ${name} in the rendered prod overlay`);

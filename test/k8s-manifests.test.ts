@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { knativeCheck } from '../scripts/k8s/knative-check.ts';
-import { overlays, render, toolsInstalled, validate, validateAll } from '../scripts/k8s/validate.ts';
+import { overlays, render, renderedObjects, toolsInstalled, validate, validateAll } from '../scripts/k8s/validate.ts';
 import { requireTool } from './support/infra.ts';
 import { withSourceTokens } from '../scripts/k8s/source-tokens.ts';
 import { expectSourcesFeedHandlers } from './support/kafkasource-rules.ts';
 import { expectServicesFollowRoutes } from './support/knative-rules.ts';
 
 const ready = requireTool('kustomize, kubeconform and knative-check', toolsInstalled());
-
-/** An overlay's objects, as kustomize renders them. */
-const objects = (overlay: string) => parseAllDocuments(render(overlay)).map((d) => d.toJS() as any);
 
 describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offline', () => {
   it('renders every overlay and validates every object and Dapr resource strictly against the pinned schemas', async () => {
@@ -54,9 +51,10 @@ describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offlin
 
   it("admits every rendered Service through Knative Serving's own defaulting and validation (its webhook's code)", () => {
     for (const overlay of overlays()) {
-      const verdicts = knativeCheck(objects(overlay));
+      const verdicts = knativeCheck(renderedObjects(overlay));
       expect(verdicts.length, overlay).toBe(
-        objects(overlay).filter((o) => o.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1').length,
+        renderedObjects(overlay).filter((o) => o.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1')
+          .length,
       );
       expect(
         verdicts.filter((v) => v.errors),
@@ -66,7 +64,7 @@ describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offlin
   });
 
   it("refuses, by Knative's own validation, a reserved port, a reserved env name, an out-of-range min-scale and an unparsable image", () => {
-    const [svc] = objects('dev').filter((o) => o.kind === 'Service' && o.metadata.name === 'get-product');
+    const [svc] = renderedObjects('dev').filter((o) => o.kind === 'Service' && o.metadata.name === 'get-product');
     const broken = (change: (s: any) => void) => {
       const copy = structuredClone(svc);
       change(copy);
@@ -99,7 +97,7 @@ describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offlin
   for (const overlay of ['dev', 'prod']) {
     it(`${overlay}: as rendered, one Service per function and the gateway in daprps-${overlay}, scaled as their kind needs, on no reserved port`, () => {
       expect(overlays()).toContain(overlay);
-      const services = objects(overlay).filter(
+      const services = renderedObjects(overlay).filter(
         (o) => o.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1',
       );
       // prod: two gateway pods and two per event handler, so a drain can take one (PodDisruptionBudgets).
@@ -110,11 +108,11 @@ describe.runIf(ready)('Knative and Dapr manifests, rendered and validated offlin
 
   it('kafkasource: dev with the event handlers fed by KafkaSources (scale from zero), the sidecars loading no input binding', () => {
     expect(overlays()).toContain('kafkasource');
-    expectSourcesFeedHandlers(objects('kafkasource'), objects('dev'));
+    expectSourcesFeedHandlers(renderedObjects('kafkasource'), renderedObjects('dev'));
   });
 
   it("validates the KafkaSources against eventing-kafka's CRD, with the tokens set at deploy time, and refuses a wrong one", async () => {
-    const sources = objects('kafkasource').filter((o) => o.kind === 'KafkaSource');
+    const sources = renderedObjects('kafkasource').filter((o) => o.kind === 'KafkaSource');
     const deployed = withSourceTokens(sources, () => 'app-token-0123456789abcdef');
     expect((await validate({ yaml: deployed.map((o) => stringify(o)).join('---\n') })).map((c) => c.status)).toEqual(
       sources.map(() => 'statusValid'),

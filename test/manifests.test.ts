@@ -5,12 +5,9 @@ import { parse, parseAllDocuments } from 'yaml';
 import { topics } from '../functions/events/topics.ts';
 import { registry } from '../functions/registry.ts';
 import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
-import { expectServicesFollowRoutes } from './support/knative-rules.ts';
+import { everyService, expectServicesFollowRoutes, handlerServices, sidecarServices } from './support/knative-rules.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-
-/** The Knative Services there must be: one per function of the route table, and the gateway. */
-const everyService = [...Object.keys(routes).map(serviceName), 'gateway'].sort();
 
 async function docs(dir: string): Promise<{ file: string; doc: any }[]> {
   const files = (await readdir(join(root, dir))).filter((f) => f.endsWith('.yaml'));
@@ -145,19 +142,8 @@ describe('deployment manifests follow the route table', () => {
       }
     }
     // The loop saw every sidecar the registry implies (the functions that use events) and every event handler.
-    const names = Object.keys(registry) as FunctionName[];
-    expect(withSidecar.sort()).toEqual(
-      names
-        .filter((n) => registry[n].needs.includes('events'))
-        .map(serviceName)
-        .sort(),
-    );
-    expect(withAppToken.sort()).toEqual(
-      names
-        .filter((n) => routes[n].kind === 'event')
-        .map(serviceName)
-        .sort(),
-    );
+    expect(withSidecar.sort()).toEqual(sidecarServices);
+    expect(withAppToken.sort()).toEqual(handlerServices);
   });
 
   it('gives every Service, the gateway included, the metrics token the PodMonitor presents, from its own Secret, required', async () => {
@@ -174,9 +160,7 @@ describe('deployment manifests follow the route table', () => {
 
   it('gives the event signing key to every function that writes or applies events, and to no other', async () => {
     const services = (await docs('knative/base/services')).filter((d) => d.doc?.kind === 'Service').map((d) => d.doc);
-    const needsEvents = new Set(
-      (Object.keys(registry) as FunctionName[]).filter((n) => registry[n].needs.includes('events')).map(serviceName),
-    );
+    const needsEvents = new Set(sidecarServices);
     expect(needsEvents.size).toBeGreaterThan(0);
     // Every function's Service and the gateway's, so the loop below cannot pass over nothing.
     expect(services.map((s) => s.metadata.name).sort()).toEqual(everyService);

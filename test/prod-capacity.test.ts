@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { registry } from '../functions/registry.ts';
 import { routes, serviceName, type FunctionName } from '../functions/routes.ts';
 import { postgres } from '../scripts/deploy/profiles.ts';
@@ -12,26 +11,19 @@ import {
   graceNeeded,
   QUEUE_PROXY_DRAIN_SECONDS,
 } from '../scripts/deploy/shutdown-timing.ts';
-import { render, toolsInstalled } from '../scripts/k8s/validate.ts';
+import { renderedObjects, toolsInstalled } from '../scripts/k8s/validate.ts';
 import { requireTool } from './support/infra.ts';
+import { everyService, sidecarServices } from './support/knative-rules.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const ready = requireTool('kustomize', toolsInstalled());
-
-/** The Services the overlay must render: one per function of the route table, and the gateway. */
-const everyService = [...Object.keys(routes).map(serviceName), 'gateway'].sort();
-/** The Services with a Dapr sidecar: the functions that use events. */
-const sidecarServices = (Object.keys(registry) as FunctionName[])
-  .filter((n) => registry[n].needs.includes('events'))
-  .map(serviceName)
-  .sort();
 
 /**
  * The Knative Services and Jobs of the prod overlay, as rendered; every Service there must be, so
  * that a loop over them cannot pass over fewer.
  */
 function prod() {
-  const objects = parseAllDocuments(render('prod')).map((d) => d.toJS() as any);
+  const objects = renderedObjects('prod');
   const services = objects.filter((o) => o.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1');
   expect(services.map((s) => s.metadata.name).sort(), 'the Services of the prod overlay').toEqual(everyService);
   return { services, jobs: objects.filter((o) => o.kind === 'Job') };

@@ -30,6 +30,9 @@ export const overlays = () => readdirSync(join(root, 'knative/overlays')).sort()
 export const render = (overlay: string): string =>
   execFileSync(join(toolsDir(), 'kustomize'), ['build', join(root, 'knative/overlays', overlay)], { encoding: 'utf8' });
 
+/** An overlay's objects, as kustomize renders them. */
+export const renderedObjects = (overlay: string): any[] => parseAllDocuments(render(overlay)).map((d) => d.toJS());
+
 /** One object kubeconform looked at. */
 export interface Checked {
   kind: string;

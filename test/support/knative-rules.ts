@@ -1,6 +1,20 @@
 import { expect } from 'vitest';
 import { registry } from '../../functions/registry.ts';
+import { functionProcesses } from '../../scripts/deploy/function-processes.ts';
 import { routes, serviceName, type FunctionName } from '../../functions/routes.ts';
+
+/** The Knative Services there must be: one per function of the route table, and the gateway. */
+export const everyService = [...functionProcesses.map((p) => p.service), 'gateway'].sort();
+/** The Services with a Dapr sidecar: the functions that use events. */
+export const sidecarServices = functionProcesses
+  .filter((p) => p.sidecar)
+  .map((p) => p.service)
+  .sort();
+/** The Services of event handlers (an event route, guarded by an app API token). */
+export const handlerServices = functionProcesses
+  .filter((p) => p.handler)
+  .map((p) => p.service)
+  .sort();
 
 /** Ports Knative's queue-proxy and activator own inside a pod. */
 const RESERVED_PORTS = [8012, 8013, 8022, 9090, 9091, 8008];
@@ -13,7 +27,7 @@ const RESERVED_PORTS = [8012, 8013, 8022, 9090, 9091, 8008];
  */
 export function expectServicesFollowRoutes(services: any[], gatewayMinScale: string, handlerMinScale = '1'): void {
   const byName = new Map(services.map((s) => [s.metadata.name, s]));
-  expect([...byName.keys()].sort()).toEqual([...Object.keys(routes).map(serviceName), 'gateway'].sort());
+  expect([...byName.keys()].sort()).toEqual(everyService);
   for (const svc of services) {
     const annotations = svc.spec.template.metadata.annotations;
     const ports = svc.spec.template.spec.containers.flatMap((c: any) =>
