@@ -8,34 +8,40 @@
 . "$(dirname "$0")/common.sh"
 here="$root/scripts/container/stand-ins"
 need_engine
-# The images and their versions: what compose.yaml names (scripts/deploy/compose-infra.ts) and
-# what scripts/infra/ and scripts/dapr/ pin.
+# The images, as compose.yaml names them (the shop's own aside): each stand-in is the Dockerfile's
+# target named like the image's repository (postgres, redis, kafka, zipkin, daprd).
+images=()
+for name in $(sed -n 's/^ *image: *//p' "$root/compose.yaml" | sort -u); do
+  case $name in daprps:*) continue ;; esac
+  repo=${name%%:*}; images+=("${repo##*/} $name")
+done
+[ ${#images[@]} -gt 0 ] || die "compose.yaml names no image"
 dapr_version=$(cat "$root/scripts/dapr/version")
 [ -z "${DAPR_VERSION:-}" ] || [ "$DAPR_VERSION" = "$dapr_version" ] \
-  || die "DAPR_VERSION=$DAPR_VERSION, but compose.yaml names daprd ${dapr_version#v} (scripts/dapr/version)"
-images=(
-  "postgres postgres:15-alpine"
-  "redis redis:7-alpine"
-  "kafka apache/kafka:3.9.1"
-  "zipkin openzipkin/zipkin:3.5.1"
-  "daprd daprio/daprd:${dapr_version#v}"
-)
+  || die "DAPR_VERSION=$DAPR_VERSION, but the daprd stand-in is built from scripts/dapr/version (${dapr_version})"
 base="${NODE_IMAGE:-$(bash "$root/scripts/container/base-image.sh")}"
 . "$root/scripts/container/builder.sh"
 
-# The build's context: the sources here, and the jars and daprd the native scripts fetch and build.
-ctx=$(mktemp -d); trap 'rm -rf "$ctx"' EXIT
-cp -r "$here/." "$ctx/"
-mkdir -p "$ctx/kafka"
-cp -r "$(bash "$root/scripts/infra/fetch-kafka.sh")" "$ctx/kafka/libs"
-cp "$(bash "$root/scripts/infra/fetch-zipkin.sh")" "$ctx/zipkin.jar"
-cp "$(bash "$root/scripts/dapr/install.sh")" "$ctx/daprd"
-# What each stand-in is made of: every file of the context (the jars and daprd as fetched and
-# built), and the base.
-hash=$( (cd "$ctx" && find . -type f | sort | xargs sha256sum; docker image inspect "$base" --format '{{.Id}}') \
-  | sha256sum | cut -c1-16)
-bash "$root/scripts/container/debian-sources.sh" >"$ctx/.sources"
-printf '.sources\n' >"$ctx/.dockerignore"
+# What the stand-ins are made of: the sources here, the jars and daprd the native scripts fetch and
+# build, and the base. Hashed where they lie; copied into a build context only when one is built.
+libs=$(bash "$root/scripts/infra/fetch-kafka.sh")
+zipkin=$(bash "$root/scripts/infra/fetch-zipkin.sh")
+daprd=$(bash "$root/scripts/dapr/install.sh")
+hash=$( (cd "$here" && find . -type f | sort | xargs sha256sum; cd "$libs" && find . -type f | sort | xargs sha256sum
+  sha256sum <"$zipkin"; sha256sum <"$daprd"; docker image inspect "$base" --format '{{.Id}}') | sha256sum | cut -c1-16)
+ctx=""
+trap '[ -z "$ctx" ] || rm -rf "$ctx"' EXIT
+context() {
+  [ -z "$ctx" ] || return 0
+  ctx=$(mktemp -d)
+  cp -r "$here/." "$ctx/"
+  mkdir -p "$ctx/kafka"
+  cp -r "$libs" "$ctx/kafka/libs"
+  cp "$zipkin" "$ctx/zipkin.jar"
+  cp "$daprd" "$ctx/daprd"
+  bash "$root/scripts/container/debian-sources.sh" >"$ctx/.sources"
+  printf '.sources\n' >"$ctx/.dockerignore"
+}
 buildlog="$CACHE_DIR/docker/stand-ins-build.log"
 : >"$buildlog"
 for entry in "${images[@]}"; do
@@ -48,6 +54,7 @@ for entry in "${images[@]}"; do
   # Where a registry answers, the official image (and it stays: it is not a stand-in).
   if timeout 300 docker pull -q "$name" >/dev/null 2>&1; then log "$name pulled (the official image)"; continue; fi
   started=$(date +%s)
+  context
   "${build[@]}" --progress=plain --target "$target" --build-arg "BASE=$base" --secret "id=sources,src=$ctx/.sources" \
     --label "daprps.stand-in=$hash" \
     --label "org.opencontainers.image.description=TEST-ONLY stand-in for $name made by daprps (scripts/container/stand-ins.sh), not the official image" \
