@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { docker, dockerEnv, imageBuilt, imageOfHead } from './container.ts';
+import { docker, dockerEnv, imageBuilt, imageLabel, imageOfHead } from './container.ts';
 import { GATEWAY_ADMIN, TEST_JWT_SECRET, type RunningShop } from './running-shop.ts';
 
 const exec = promisify(execFile);
@@ -41,29 +41,28 @@ export async function composeReady(): Promise<
         ok: false,
         message: `${built.message} (the infrastructure's images: "bash scripts/container/stand-ins.sh")`,
       };
-    const label = await docker('image', 'inspect', image, '--format', '{{ index .Config.Labels "daprps.stand-in" }}');
-    if (!['', '<no value>'].includes(label.trim())) standIns.push(image);
+    if (await imageLabel(image, 'daprps.stand-in')) standIns.push(image);
   }
   const command = await composeCommand();
   return typeof command === 'string' ? { ok: false, message: command } : { ok: true, command, standIns };
 }
 
+const lines = (out: string) => out.split('\n').filter(Boolean);
+const ofProject = (project: string) => `label=com.docker.compose.project=${project}`;
+
 /** The ids of what the engine holds that compose made for `project`. */
 async function projectObjects(project: string): Promise<string[]> {
-  const label = `label=com.docker.compose.project=${project}`;
   const ids = await Promise.all([
-    docker('ps', '-aq', '--filter', label),
-    docker('volume', 'ls', '-q', '--filter', label),
-    docker('network', 'ls', '-q', '--filter', label),
+    docker('ps', '-aq', '--filter', ofProject(project)),
+    docker('volume', 'ls', '-q', '--filter', ofProject(project)),
+    docker('network', 'ls', '-q', '--filter', ofProject(project)),
   ]);
-  return ids.flatMap((out) => out.split('\n').filter(Boolean));
+  return ids.flatMap(lines);
 }
 
 /** The volumes the project's containers mount (named and anonymous). */
 async function projectVolumes(project: string): Promise<string[]> {
-  const ids = (await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`))
-    .split('\n')
-    .filter(Boolean);
+  const ids = lines(await docker('ps', '-aq', '--filter', ofProject(project)));
   if (!ids.length) return [];
   const out = await docker('inspect', '--format', '{{range .Mounts}}{{if .Name}}{{.Name}} {{end}}{{end}}', ...ids);
   return [...new Set(out.split(/\s+/).filter(Boolean))];

@@ -43,13 +43,17 @@ export async function imageBuilt(image: string): Promise<{ ok: true } | { ok: fa
   return { ok: true };
 }
 
+/** A label of `image` ('' when it has none). */
+export async function imageLabel(image: string, key: string): Promise<string> {
+  const value = (await docker('image', 'inspect', image, '--format', `{{ index .Config.Labels "${key}" }}`)).trim();
+  return value === '<no value>' ? '' : value;
+}
+
 /** Whether `image` is built, from the checked-out commit (its revision label): a test of an older build would prove nothing. */
 export async function imageOfHead(image: string): Promise<{ ok: true } | { ok: false; message: string }> {
   const built = await imageBuilt(image);
   if (!built.ok) return built;
-  const revision = (
-    await docker('image', 'inspect', image, '--format', '{{index .Config.Labels "org.opencontainers.image.revision"}}')
-  ).trim();
+  const revision = await imageLabel(image, 'org.opencontainers.image.revision');
   const root = new URL('../..', import.meta.url).pathname;
   const head = (await exec('git', ['rev-parse', 'HEAD'], { cwd: root })).stdout.trim();
   // A build of a tree with uncommitted changes (npm run test:all builds the tree as it is) counts as HEAD's.
