@@ -156,6 +156,8 @@ export function composeFile(): string {
     `      OTEL_EXPORTER_ZIPKIN_ENDPOINT: ${composeAddresses.zipkin}`,
     '      LOG_LEVEL: info',
     '      ADMIN_TOKEN:',
+    "      # The rate limit's burst per client, from the shell when set there (its default otherwise).",
+    '      RATE_LIMIT_BURST:',
     '    command: ["node", "dist/main.mjs"]',
     '    depends_on:',
     ...processes.map((p) => `      ${p.service}: { condition: service_healthy }`),

@@ -118,6 +118,8 @@ export async function startComposeShop(
     APP_API_TOKEN_PRODUCT_ON_PAYMENT_COMPLETED: secret(),
     APP_API_TOKEN_BASKET_ON_PAYMENT_COMPLETED: secret(),
     APP_API_TOKEN_PAYMENT_ON_STOCK_REJECTED: secret(),
+    // Every request of a test comes from one client: the gateway's rate limit is tested on its own.
+    RATE_LIMIT_BURST: '1000000',
     DAPRPS_COMPOSE_PORT: String(ports.gateway),
     DAPRPS_COMPOSE_ZIPKIN_PORT: String(ports.zipkin),
   };
